@@ -1,0 +1,188 @@
+// The one config file of CONTRACT.md: YAML or JSON, path in SIGNAALBRUG_CONFIG, validated at start.
+// Relative paths in the file are resolved against the file's own folder, so the same
+// config works whatever the working directory is.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import './taal.js';
+
+const oin = z.string().regex(/^\d{20}$/, 'een OIN is 20 cijfers');
+const mailbox = z.email();
+const pc4Range = z
+  .string()
+  .regex(/^[1-9]\d{3}(-[1-9]\d{3})?$/, 'verwacht een PC4 of een bereik als "2011-2019"')
+  .transform((s, ctx) => {
+    const [van, tot = van] = s.split('-').map(Number) as [number, number?];
+    if (tot < van) ctx.addIssue({ code: 'custom', message: `bereik loopt achteruit: ${s}` });
+    return { van, tot };
+  });
+
+const bezorging = z.enum(['smime', 'pgp', 'beveiligde-link']);
+
+/** How a mailbox is reached; key material per channel (issue: encrypted delivery). */
+const ontvanger = z.strictObject({
+  naam: z.string().min(1),
+  mailbox,
+  bezorging,
+  /** S/MIME: the recipient's certificate (PEM). */
+  certificaat: z.string().optional(),
+  /** PGP: the recipient's armored public key. */
+  pgpSleutel: z.string().optional(),
+});
+
+const organisatie = z.strictObject({
+  oin,
+  naam: z.string().min(1),
+  rol: z.enum(['corporatie', 'gemeente']),
+  /** Optional encrypted feedback mailbox of a corporation. */
+  terugkoppeling: ontvanger.omit({ naam: true }).optional(),
+});
+
+const wijkteam = ontvanger.extend({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'alleen kleine letters, cijfers en -'),
+  /** OIN of the gemeente whose system may read meldingen and give terugkoppeling. */
+  organisatie: oin,
+  postcodes: z.array(pc4Range).min(1),
+});
+
+const listener = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535),
+});
+
+export const configSchema = z
+  .strictObject({
+    convenant: z.strictObject({
+      naam: z.string().min(1),
+      /** convenant art. 3.7: feedback within 5 werkdagen; Hilversum uses 28. */
+      werkdagenTerugkoppeling: z.number().int().min(1).max(60).default(5),
+      /** Extra non-working days (e.g. a new Koninklijk Besluit), YYYY-MM-DD. */
+      extraVrijeDagen: z.array(z.iso.date()).default([]),
+    }),
+    organisaties: z.array(organisatie).min(1),
+    wijkteams: z.array(wijkteam).min(1),
+    troubleshooter: ontvanger,
+    api: listener.extend({
+      port: listener.shape.port.default(8443),
+      bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+      requestTimeoutMs: z.number().int().min(1000).default(15_000),
+    }),
+    portal: listener.extend({
+      port: listener.shape.port.default(8444),
+      publiekeUrl: z.url().optional(),
+    }).default({ host: '127.0.0.1', port: 8444 }),
+    ops: listener.extend({ port: listener.shape.port.default(9464) }).default({ host: '127.0.0.1', port: 9464 }),
+    tls: z.strictObject({
+      cert: z.string(),
+      key: z.string(),
+      /** CA bundle that client certificates must chain to (PKIoverheid in production). */
+      ca: z.array(z.string()).min(1),
+      /** CRLs of those CAs; Digikoppeling: refreshed at least every 4 hours. */
+      crl: z.array(z.string()).min(1),
+      crlVerversenMinuten: z.number().min(1).max(240).default(60),
+    }),
+    redis: z.strictObject({
+      url: z.string().regex(/^rediss?:\/\//, 'verwacht redis:// of rediss://'),
+      prefix: z.string().regex(/^[a-z0-9]+$/).default('sb'),
+    }),
+    /** Keyring for encryption at rest; or the env var SIGNAALBRUG_SLEUTELS with the same JSON. */
+    versleuteling: z.strictObject({ sleutelbestand: z.string().optional() }).default({}),
+  })
+  .superRefine((c, ctx) => {
+    const rollen = new Map(c.organisaties.map((o) => [o.oin, o.rol]));
+    c.organisaties.forEach((o, i) => {
+      if (c.organisaties.findIndex((p) => p.oin === o.oin) !== i)
+        ctx.addIssue({ code: 'custom', path: ['organisaties', i, 'oin'], message: `OIN ${o.oin} staat er twee keer in` });
+    });
+    const bezet: { van: number; tot: number; id: string }[] = [];
+    c.wijkteams.forEach((w, i) => {
+      if (rollen.get(w.organisatie) !== 'gemeente')
+        ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'organisatie'], message: `${w.organisatie} is geen organisatie met rol gemeente` });
+      w.postcodes.forEach((r, j) => {
+        const botsing = bezet.find((b) => r.van <= b.tot && b.van <= r.tot);
+        if (botsing)
+          ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'postcodes', j], message: `overlapt met wijkteam ${botsing.id}` });
+        bezet.push({ ...r, id: w.id });
+      });
+    });
+    const kanalen = [...c.wijkteams.map((w, i) => ({ o: w as z.infer<typeof ontvanger>, p: ['wijkteams', i] })), { o: c.troubleshooter, p: ['troubleshooter'] }];
+    for (const { o, p } of kanalen) {
+      // Fail closed at start: no channel without its key material (NTA 7516: no fall-back).
+      if (o.bezorging === 'smime' && !o.certificaat)
+        ctx.addIssue({ code: 'custom', path: [...p, 'certificaat'], message: 'smime vraagt een certificaat' });
+      if (o.bezorging === 'pgp' && !o.pgpSleutel)
+        ctx.addIssue({ code: 'custom', path: [...p, 'pgpSleutel'], message: 'pgp vraagt een publieke sleutel' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type Wijkteam = Config['wijkteams'][number];
+export type Organisatie = Config['organisaties'][number];
+
+export class ConfigError extends Error {
+  readonly code = 'SB_CONFIG';
+}
+
+const PATH_FIELDS = ['certificaat', 'pgpSleutel', 'cert', 'key', 'sleutelbestand'] as const;
+
+/** Resolve file references relative to the config file's folder. */
+function resolvePaths(c: Config, dir: string): Config {
+  const abs = (p: string) => path.resolve(dir, p);
+  const fix = <T extends Record<string, unknown>>(o: T): T => {
+    const copy: Record<string, unknown> = { ...o };
+    for (const f of PATH_FIELDS) if (typeof copy[f] === 'string') copy[f] = abs(copy[f] as string);
+    return copy as T;
+  };
+  return {
+    ...c,
+    organisaties: c.organisaties.map((o) => (o.terugkoppeling ? { ...o, terugkoppeling: fix(o.terugkoppeling) } : o)),
+    wijkteams: c.wijkteams.map(fix),
+    troubleshooter: fix(c.troubleshooter),
+    tls: { ...fix(c.tls), ca: c.tls.ca.map(abs), crl: c.tls.crl.map(abs) },
+    versleuteling: fix(c.versleuteling),
+  };
+}
+
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('\n');
+}
+
+/** Parse a config document; `env` may override the listener ports (CONTRACT.md: PORT, PORTAL_PORT). */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
+  let raw: unknown;
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: kan niet gelezen worden: ${(err as Error).message}`);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues));
+  const c = resolvePaths(result.data, path.dirname(path.resolve(file)));
+  const port = (name: string, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new ConfigError(`${name}: geen geldig poortnummer: ${v}`);
+    return Number(v);
+  };
+  return {
+    ...c,
+    api: { ...c.api, port: port('PORT', c.api.port) },
+    portal: { ...c.portal, port: port('PORTAL_PORT', c.portal.port) },
+    ops: { ...c.ops, port: port('OPS_PORT', c.ops.port) },
+    redis: { ...c.redis, url: env.REDIS_URL || c.redis.url },
+  };
+}
+
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  if (!file) throw new ConfigError('SIGNAALBRUG_CONFIG is niet gezet: geef het pad van het configuratiebestand');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: kan niet gelezen worden: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, file, env);
+}

@@ -1,0 +1,51 @@
+// A bad config stops the start with a message naming the file and the field.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { parse, stringify } from 'yaml';
+import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
+
+const dev = readFileSync(new URL('../config/dev.yaml', import.meta.url), 'utf8');
+
+t.test('config/dev.yaml is valid and resolves paths against its folder', async (t) => {
+  const c = parseConfig(dev, '/srv/sb/config/dev.yaml');
+  t.equal(c.wijkteams.length, 3);
+  t.same(c.wijkteams[0]!.postcodes, [{ van: 2011, tot: 2019 }]);
+  t.equal(c.wijkteams[0]!.certificaat, '/srv/sb/certs/dev/recipients/wijkteam-noord.crt');
+  t.same(c.tls.crl, ['/srv/sb/certs/dev/crl.pem']);
+  t.equal(c.convenant.werkdagenTerugkoppeling, 5);
+  t.equal(c.api.port, 8443);
+  t.equal(c.portal.port, 8444);
+});
+
+t.test('PORT and PORTAL_PORT override the ports', async (t) => {
+  const c = parseConfig(dev, 'dev.yaml', { PORT: '9443', PORTAL_PORT: '9444' });
+  t.equal(c.api.port, 9443);
+  t.equal(c.portal.port, 9444);
+  t.throws(() => parseConfig(dev, 'dev.yaml', { PORT: 'abc' }), /PORT: geen geldig poortnummer/);
+});
+
+t.test('errors name the file and the field', async (t) => {
+  const cases: [string, (d: any) => void, RegExp][] = [
+    ['bad OIN', (d) => (d.organisaties[0].oin = '123'), /x\.yaml: organisaties\.0\.oin: een OIN is 20 cijfers/],
+    ['overlapping ranges', (d) => (d.wijkteams[1].postcodes = ['2015-2025']), /wijkteams\.1\.postcodes\.0: overlapt met wijkteam noord/],
+    ['reversed range', (d) => (d.wijkteams[0].postcodes = ['2019-2011']), /wijkteams\.0\.postcodes\.0: bereik loopt achteruit/],
+    ['smime without certificate', (d) => delete d.wijkteams[0].certificaat, /wijkteams\.0\.certificaat: smime vraagt een certificaat/],
+    ['pgp without key', (d) => delete d.wijkteams[1].pgpSleutel, /wijkteams\.1\.pgpSleutel: pgp vraagt een publieke sleutel/],
+    ['wijkteam of a corporation', (d) => (d.wijkteams[0].organisatie = '00000099000000000001'), /wijkteams\.0\.organisatie: .*geen organisatie met rol gemeente/],
+    ['duplicate OIN', (d) => d.organisaties.push({ ...d.organisaties[0] }), /organisaties\.4\.oin: OIN .* twee keer/],
+    ['unknown field', (d) => (d.redis.wachtwoord = 'x'), /redis: Onbekende key: "wachtwoord"/],
+    ['missing section', (d) => delete d.tls, /tls: /],
+    ['werkdagen out of range', (d) => (d.convenant.werkdagenTerugkoppeling = 0), /convenant\.werkdagenTerugkoppeling/],
+  ];
+  for (const [naam, wijzig, verwacht] of cases) {
+    const doc = parse(dev);
+    wijzig(doc);
+    const err = t.throws(() => parseConfig(stringify(doc), 'x.yaml'), naam) as Error;
+    t.type(err, ConfigError, naam);
+    t.match(err.message, verwacht, naam);
+  }
+  t.throws(() => parseConfig('a: [', 'x.yaml'), /x\.yaml: kan niet gelezen worden/);
+  t.throws(() => parseConfig('{"a":', 'x.json'), /x\.json: kan niet gelezen worden/);
+  t.throws(() => loadConfig(undefined, {}), /SIGNAALBRUG_CONFIG is niet gezet/);
+  t.throws(() => loadConfig('/bestaat/niet.yaml', {}), /\/bestaat\/niet\.yaml: kan niet gelezen worden: ENOENT/);
+});
