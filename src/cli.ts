@@ -1,0 +1,92 @@
+// The `signaalbrug` command: serve, certs --dev, termijn, sleutels.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { isGeldigeDatum, werkdagenNa } from './domain/werkdagen.js';
+import { createLogger } from './logger.js';
+import { createDevPki } from './pki/dev-pki.js';
+import { parseRollen, start, stopBijSignaal } from './server.js';
+import { Sleutelring } from './store/sleutelring.js';
+
+const HULP = `signaalbrug <opdracht>
+
+  serve [--roles api]               start de rollen (standaard: alle); config uit SIGNAALBRUG_CONFIG
+  certs --dev [--dir certs/dev]     maak de ontwikkel-PKI aan (overschrijft nooit bestaande sleutels)
+  termijn <ISO-8601> [werkdagen]    uiterste datum voor terugkoppeling bij ontvangst op dat moment
+  sleutels nieuw <bestand>          maak een nieuwe sleutelring voor versleuteling in rust
+`;
+
+class GebruikFout extends Error {}
+
+/** Receipt moment: an instant with offset, or a plain date/date-time read as Europe/Amsterdam. */
+export function ontvangstmoment(s: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  if (!m || !isGeldigeDatum(m[1]!)) throw new GebruikFout(`geen geldige ISO-8601 datum of tijd: ${s}`);
+  if (m[2] !== undefined && (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59))
+    throw new GebruikFout(`geen geldige tijd: ${s}`);
+  // Only the Amsterdam date matters; noon at either Dutch offset falls on that same date.
+  if (!m[5]) return new Date(`${m[1]}T12:00:00+01:00`);
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new GebruikFout(`geen geldig tijdstip: ${s}`);
+  return d;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [opdracht, ...rest] = argv;
+  switch (opdracht) {
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { roles: { type: 'string' } }, strict: true });
+      const log = createLogger();
+      const config = loadConfig(process.env.SIGNAALBRUG_CONFIG);
+      const draaiend = await start({ config, rollen: parseRollen(values.roles), log });
+      stopBijSignaal(draaiend, log);
+      return -1; // keep running
+    }
+    case 'certs': {
+      const { values } = parseArgs({ args: rest, options: { dev: { type: 'boolean' }, dir: { type: 'string' } }, strict: true });
+      if (!values.dev) throw new GebruikFout('alleen de ontwikkel-PKI kan hier worden gemaakt: signaalbrug certs --dev; productie gebruikt PKIoverheid (zie certs/README.md)');
+      const dir = path.resolve(values.dir ?? 'certs/dev');
+      const { created, kept } = await createDevPki(dir);
+      console.log(`${dir}: ${created.length} aangemaakt, ${kept.length} bestonden al`);
+      for (const f of created) console.log(`  + ${f}`);
+      return 0;
+    }
+    case 'termijn': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
+      const [moment, aantal = '5'] = positionals;
+      if (!moment || positionals.length > 2) throw new GebruikFout('gebruik: signaalbrug termijn <ISO-8601> [werkdagen]');
+      if (!/^[1-9]\d{0,2}$/.test(aantal)) throw new GebruikFout(`werkdagen moet een positief geheel getal zijn: ${aantal}`);
+      console.log(werkdagenNa(ontvangstmoment(moment), Number(aantal)));
+      return 0;
+    }
+    case 'sleutels': {
+      const [sub, bestand] = rest;
+      if (sub !== 'nieuw' || !bestand) throw new GebruikFout('gebruik: signaalbrug sleutels nieuw <bestand>');
+      if (existsSync(bestand)) throw new GebruikFout(`${bestand} bestaat al; een sleutelring wordt nooit overschreven`);
+      mkdirSync(path.dirname(path.resolve(bestand)), { recursive: true });
+      writeFileSync(bestand, Sleutelring.nieuw(), { mode: 0o600, flag: 'wx' });
+      console.log(`${bestand}: nieuwe sleutelring`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(HULP);
+      return opdracht ? 0 : 2;
+    default:
+      throw new GebruikFout(`onbekende opdracht: ${opdracht}\n\n${HULP}`);
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    const code = await main(argv);
+    if (code >= 0) process.exitCode = code;
+  } catch (err) {
+    const bekend = err instanceof GebruikFout || err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    console.error(`signaalbrug: ${(err as Error).message}`);
+    if (!bekend && process.env.DEBUG) console.error(err);
+    process.exitCode = bekend ? 2 : 1;
+  }
+}

@@ -1,0 +1,46 @@
+// Digikoppeling: the caller is the organisation whose OIN stands in the client certificate's
+// subject.serialNumber (never the certificate's own serial). The handshake already refused
+// missing, untrusted, expired and revoked certificates; here a valid certificate with an OIN
+// that the config does not know gets 403.
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Organisatie } from '../config.js';
+import { SignaalbrugError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    organisatie: Organisatie;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable with any valid certificate, e.g. the OpenAPI document. */
+    publiek?: boolean;
+  }
+}
+
+export function oinUitCertificaat(socket: TLSSocket): string | undefined {
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  const serial = (cert?.subject as Record<string, string | string[]> | undefined)?.serialNumber;
+  const oin = Array.isArray(serial) ? undefined : serial;
+  return oin && /^\d{20}$/.test(oin) ? oin : undefined;
+}
+
+export default fp(
+  async function mtlsIdentiteit(app: FastifyInstance, opts: { organisaties: readonly Organisatie[] }) {
+    const perOin = new Map(opts.organisaties.map((o) => [o.oin, o]));
+    app.decorateRequest('organisatie', null as unknown as Organisatie);
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.routeOptions.config?.publiek) return;
+      const socket = request.raw.socket as TLSSocket;
+      if (typeof socket.getPeerCertificate !== 'function')
+        throw new SignaalbrugError('SB_GEEN_CERTIFICAAT', 'deze API is alleen bereikbaar met tweezijdig TLS');
+      const oin = oinUitCertificaat(socket);
+      if (!oin) throw new SignaalbrugError('SB_GEEN_CERTIFICAAT', 'het certificaat bevat geen OIN in subject.serialNumber');
+      const org = perOin.get(oin);
+      if (!org) throw new SignaalbrugError('SB_ONBEKENDE_ORGANISATIE', `OIN ${oin} is niet aangesloten bij dit convenant`);
+      request.organisatie = org;
+    });
+  },
+  { name: 'mtls-identiteit' },
+);

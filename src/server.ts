@@ -1,0 +1,91 @@
+// Entry for `signaalbrug serve`: builds the roles asked for, listens, and shuts down gracefully
+// (stop accepting, finish in-flight requests, close Redis) on SIGTERM/SIGINT.
+import type { Server as HttpsServer } from 'node:https';
+import type { Logger } from 'pino';
+import { buildApi, buildOps } from './app.js';
+import type { Config } from './config.js';
+import { createMetrics } from './metrics.js';
+import { TlsMateriaal } from './pki/tls-materiaal.js';
+import { MeldingenRepo } from './store/meldingen.js';
+import { controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
+import { Sleutelring } from './store/sleutelring.js';
+
+export const ROLLEN = ['api'] as const;
+export type Rol = (typeof ROLLEN)[number];
+
+export function parseRollen(s: string | undefined): Rol[] {
+  if (!s) return [...ROLLEN];
+  const gevraagd = s.split(',').map((r) => r.trim()).filter(Boolean);
+  const onbekend = gevraagd.filter((r) => !(ROLLEN as readonly string[]).includes(r));
+  if (onbekend.length || !gevraagd.length)
+    throw new Error(`onbekende of nog niet beschikbare rol: ${onbekend.join(', ') || '(leeg)'}; beschikbaar: ${ROLLEN.join(', ')}`);
+  return gevraagd as Rol[];
+}
+
+export interface Draaiend {
+  api?: Awaited<ReturnType<typeof buildApi>>;
+  ops: Awaited<ReturnType<typeof buildOps>>;
+  tls?: TlsMateriaal;
+  adressen: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StartOpties {
+  config: Config;
+  rollen: Rol[];
+  log: Logger;
+  klok?: () => Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function start({ config, rollen, log, klok, env = process.env }: StartOpties): Promise<Draaiend> {
+  const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
+  const metrics = createMetrics();
+  const redis = createRedis(config.redis.url, { naam: rollen.join('+') });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding'));
+  await verbind(redis);
+  await controleerDuurzaamheid(redis, log);
+  const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
+
+  const adressen: Record<string, string> = {};
+  let api: Draaiend['api'];
+  let tls: TlsMateriaal | undefined;
+  if (rollen.includes('api')) {
+    tls = new TlsMateriaal(config.tls, log, klok);
+    api = await buildApi({ config, repo, metrics, log, https: tls.serverOpties(), klok });
+    adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
+    tls.start(api.server as HttpsServer);
+  }
+  // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
+  const ops = await buildOps({ redis, tls, metrics, log });
+  adressen.ops = await ops.listen({ host: '127.0.0.1', port: config.ops.port });
+  log.info({ adressen, rollen }, 'signaalbrug gestart');
+
+  let gestopt: Promise<void> | undefined;
+  const stop = () =>
+    (gestopt ??= (async () => {
+      tls?.stop();
+      await api?.close();
+      await ops.close();
+      await redis.quit().catch(() => redis.disconnect());
+      log.info('signaalbrug gestopt');
+    })());
+  return { api, ops, tls, adressen, stop };
+}
+
+/** Install signal handlers: first signal stops gracefully, a second one (or 15 s) forces exit. */
+export function stopBijSignaal(d: Draaiend, log: Logger): void {
+  let bezig = false;
+  const handler = (signaal: string) => {
+    if (bezig) process.exit(1);
+    bezig = true;
+    log.info({ signaal }, 'stoppen');
+    setTimeout(() => process.exit(1), 15_000).unref();
+    d.stop().then(() => process.exit(0), (err) => {
+      log.error({ err: (err as Error).message }, 'stoppen mislukt');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

@@ -1,0 +1,147 @@
+// build(t): a whole API role against a real Redis, with the real dev PKI, listening on real TLS.
+// Requests go through node:https with the dev client certificates, so the handshake is real.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { stringify } from 'yaml';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createDevPki } from '../../src/pki/dev-pki.js';
+import { start, type Draaiend } from '../../src/server.js';
+import { Sleutelring } from '../../src/store/sleutelring.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+interface T {
+  teardown(fn: () => unknown): void;
+}
+
+let pkiDir: Promise<string> | undefined;
+/** One dev PKI per test process: generating keys is the slow part. */
+export function testPki(): Promise<string> {
+  pkiDir ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-pki-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await createDevPki(dir);
+    return dir;
+  })();
+  return pkiDir;
+}
+
+export function testConfigDoc(pki: string, redisUrl: string, sleutelbestand: string): Record<string, unknown> {
+  const p = (f: string) => path.join(pki, f);
+  return {
+    convenant: { naam: 'Testconvenant', werkdagenTerugkoppeling: 5 },
+    organisaties: [
+      { oin: '00000099000000000001', naam: 'Elan Wonen', rol: 'corporatie' },
+      { oin: '00000099000000000002', naam: 'Pré Wonen', rol: 'corporatie' },
+      { oin: '00000099000000000003', naam: 'Ymere', rol: 'corporatie' },
+      { oin: '00000099000000000010', naam: 'Gemeente Haarlem', rol: 'gemeente' },
+    ],
+    wijkteams: [
+      { id: 'noord', naam: 'Sociaal Wijkteam Noord', organisatie: '00000099000000000010', postcodes: ['2011-2019'],
+        mailbox: 'wijkteam-noord@haarlem.example', bezorging: 'smime', certificaat: p('recipients/wijkteam-noord.crt') },
+      { id: 'oost', naam: 'Sociaal Wijkteam Oost', organisatie: '00000099000000000010', postcodes: ['2020-2029'],
+        mailbox: 'wijkteam-oost@haarlem.example', bezorging: 'pgp', pgpSleutel: p('recipients/wijkteam-oost.pub.asc') },
+      { id: 'zuid', naam: 'Sociaal Wijkteam Zuid', organisatie: '00000099000000000010', postcodes: ['2030-2039'],
+        mailbox: 'wijkteam-zuid@haarlem.example', bezorging: 'beveiligde-link' },
+    ],
+    troubleshooter: { naam: 'Troubleshooter', mailbox: 'troubleshooter@haarlem.example', bezorging: 'smime', certificaat: p('recipients/troubleshooter.crt') },
+    api: { host: '127.0.0.1', port: 0 },
+    ops: { host: '127.0.0.1', port: 0 },
+    tls: { cert: p('server.crt'), key: p('server.key'), ca: [p('ca.crt')], crl: [p('crl.pem')] },
+    redis: { url: redisUrl },
+    versleuteling: { sleutelbestand },
+  };
+}
+
+export interface Antwoord {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+  tekst: string;
+}
+
+export interface Gebouwd {
+  config: Config;
+  pki: string;
+  redis: TestRedis;
+  draaiend: Draaiend;
+  apiPort: number;
+  opsPort: number;
+  logs(): string;
+  /** A request as the named dev client (`clients/<naam>`), or with no certificate when naam is null. */
+  vraag(naam: string | null, method: string, pad: string, body?: unknown, extra?: { headers?: Record<string, string>; ruw?: string | Buffer }): Promise<Antwoord>;
+}
+
+export function httpsVraag(opts: RequestOptions, ruw?: string | Buffer): Promise<Antwoord> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ agent: false, ...opts }, (res) => {
+      const delen: Buffer[] = [];
+      res.on('data', (d: Buffer) => delen.push(d));
+      res.on('end', () => {
+        const tekst = Buffer.concat(delen).toString('utf8');
+        let body: unknown = tekst;
+        try {
+          body = JSON.parse(tekst);
+        } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, tekst });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(ruw);
+  });
+}
+
+export async function build(t: T, opts: { klok?: () => Date; configAanpassen?: (doc: Record<string, any>) => void } = {}): Promise<Gebouwd> {
+  const pki = await testPki();
+  const redis = await startRedis(t);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-cfg-'));
+  const sleutelbestand = path.join(dir, 'sleutels.json');
+  writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
+  const doc = testConfigDoc(pki, redis.url, sleutelbestand);
+  opts.configAanpassen?.(doc);
+  const bestand = path.join(dir, 'config.yaml');
+  writeFileSync(bestand, stringify(doc));
+  const config = parseConfig(readFileSync(bestand, 'utf8'), bestand);
+
+  const logStream = new PassThrough();
+  let logTekst = '';
+  logStream.on('data', (d: Buffer) => (logTekst += d.toString('utf8')));
+  const log = createLogger(logStream, 'info');
+  const draaiend = await start({ config, rollen: ['api'], log, klok: opts.klok, env: {} });
+  t.teardown(async () => {
+    await draaiend.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const apiPort = Number(new URL(draaiend.adressen.api!).port);
+  const opsPort = Number(new URL(draaiend.adressen.ops!).port);
+  const ca = readFileSync(path.join(pki, 'ca.crt'));
+
+  return {
+    config, pki, redis, draaiend, apiPort, opsPort,
+    logs: () => logTekst,
+    vraag(naam, method, pad, body, extra = {}) {
+      const cert = naam ? { cert: readFileSync(path.join(pki, 'clients', `${naam}.crt`)), key: readFileSync(path.join(pki, 'clients', `${naam}.key`)) } : {};
+      const ruw = extra.ruw ?? (body === undefined ? undefined : JSON.stringify(body));
+      const headers: Record<string, string> = { ...(ruw !== undefined ? { 'content-type': 'application/json' } : {}), ...extra.headers };
+      return httpsVraag({ host: '127.0.0.1', port: apiPort, method, path: pad, ca, servername: 'localhost', headers, ...cert }, ruw);
+    },
+  };
+}
+
+/** The CONTRACT.md example melding, with a unique referentie. */
+export function voorbeeldMelding(over: Record<string, unknown> = {}): Record<string, any> {
+  return {
+    referentie: `ELAN-2026-${Math.random().toString().slice(2, 10)}`,
+    soort: 'huurachterstand',
+    huurder: { relatienummer: '778812', voorletters: 'J.', tussenvoegsel: 'van', achternaam: 'Dijk', geboortedatum: '1958-03-14', telefoonnummer: '0612345678' },
+    adres: { straatnaam: 'Kleine Houtstraat', huisnummer: 12, huisnummertoevoeging: 'A', postcode: '2011DE', woonplaats: 'Haarlem' },
+    huishouden: { aantalBewoners: 3 },
+    achterstand: { bedragInCenten: 123456, ontstaanOp: '2026-09-01', aantalMaanden: 2 },
+    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: '2026-10-01', geenBezwaarHuurder: true },
+    ...over,
+  };
+}

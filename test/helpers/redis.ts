@@ -1,0 +1,86 @@
+// A real redis-server for a test: own port, own data dir, AOF on with fsync always, noeviction.
+// It can be killed (SIGKILL, like a crash) and restarted on the same data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+export async function vrijePoort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  dir: string;
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise<TestRedis> {
+  const port = await vrijePoort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-redis-'));
+  let proc: ChildProcess | undefined;
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', ...extraArgs,
+  ];
+  const url = `redis://127.0.0.1:${port}`;
+
+  const r: TestRedis = {
+    url, port, dir,
+    async start() {
+      proc = spawn('redis-server', args, { stdio: 'ignore' });
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {});
+      for (let i = 0; i < 100; i++) {
+        try {
+          await probe.connect();
+          await probe.ping();
+          probe.disconnect();
+          return;
+        } catch {
+          probe.disconnect();
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      }
+      throw new Error(`redis-server on ${port} did not start`);
+    },
+    async kill() {
+      const p = proc;
+      if (!p || p.exitCode !== null) return;
+      await new Promise<void>((res) => {
+        p.once('exit', () => res());
+        p.kill('SIGKILL');
+      });
+    },
+    async stop() {
+      const p = proc;
+      if (!p || p.exitCode !== null) return;
+      await new Promise<void>((res) => {
+        p.once('exit', () => res());
+        p.kill('SIGTERM');
+      });
+    },
+  };
+  await r.start();
+  t.teardown(async () => {
+    await r.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return r;
+}
