@@ -1,10 +1,12 @@
 // A bad config stops the start with a message naming the file and the field.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
 import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
+import { ROOT } from './helpers/root.js';
 
-const dev = readFileSync(new URL('../config/dev.yaml', import.meta.url), 'utf8');
+const dev = readFileSync(path.join(ROOT, 'config/dev.yaml'), 'utf8');
 
 t.test('config/dev.yaml is valid and resolves paths against its folder', async (t) => {
   const c = parseConfig(dev, '/srv/sb/config/dev.yaml');

@@ -1,6 +1,5 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   amsterdamDatum,
   eindeVanDag,
@@ -432,8 +431,7 @@ t.test('isGeldigeDatum', async (t) => {
 });
 
 t.test('same results under another process TZ', async (t) => {
-  const repo = fileURLToPath(new URL('../../', import.meta.url));
-  const module = new URL('../../src/domain/werkdagen.ts', import.meta.url).href;
+  const module = new URL('../../src/domain/werkdagen.js', import.meta.url).href;
   const script = `
     const m = await import(process.env.WD_MODULE);
     const gevallen = JSON.parse(process.env.WD_GEVALLEN);
@@ -460,8 +458,8 @@ t.test('same results under another process TZ', async (t) => {
     };
     const uit = execFileSync(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '--eval', script],
-      { cwd: repo, env, encoding: 'utf8', timeout: 60_000 },
+      ['--input-type=module', '--eval', script],
+      { env, encoding: 'utf8', timeout: 60_000 },
     );
     const r = JSON.parse(uit) as {
       offset: number;

@@ -1,10 +1,10 @@
-// Run the real `signaalbrug` CLI in a child process (from source, through tsx).
+// Run the real `signaalbrug` CLI in a child process: the compiled bin, as users run it.
 import { spawn, type ChildProcess } from 'node:child_process';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import path from 'node:path';
+import { ROOT } from './root.js';
 
 export function cliProces(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli.ts').then((m) => m.run(process.argv.slice(1)))", ...args], {
+  return spawn(process.execPath, [path.join(ROOT, 'bin/signaalbrug.js'), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
