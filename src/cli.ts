@@ -1,7 +1,8 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSink } from '../adapters/smtp/sink.js';
 import { ConfigError, loadConfig } from './config.js';
 import { isGeldigeDatum, werkdagenNa } from './domain/werkdagen.js';
 import { createLogger } from './logger.js';
@@ -15,6 +16,8 @@ const HULP = `signaalbrug <opdracht>
   certs --dev [--dir certs/dev]     maak de ontwikkel-PKI aan (overschrijft nooit bestaande sleutels)
   termijn <ISO-8601> [werkdagen]    uiterste datum voor terugkoppeling bij ontvangst op dat moment
   sleutels nieuw <bestand>          maak een nieuwe sleutelring voor versleuteling in rust
+  dev-smtp [--port 2525] [--dir var/mail] [--certs certs/dev]
+                                    ontwikkel-SMTP-server met STARTTLS die elk bericht als .eml bewaart
 `;
 
 class GebruikFout extends Error {}
@@ -68,6 +71,21 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(bestand, Sleutelring.nieuw(), { mode: 0o600, flag: 'wx' });
       console.log(`${bestand}: nieuwe sleutelring`);
       return 0;
+    }
+    case 'dev-smtp': {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
+      const certs = path.resolve(values.certs ?? 'certs/dev');
+      const log = createLogger();
+      const sink = await startSink({
+        dir: path.resolve(values.dir ?? 'var/mail'), port: Number(values.port ?? 2525),
+        key: readFileSync(path.join(certs, 'server.key')), cert: readFileSync(path.join(certs, 'server.crt')),
+        log: (regel) => log.info(regel),
+      });
+      log.info({ port: sink.port, dir: sink.dir }, 'dev-smtp luistert');
+      const stop = () => void sink.stop().then(() => process.exit(0));
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      return -1;
     }
     case undefined:
     case 'help':

@@ -1,0 +1,64 @@
+// Development SMTP sink (scripts/start, tests): a real SMTP server with STARTTLS that stores every
+// message it accepts as one .eml file. It is a stand-in for the municipality's mail server.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { SMTPServer } from 'smtp-server';
+
+export interface SinkOpties {
+  dir: string;
+  host?: string;
+  port?: number;
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** Offer no STARTTLS (to prove the service then sends nothing). */
+  zonderStarttls?: boolean;
+  /** Log one line per accepted message (ids only, never content). */
+  log?: (regel: Record<string, unknown>) => void;
+}
+
+export interface Sink {
+  port: number;
+  dir: string;
+  bestanden(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startSink(o: SinkOpties): Promise<Sink> {
+  mkdirSync(o.dir, { recursive: true });
+  const server = new SMTPServer({
+    key: o.key,
+    cert: o.cert,
+    minVersion: 'TLSv1.2',
+    authOptional: true,
+    disabledCommands: o.zonderStarttls ? ['STARTTLS', 'AUTH'] : ['AUTH'],
+    hideSTARTTLS: o.zonderStarttls ?? false,
+    size: 25 * 1024 * 1024,
+    logger: false,
+    onData(stream, session, callback) {
+      const naam = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
+      const tijdelijk = path.join(o.dir, `.${naam}.tmp`);
+      // Write then rename, so a reader never sees half a message.
+      pipeline(stream, createWriteStream(tijdelijk, { mode: 0o600 }))
+        .then(() => {
+          renameSync(tijdelijk, path.join(o.dir, naam));
+          o.log?.({ msg: 'bericht ontvangen', bestand: naam, tls: session.secure, ontvangers: session.envelope.rcptTo.length });
+          callback(null, `Opgeslagen als ${naam}`);
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
+  });
+  server.on('error', (err) => o.log?.({ msg: 'smtp-sink fout', err: err.message }));
+  const { port } = (server as unknown as { server: { address(): { port: number } } }).server.address();
+  return {
+    port,
+    dir: o.dir,
+    bestanden: () => readdirSync(o.dir).filter((f) => f.endsWith('.eml')).sort().map((f) => path.join(o.dir, f)),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
