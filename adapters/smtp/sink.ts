@@ -14,6 +14,10 @@ export interface SinkOpties {
   cert: string | Buffer;
   /** Offer no STARTTLS (to prove the service then sends nothing). */
   zonderStarttls?: boolean;
+  /** Tests: wait this long after storing a message before answering 250 (a crash window). */
+  vertragingMs?: number;
+  /** Tests: called when a message is stored, before the answer. */
+  opgeslagen?: (bestand: string) => void;
   /** Log one line per accepted message (ids only, never content). */
   log?: (regel: Record<string, unknown>) => void;
 }
@@ -41,9 +45,11 @@ export async function startSink(o: SinkOpties): Promise<Sink> {
       const tijdelijk = path.join(o.dir, `.${naam}.tmp`);
       // Write then rename, so a reader never sees half a message.
       pipeline(stream, createWriteStream(tijdelijk, { mode: 0o600 }))
-        .then(() => {
+        .then(async () => {
           renameSync(tijdelijk, path.join(o.dir, naam));
           o.log?.({ msg: 'bericht ontvangen', bestand: naam, tls: session.secure, ontvangers: session.envelope.rcptTo.length });
+          o.opgeslagen?.(naam);
+          if (o.vertragingMs) await new Promise((r) => setTimeout(r, o.vertragingMs));
           callback(null, `Opgeslagen als ${naam}`);
         })
         .catch((err: Error) => callback(err));

@@ -1,0 +1,94 @@
+// View models for the message templates: exactly the data the convenant lets each recipient see
+// (004 Bijlage 2 §1 for the wijkteam; art. 8 for the troubleshooter). Pure: no I/O.
+import { ARTIKEL, type Melding, type Soort } from './melding.js';
+
+export interface Casus {
+  id: string;
+  soort: Soort;
+  ontvangenOp: string;
+  terugkoppelingUiterlijk: string;
+  corporatie: string;
+  wijkteam: string;
+  gegevens: Melding;
+}
+
+const SOORT_OMSCHRIJVING: Record<Soort, string> = {
+  huurachterstand: 'Huurachterstand',
+  'meer-dan-huurachterstand': 'Meer dan huurachterstand (signalen van overlast of andere problemen)',
+  'complexe-problematiek': 'Vermoeden van complexe problematiek, met toestemming van de huurder',
+  'betalingsregeling-niet-nagekomen': 'Betalingsregeling niet nagekomen',
+  'ontruimingsdatum-bekend': 'Ontruimingsdatum bekend',
+};
+
+function huurder(m: Melding) {
+  const h = m.huurder;
+  return {
+    naam: [h.voorletters, h.tussenvoegsel, h.achternaam].filter(Boolean).join(' '),
+    relatienummer: h.relatienummer,
+    geboortedatum: h.geboortedatum,
+    telefoonnummer: h.telefoonnummer ?? null,
+    emailadres: h.emailadres ?? null,
+  };
+}
+
+function adres(m: Melding) {
+  const a = m.adres;
+  return {
+    regel1: `${a.straatnaam} ${a.huisnummer}${a.huisnummertoevoeging ? ` ${a.huisnummertoevoeging}` : ''}`,
+    regel2: `${a.postcode.slice(0, 4)} ${a.postcode.slice(4)} ${a.woonplaats}`,
+  };
+}
+
+function kern(c: Casus) {
+  return {
+    id: c.id,
+    referentie: c.gegevens.referentie,
+    soort: SOORT_OMSCHRIJVING[c.soort],
+    artikel: ARTIKEL[c.soort],
+    corporatie: c.corporatie,
+    wijkteam: c.wijkteam,
+    ontvangenOp: c.ontvangenOp,
+    terugkoppelingUiterlijk: c.terugkoppelingUiterlijk,
+  };
+}
+
+export function meldingAanWijkteamModel(c: Casus) {
+  const m = c.gegevens;
+  return {
+    ...kern(c),
+    huurder: huurder(m),
+    adres: adres(m),
+    huishouden: { aantalBewoners: m.huishouden.aantalBewoners, kinderenOnder18: m.huishouden.kinderenOnder18 ?? null },
+    achterstand: m.achterstand ?? null,
+    toestemming: m.toestemming ?? null,
+    ontruimingsdatum: m.ontruimingsdatum ?? null,
+    vorigeMelding: m.vorigeMelding ?? null,
+  };
+}
+
+export function herinneringModel(c: Casus) {
+  return { ...kern(c), huurder: { naam: huurder(c.gegevens).naam } };
+}
+
+export function escalatieModel(c: Casus, werkdagenTeLaat: number) {
+  const m = c.gegevens;
+  return { ...kern(c), werkdagenTeLaat, huurder: { naam: huurder(c.gegevens).naam }, adres: adres(m), achterstand: m.achterstand ?? null };
+}
+
+export function ontruimingsdatumModel(c: Casus) {
+  const m = c.gegevens;
+  return { ...kern(c), huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+}
+
+export function intrekkingModel(c: Casus) {
+  return { ...kern(c) };
+}
+
+/** No personal data at all: this mail travels unencrypted (NTA 7516 notification). */
+export function notificatieModel(c: Pick<Casus, 'corporatie' | 'terugkoppelingUiterlijk'>, link: string) {
+  return { corporatie: c.corporatie, terugkoppelingUiterlijk: c.terugkoppelingUiterlijk, link };
+}
+
+export function toegangscodeModel(code: string, geldigMinuten: number) {
+  return { code, geldigMinuten };
+}

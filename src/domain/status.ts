@@ -1,0 +1,44 @@
+// The case state machine, in one place. Events (gebeurtenissen) are always recorded; some move the
+// status. A status never moves backwards, and the final ones (ingetrokken, afgesloten) never move.
+export const STATUSSEN = [
+  'ontvangen', 'verzonden', 'gelezen', 'teruggekoppeld', 'geescaleerd', 'bezorging-mislukt', 'ingetrokken', 'afgesloten',
+] as const;
+export type Status = (typeof STATUSSEN)[number];
+
+export const GEBEURTENISSEN = [
+  'ontvangen',
+  'verzonden', // the SMTP server accepted a message
+  'bezorgpoging-mislukt', // one attempt failed; another follows
+  'bezorging-mislukt', // given up (key material, or all attempts used): an operator must act
+  'gelezen',
+  'herinnering-verzonden',
+  'teruggekoppeld',
+  'geescaleerd',
+  'ingetrokken',
+  'afgesloten',
+] as const;
+export type Gebeurtenissoort = (typeof GEBEURTENISSEN)[number];
+
+const FINAAL: ReadonlySet<Status> = new Set(['ingetrokken', 'afgesloten']);
+
+/** Which statuses an event may move a case out of, and to what. */
+const OVERGANGEN: Partial<Record<Gebeurtenissoort, { van: readonly Status[]; naar: Status }>> = {
+  verzonden: { van: ['ontvangen', 'bezorging-mislukt'], naar: 'verzonden' },
+  'bezorging-mislukt': { van: ['ontvangen'], naar: 'bezorging-mislukt' },
+  gelezen: { van: ['ontvangen', 'verzonden'], naar: 'gelezen' },
+  // convenant art. 3.7: late feedback is accepted (and marked late) also after escalation.
+  teruggekoppeld: { van: ['ontvangen', 'verzonden', 'gelezen', 'geescaleerd', 'bezorging-mislukt'], naar: 'teruggekoppeld' },
+  geescaleerd: { van: ['ontvangen', 'verzonden', 'gelezen', 'bezorging-mislukt'], naar: 'geescaleerd' },
+  ingetrokken: { van: STATUSSEN.filter((s) => !FINAAL.has(s)), naar: 'ingetrokken' },
+  afgesloten: { van: ['teruggekoppeld', 'geescaleerd'], naar: 'afgesloten' },
+};
+
+/** The status after `gebeurtenis`, or the same status when the event does not move it. */
+export function volgendeStatus(huidig: Status, gebeurtenis: Gebeurtenissoort): Status {
+  const o = OVERGANGEN[gebeurtenis];
+  return o && o.van.includes(huidig) ? o.naar : huidig;
+}
+
+export function isFinaal(s: Status): boolean {
+  return FINAAL.has(s);
+}
