@@ -29,6 +29,9 @@ const ontvanger = z.strictObject({
   certificaat: z.string().optional(),
   /** PGP: the recipient's armored public key. */
   pgpSleutel: z.string().optional(),
+  /** S/MIME per-recipient choices (RFC 8551): OAEP and AES-256-CBC unless the recipient needs otherwise. */
+  keyTransport: z.enum(['rsa-oaep', 'rsa-pkcs1']).optional(),
+  inhoudVersleuteling: z.enum(['aes-256-cbc', 'aes-256-gcm']).optional(),
 });
 
 const organisatie = z.strictObject({
@@ -86,6 +89,35 @@ export const configSchema = z
       url: z.string().regex(/^rediss?:\/\//, 'verwacht redis:// of rediss://'),
       prefix: z.string().regex(/^[a-z0-9]+$/).default('sb'),
     }),
+    /** The service's own identity for mail: From address and signing material (S/MIME and OpenPGP). */
+    afzender: z.strictObject({
+      naam: z.string().min(1),
+      mailbox,
+      certificaat: z.string(),
+      sleutel: z.string(),
+      pgpSleutel: z.string(),
+    }),
+    /** Where S/MIME recipient certificates must chain to, and their CRLs (fail closed when revoked). */
+    smimePki: z.strictObject({ ca: z.array(z.string()).min(1), crl: z.array(z.string()).default([]) }),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      servername: z.string().optional(),
+      /** Extra CAs for the SMTP server's certificate (the system store is used as well). */
+      ca: z.array(z.string()).default([]),
+      gebruiker: z.string().optional(),
+      wachtwoord: z.string().optional(),
+      maxVerbindingen: z.number().int().min(1).max(50).default(3),
+    }),
+    bezorging: z.strictObject({
+      /** Attempts before a message is given up (bezorging-mislukt) and the operator alerted. */
+      pogingen: z.number().int().min(1).max(50).default(12),
+      /** First wait; each next attempt waits twice as long (12 attempts span about 68 hours). */
+      eersteWachttijdSeconden: z.number().min(0.01).default(60),
+      gelijktijdig: z.number().int().min(1).max(64).default(8),
+      /** How long a worker holds a job before another may take it over (crashed worker). */
+      lockSeconden: z.number().min(1).max(600).default(30),
+    }).default({ pogingen: 12, eersteWachttijdSeconden: 60, gelijktijdig: 8, lockSeconden: 30 }),
     /** Keyring for encryption at rest; or the env var SIGNAALBRUG_SLEUTELS with the same JSON. */
     versleuteling: z.strictObject({ sleutelbestand: z.string().optional() }).default({}),
   })
@@ -124,7 +156,7 @@ export class ConfigError extends Error {
   readonly code = 'SB_CONFIG';
 }
 
-const PATH_FIELDS = ['certificaat', 'pgpSleutel', 'cert', 'key', 'sleutelbestand'] as const;
+const PATH_FIELDS = ['certificaat', 'pgpSleutel', 'cert', 'key', 'sleutel', 'sleutelbestand'] as const;
 
 /** Resolve file references relative to the config file's folder. */
 function resolvePaths(c: Config, dir: string): Config {
@@ -141,6 +173,9 @@ function resolvePaths(c: Config, dir: string): Config {
     troubleshooter: fix(c.troubleshooter),
     tls: { ...fix(c.tls), ca: c.tls.ca.map(abs), crl: c.tls.crl.map(abs) },
     versleuteling: fix(c.versleuteling),
+    afzender: fix(c.afzender),
+    smimePki: { ca: c.smimePki.ca.map(abs), crl: c.smimePki.crl.map(abs) },
+    smtp: { ...c.smtp, ca: c.smtp.ca.map(abs) },
   };
 }
 
@@ -173,6 +208,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     portal: { ...c.portal, port: port('PORTAL_PORT', c.portal.port) },
     ops: { ...c.ops, port: port('OPS_PORT', c.ops.port) },
     redis: { ...c.redis, url: env.REDIS_URL || c.redis.url },
+    smtp: { ...c.smtp, port: port('SMTP_PORT', c.smtp.port) },
   };
 }
 

@@ -19,6 +19,14 @@ export function createMetrics() {
       name: 'signaalbrug_meldingen_ontvangen_total', help: 'Meldingen stored (201), by soort',
       labelNames: ['soort'] as const, registers: [registry],
     }),
+    bezorgd: new Counter({
+      name: 'signaalbrug_berichten_bezorgd_total', help: 'Encrypted messages accepted by the SMTP server',
+      labelNames: ['kanaal', 'bericht'] as const, registers: [registry],
+    }),
+    bezorgingMislukt: new Counter({
+      name: 'signaalbrug_bezorging_mislukt_total', help: 'Messages given up: an operator must act (alert on this)',
+      labelNames: ['reden'] as const, registers: [registry],
+    }),
   };
 }
 

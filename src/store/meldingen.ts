@@ -6,11 +6,12 @@ import { SignaalbrugError } from '../errors.js';
 import type { Melding, Soort } from '../domain/melding.js';
 import type { Sleutelring } from './sleutelring.js';
 
-export type Status =
-  | 'ontvangen' | 'verzonden' | 'gelezen' | 'teruggekoppeld' | 'geescaleerd' | 'bezorging-mislukt' | 'ingetrokken' | 'afgesloten';
+import { volgendeStatus, type Gebeurtenissoort, type Status } from '../domain/status.js';
+
+export type { Status };
 
 export interface Gebeurtenis {
-  soort: string;
+  soort: Gebeurtenissoort;
   op: string;
   [detail: string]: unknown;
 }
@@ -45,6 +46,15 @@ redis.call('XADD', KEYS[6], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
 return {1, ARGV[1]}
 `;
 
+// KEYS: case, events, delivered-marker ('' for none); ARGV: expected status, new status, event, time
+const REGISTREER_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+if KEYS[3] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
+return 1
+`;
+
 /** Canonical JSON (sorted keys) so the same melding always has the same fingerprint. */
 export function canoniek(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canoniek).join(',')}]`;
@@ -74,10 +84,15 @@ export class MeldingenRepo {
     private readonly prefix: string,
   ) {
     redis.defineCommand('sbBewaarMelding', { numberOfKeys: 6, lua: BEWAAR_LUA });
+    redis.defineCommand('sbRegistreer', { numberOfKeys: 3, lua: REGISTREER_LUA });
   }
 
   private key(...delen: string[]): string {
     return [this.prefix, ...delen].join(':');
+  }
+
+  private lua(naam: string, ...args: (string | number)[]): Promise<unknown> {
+    return (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[naam]!(...args);
   }
 
   get outboxKey(): string {
@@ -95,7 +110,7 @@ export class MeldingenRepo {
       gegevens: this.sleutels.versleutel(JSON.stringify(gegevens), id),
     };
     const gebeurtenis: Gebeurtenis = { soort: 'ontvangen', op: nieuw.ontvangenOp };
-    const [ok, waarde] = (await opslag(() => (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>).sbBewaarMelding!(
+    const [ok, waarde] = (await opslag(() => this.lua('sbBewaarMelding',
       idem, this.key('melding', id), this.key('melding', id, 'gebeurtenissen'),
       this.key('idx', 'corporatie', oin), this.key('idx', 'wijkteam', nieuw.wijkteam), this.outboxKey,
       id, vingerafdruk, Date.parse(nieuw.ontvangenOp), JSON.stringify(gebeurtenis), ...Object.entries(velden).flat(),
@@ -113,6 +128,37 @@ export class MeldingenRepo {
       status: h.status as Status, ontvangenOp: h.ontvangenOp!, terugkoppelingUiterlijk: h.terugkoppelingUiterlijk!,
       gegevens: JSON.parse(this.sleutels.ontsleutel(h.gegevens!, id)) as Melding,
     };
+  }
+
+  /** The case without its personal data (no decryption), e.g. to plan deliveries. */
+  async haalMeta(id: string): Promise<Omit<MeldingRecord, 'gegevens'> | undefined> {
+    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk] = await opslag(() =>
+      this.redis.hmget(this.key('melding', id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp', 'terugkoppelingUiterlijk'));
+    if (!soort) return undefined;
+    return { id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: ontvangenOp!, terugkoppelingUiterlijk: terugkoppelingUiterlijk! };
+  }
+
+  /**
+   * Record an event and apply the state machine atomically: a compare-and-set on the status in Lua
+   * (safe on a shared connection, unlike WATCH), retried when another writer moved the case first.
+   * `bezorgd` also sets the delivered-marker of one message in the same step.
+   */
+  async registreer(id: string, gebeurtenis: Gebeurtenis, opties: { bezorgd?: string } = {}): Promise<Status> {
+    const caseKey = this.key('melding', id);
+    const markeer = opties.bezorgd ? this.key('bezorgd', opties.bezorgd) : '';
+    for (let poging = 0; poging < 20; poging++) {
+      const huidig = (await opslag(() => this.redis.hget(caseKey, 'status'))) as Status | null;
+      if (!huidig) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      const volgende = volgendeStatus(huidig, gebeurtenis.soort);
+      const ok = await opslag(() => this.lua('sbRegistreer', caseKey, this.key('melding', id, 'gebeurtenissen'), markeer,
+        huidig, volgende, JSON.stringify(gebeurtenis), gebeurtenis.op));
+      if (ok === 1) return volgende;
+    }
+    throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'te veel gelijktijdige wijzigingen op deze melding');
+  }
+
+  async isBezorgd(berichtId: string): Promise<boolean> {
+    return (await opslag(() => this.redis.exists(this.key('bezorgd', berichtId)))) === 1;
   }
 
   async gebeurtenissen(id: string): Promise<Gebeurtenis[]> {

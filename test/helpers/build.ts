@@ -9,7 +9,8 @@ import { stringify } from 'yaml';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createDevPki } from '../../src/pki/dev-pki.js';
-import { start, type Draaiend } from '../../src/server.js';
+import { start, type Draaiend, type Rol } from '../../src/server.js';
+import { startSink, type Sink } from '../../adapters/smtp/sink.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -53,6 +54,10 @@ export function testConfigDoc(pki: string, redisUrl: string, sleutelbestand: str
     tls: { cert: p('server.crt'), key: p('server.key'), ca: [p('ca.crt')], crl: [p('crl.pem')] },
     redis: { url: redisUrl },
     versleuteling: { sleutelbestand },
+    afzender: { naam: 'Signaalbrug Test', mailbox: 'signaalbrug@haarlem.example', certificaat: p('signer.crt'), sleutel: p('signer.key'), pgpSleutel: p('signer.sec.asc') },
+    smimePki: { ca: [p('ca.crt')], crl: [p('crl.pem')] },
+    smtp: { host: '127.0.0.1', port: 2525, servername: 'localhost', ca: [p('ca.crt')] },
+    bezorging: { pogingen: 3, eersteWachttijdSeconden: 0.2, gelijktijdig: 4, lockSeconden: 2 },
   };
 }
 
@@ -68,6 +73,8 @@ export interface Gebouwd {
   pki: string;
   redis: TestRedis;
   draaiend: Draaiend;
+  sink?: Sink;
+  configBestand: string;
   apiPort: number;
   opsPort: number;
   logs(): string;
@@ -95,13 +102,35 @@ export function httpsVraag(opts: RequestOptions, ruw?: string | Buffer): Promise
   });
 }
 
-export async function build(t: T, opts: { klok?: () => Date; configAanpassen?: (doc: Record<string, any>) => void } = {}): Promise<Gebouwd> {
+export interface BuildOpties {
+  klok?: () => Date;
+  configAanpassen?: (doc: Record<string, any>) => void;
+  rollen?: Rol[];
+  /** With the worker role a real SMTP sink (STARTTLS) is started unless this is false. */
+  sink?: boolean | { zonderStarttls?: boolean };
+}
+
+export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const pki = await testPki();
   const redis = await startRedis(t);
+  const rollen = opts.rollen ?? ['api'];
+  let sink: Sink | undefined;
+  if (rollen.includes('worker') && opts.sink !== false) {
+    sink = await startSink({
+      dir: mkdtempSync(path.join(tmpdir(), 'sb-mail-')), key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')),
+      zonderStarttls: typeof opts.sink === 'object' ? opts.sink.zonderStarttls : false,
+    });
+    const s = sink;
+    t.teardown(async () => {
+      await s.stop();
+      rmSync(s.dir, { recursive: true, force: true });
+    });
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-cfg-'));
   const sleutelbestand = path.join(dir, 'sleutels.json');
   writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
   const doc = testConfigDoc(pki, redis.url, sleutelbestand);
+  if (sink) (doc.smtp as { port: number }).port = sink.port;
   opts.configAanpassen?.(doc);
   const bestand = path.join(dir, 'config.yaml');
   writeFileSync(bestand, stringify(doc));
@@ -111,17 +140,17 @@ export async function build(t: T, opts: { klok?: () => Date; configAanpassen?: (
   let logTekst = '';
   logStream.on('data', (d: Buffer) => (logTekst += d.toString('utf8')));
   const log = createLogger(logStream, 'info');
-  const draaiend = await start({ config, rollen: ['api'], log, klok: opts.klok, env: {} });
+  const draaiend = await start({ config, rollen, log, klok: opts.klok, env: {} });
   t.teardown(async () => {
     await draaiend.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const apiPort = Number(new URL(draaiend.adressen.api!).port);
+  const apiPort = draaiend.adressen.api ? Number(new URL(draaiend.adressen.api).port) : 0;
   const opsPort = Number(new URL(draaiend.adressen.ops!).port);
   const ca = readFileSync(path.join(pki, 'ca.crt'));
 
   return {
-    config, pki, redis, draaiend, apiPort, opsPort,
+    config, pki, redis, draaiend, apiPort, opsPort, sink, configBestand: bestand,
     logs: () => logTekst,
     vraag(naam, method, pad, body, extra = {}) {
       const cert = naam ? { cert: readFileSync(path.join(pki, 'clients', `${naam}.crt`)), key: readFileSync(path.join(pki, 'clients', `${naam}.key`)) } : {};
@@ -130,6 +159,17 @@ export async function build(t: T, opts: { klok?: () => Date; configAanpassen?: (
       return httpsVraag({ host: '127.0.0.1', port: apiPort, method, path: pad, ca, servername: 'localhost', headers, ...cert }, ruw);
     },
   };
+}
+
+/** Poll until `klaar` returns a value (bounded: tests never wait forever). */
+export async function wachtOp<R>(klaar: () => Promise<R | undefined | false>, ms = 15_000, stap = 50): Promise<R> {
+  const eind = Date.now() + ms;
+  for (;;) {
+    const r = await klaar();
+    if (r) return r;
+    if (Date.now() > eind) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((res) => setTimeout(res, stap));
+  }
 }
 
 /** The CONTRACT.md example melding, with a unique referentie. */

@@ -1,0 +1,191 @@
+// Delivery of encrypted messages through BullMQ. Job payloads hold ids only; the job id is derived
+// from (melding, message kind, recipient) so planning twice queues once. The worker re-reads the
+// case, renders the template, encrypts through the recipient's channel and sends over SMTP.
+// Key problems are permanent (bezorging-mislukt at once); SMTP trouble is retried with exponential
+// backoff, and after the last attempt the melding is bezorging-mislukt. Never plaintext.
+import { readFileSync } from 'node:fs';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { KanaalFout, type Adressering, type Inhoud } from '../../adapters/kanaal.js';
+import { pgp } from '../../adapters/pgp/index.js';
+import { smime } from '../../adapters/smime/index.js';
+import { isTijdelijk, type SmtpTransport } from '../../adapters/smtp/transport.js';
+import type { Config } from '../config.js';
+import {
+  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, type Casus,
+} from '../domain/berichten.js';
+import type { Metrics } from '../metrics.js';
+import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
+import type { Berichtsoort, Sjablonen } from './sjablonen.js';
+
+export type Ontvangerrol = 'wijkteam' | 'troubleshooter';
+
+export interface BezorgOpdracht {
+  meldingId: string;
+  bericht: Berichtsoort;
+  ontvanger: Ontvangerrol;
+  /** Escalation only: how many werkdagen late (not personal). */
+  werkdagenTeLaat?: number;
+}
+
+export const BEZORG_QUEUE = 'bezorging';
+
+export function jobId(o: BezorgOpdracht): string {
+  return `${o.meldingId}.${o.bericht}.${o.ontvanger}`;
+}
+
+/** Stable Message-ID per (melding, message kind, recipient): a retry is recognisable as the same mail. */
+export function berichtId(o: BezorgOpdracht, afzender: string): string {
+  const domein = afzender.split('@')[1] ?? 'signaalbrug.invalid';
+  return `<${jobId(o)}@${domein}>`;
+}
+
+export function bezorgQueue(config: Config, connection: object) {
+  return new Queue<BezorgOpdracht>(BEZORG_QUEUE, {
+    connection,
+    prefix: `${config.redis.prefix}:bull`,
+    defaultJobOptions: {
+      attempts: config.bezorging.pogingen,
+      backoff: { type: 'exponential', delay: config.bezorging.eersteWachttijdSeconden * 1000 },
+      // Kept for a week so a re-planned job id is recognised as already done.
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+}
+
+export interface BezorgDeps {
+  config: Config;
+  repo: MeldingenRepo;
+  sjablonen: Sjablonen;
+  smtp: SmtpTransport;
+  metrics: Metrics;
+  log: Logger;
+  klok: () => Date;
+}
+
+const lees = (bestand: string | undefined) => {
+  if (!bestand) throw new KanaalFout('SB_SLEUTEL_ONTBREEKT', 'geen sleutelbestand geconfigureerd');
+  try {
+    return readFileSync(bestand, 'utf8');
+  } catch (err) {
+    throw new KanaalFout('SB_SLEUTEL_ONTBREEKT', `${bestand}: ${(err as NodeJS.ErrnoException).code ?? 'onleesbaar'}`);
+  }
+};
+
+export function createBezorger(deps: BezorgDeps) {
+  const { config, repo, sjablonen, smtp, metrics, log, klok } = deps;
+  const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
+  const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
+
+  function ontvangerVan(rol: Ontvangerrol, r: MeldingRecord) {
+    return rol === 'troubleshooter' ? config.troubleshooter : wijkteams.get(r.wijkteam)!;
+  }
+
+  function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord): Inhoud {
+    const casus: Casus = { ...r, corporatie: corporaties.get(r.oin) ?? r.oin, wijkteam: wijkteams.get(r.wijkteam)?.naam ?? r.wijkteam };
+    const model = {
+      'melding-aan-wijkteam': () => meldingAanWijkteamModel(casus),
+      herinnering: () => herinneringModel(casus),
+      escalatie: () => escalatieModel(casus, o.werkdagenTeLaat ?? 0),
+      ontruimingsdatum: () => ontruimingsdatumModel(casus),
+      intrekking: () => intrekkingModel(casus),
+    }[o.bericht as 'melding-aan-wijkteam'];
+    if (!model) throw new UnrecoverableError(`berichtsoort ${o.bericht} hoort niet bij dit kanaal`);
+    return sjablonen.render(o.bericht, model());
+  }
+
+  async function bouw(o: BezorgOpdracht, r: MeldingRecord, adressering: Adressering): Promise<Buffer> {
+    const doel = ontvangerVan(o.ontvanger, r);
+    const inhoud = inhoudVoor(o, r);
+    const nu = klok();
+    if (doel.bezorging === 'smime')
+      return smime.bouw(inhoud, adressering, {
+        ontvangerCertificaat: lees(doel.certificaat), afzenderCertificaat: lees(config.afzender.certificaat),
+        afzenderSleutel: lees(config.afzender.sleutel), ca: config.smimePki.ca.map(lees), crl: config.smimePki.crl.map(lees),
+        keyTransport: doel.keyTransport, inhoud: doel.inhoudVersleuteling, nu,
+      });
+    if (doel.bezorging === 'pgp')
+      return pgp.bouw(inhoud, adressering, { ontvangerSleutel: lees(doel.pgpSleutel), afzenderSleutel: lees(config.afzender.pgpSleutel), nu });
+    // The secure-link channel (portal) is not part of this service yet: fail closed, never plaintext.
+    throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `kanaal ${doel.bezorging} is in deze versie nog niet beschikbaar`);
+  }
+
+  async function mislukt(o: BezorgOpdracht, reden: string, detail: string): Promise<void> {
+    metrics.bezorgingMislukt.inc({ reden });
+    // Operator alert: an error log line and a counter (alert on it); ids and codes only.
+    log.error({ alarm: 'bezorging-mislukt', meldingId: o.meldingId, bericht: o.bericht, ontvanger: o.ontvanger, reden }, `ALARM bezorging mislukt: ${detail}`);
+    await repo.registreer(o.meldingId, { soort: 'bezorging-mislukt', op: klok().toISOString(), bericht: o.bericht, ontvanger: o.ontvanger, reden });
+  }
+
+  async function verwerk(job: Job<BezorgOpdracht>): Promise<{ smtpAntwoord?: string; overgeslagen?: string }> {
+    const o = job.data;
+    const r = await repo.haal(o.meldingId);
+    if (!r) throw new UnrecoverableError('melding bestaat niet (meer)');
+    if (r.status === 'ingetrokken' && o.bericht !== 'intrekking') return { overgeslagen: 'ingetrokken' };
+    const messageId = berichtId(o, config.afzender.mailbox);
+    if (await repo.isBezorgd(jobId(o))) return { overgeslagen: 'al bezorgd' };
+    const doel = ontvangerVan(o.ontvanger, r);
+    const adressering: Adressering = {
+      van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
+      aan: { naam: doel.naam, adres: doel.mailbox },
+      messageId,
+      datum: klok(),
+      buitenOnderwerp: 'Beveiligd bericht via Signaalbrug',
+    };
+    let raw: Buffer;
+    try {
+      raw = await bouw(o, r, adressering);
+    } catch (err) {
+      if (err instanceof KanaalFout) {
+        await mislukt(o, err.code, err.message);
+        throw new UnrecoverableError(err.code);
+      }
+      throw err;
+    }
+    const poging = job.attemptsMade + 1;
+    try {
+      const bewijs = await smtp.verstuur(raw, { from: config.afzender.mailbox, to: doel.mailbox }, messageId);
+      await repo.registreer(o.meldingId, {
+        soort: 'verzonden', op: klok().toISOString(), bericht: o.bericht, kanaal: doel.bezorging, ontvanger: doel.mailbox,
+        poging, smtpAntwoord: bewijs.smtpAntwoord.slice(0, 200), tls: 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)', messageId,
+      }, { bezorgd: jobId(o) });
+      metrics.bezorgd.inc({ kanaal: doel.bezorging, bericht: o.bericht });
+      return { smtpAntwoord: bewijs.smtpAntwoord };
+    } catch (err) {
+      const e = err as { code?: string; responseCode?: number; message?: string };
+      const tijdelijk = isTijdelijk(err);
+      await repo.registreer(o.meldingId, {
+        soort: 'bezorgpoging-mislukt', op: klok().toISOString(), bericht: o.bericht, poging,
+        smtpCode: e.responseCode ?? null, fout: e.code ?? 'onbekend', tijdelijk,
+      });
+      if (!tijdelijk) {
+        await mislukt(o, `SMTP_${e.responseCode}`, 'de mailserver weigert het bericht blijvend');
+        throw new UnrecoverableError(`SMTP ${e.responseCode}`);
+      }
+      throw new Error(`SMTP ${e.code ?? ''} ${e.responseCode ?? ''}`.trim());
+    }
+  }
+
+  return { verwerk, mislukt };
+}
+
+export function startBezorgWorker(deps: BezorgDeps, connection: object): Worker<BezorgOpdracht> {
+  const bezorger = createBezorger(deps);
+  const worker = new Worker<BezorgOpdracht>(BEZORG_QUEUE, bezorger.verwerk, {
+    connection,
+    prefix: `${deps.config.redis.prefix}:bull`,
+    concurrency: deps.config.bezorging.gelijktijdig,
+    lockDuration: deps.config.bezorging.lockSeconden * 1000,
+    stalledInterval: deps.config.bezorging.lockSeconden * 1000,
+    maxStalledCount: 5,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const laatste = job.attemptsMade >= (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError) && err.name !== 'UnrecoverableError';
+    if (laatste) void bezorger.mislukt(job.data, 'POGINGEN_OP', `na ${job.attemptsMade} pogingen`).catch((e: Error) =>
+      deps.log.error({ err: e.message, meldingId: job.data.meldingId }, 'kon bezorging-mislukt niet vastleggen'));
+  });
+  worker.on('error', (err) => deps.log.warn({ err: err.message }, 'bezorgworker'));
+  return worker;
+}

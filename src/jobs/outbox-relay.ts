@@ -1,0 +1,79 @@
+// Transactional outbox: the intake writes a case and its outbox entry in one atomic step; this relay
+// turns entries into BullMQ jobs and only then acknowledges them. A crash in between re-plans the
+// same deterministic job ids, which BullMQ ignores, so nothing is lost and nothing is sent twice.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MeldingenRepo } from '../store/meldingen.js';
+import { jobId, type BezorgOpdracht } from './bezorging.js';
+
+const GROEP = 'relay';
+
+/** Which messages a new melding needs (convenant art. 8.1: an eviction date goes to the troubleshooter at once). */
+export function plan(meldingId: string, soort: string): BezorgOpdracht[] {
+  const opdrachten: BezorgOpdracht[] = [{ meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }];
+  if (soort === 'ontruimingsdatum-bekend') opdrachten.push({ meldingId, bericht: 'ontruimingsdatum', ontvanger: 'troubleshooter' });
+  return opdrachten;
+}
+
+export class OutboxRelay {
+  private gestopt = false;
+  private lus: Promise<void> | undefined;
+  private readonly consumer = `relay-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    private readonly redis: Redis, // dedicated: XREADGROUP BLOCK holds the connection
+    private readonly repo: MeldingenRepo,
+    private readonly queue: Queue<BezorgOpdracht>,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.repo.outboxKey, GROEP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+    this.lus = this.draai();
+  }
+
+  private async verwerk(entries: [string, string[]][]): Promise<void> {
+    for (const [entryId, velden] of entries) {
+      const veld = (k: string) => velden[velden.indexOf(k) + 1];
+      const meldingId = veld('melding');
+      const meta = meldingId ? await this.repo.haalMeta(meldingId) : undefined;
+      if (meta) {
+        const opdrachten = plan(meta.id, meta.soort);
+        await this.queue.addBulk(opdrachten.map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } })));
+      }
+      await this.redis.multi().xack(this.repo.outboxKey, GROEP, entryId).xdel(this.repo.outboxKey, entryId).exec();
+    }
+  }
+
+  private async draai(): Promise<void> {
+    let laatsteClaim = 0;
+    while (!this.gestopt) {
+      try {
+        // Entries a crashed relay had read but not acknowledged are taken over after 30 s.
+        if (Date.now() - laatsteClaim > 10_000) {
+          laatsteClaim = Date.now();
+          const [, geclaimd] = (await this.redis.xautoclaim(this.repo.outboxKey, GROEP, this.consumer, 30_000, '0-0', 'COUNT', 100)) as [string, [string, string[]][]];
+          await this.verwerk(geclaimd.filter((e) => e && e[1]));
+        }
+        const res = (await this.redis.xreadgroup('GROUP', GROEP, this.consumer, 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', this.repo.outboxKey, '>')) as
+          [string, [string, string[]][]][] | null;
+        if (res) await this.verwerk(res[0]![1]);
+      } catch (err) {
+        if (this.gestopt) break;
+        this.log.warn({ err: (err as Error).message }, 'outbox-relay: opnieuw over 1 s');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.gestopt = true;
+    this.redis.disconnect();
+    await this.lus;
+  }
+}

@@ -1,0 +1,191 @@
+// Delivery end to end: API → Redis → outbox → BullMQ → template → S/MIME or PGP/MIME → SMTP (STARTTLS)
+// → a real SMTP server; opened with openssl cms and gpg as a recipient would.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { parse, stringify } from 'yaml';
+import { startSink } from '../../adapters/smtp/sink.js';
+import { cliProces } from '../helpers/cli.js';
+import { vrijePoort } from '../helpers/redis.js';
+import { build, wachtOp, voorbeeldMelding, type Gebouwd } from '../helpers/build.js';
+import { kop, openPgp, openSmime, platteTekst } from '../helpers/mail.js';
+
+const ELAN = 'elan-wonen';
+const CANARY = { achternaam: 'Kanariepietersz', telefoonnummer: '0687654321', straatnaam: 'Zwanenburgerdijkje', relatienummer: 'CANARY-9931' };
+
+function canaryMelding(postcode: string, over: Record<string, unknown> = {}) {
+  const m = voorbeeldMelding(over);
+  Object.assign(m.huurder, { achternaam: CANARY.achternaam, telefoonnummer: CANARY.telefoonnummer, relatienummer: CANARY.relatienummer });
+  m.adres = { ...m.adres, straatnaam: CANARY.straatnaam, postcode };
+  return m;
+}
+
+async function status(app: Gebouwd, id: string, verwacht: string) {
+  return wachtOp(async () => {
+    const r = await app.vraag(ELAN, 'GET', `/v1/meldingen/${id}`);
+    return r.body.status === verwacht ? r.body : undefined;
+  });
+}
+
+function geenPersoonsgegevens(t: { notOk(v: unknown, m: string): void }, raw: string, referentie: string) {
+  for (const [veld, waarde] of Object.entries({ ...CANARY, referentie }))
+    t.notOk(raw.includes(waarde), `${veld} not in the raw mail`);
+}
+
+t.test('S/MIME to wijkteam Noord: openssl cms decrypts and verifies it', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'] });
+  const m = canaryMelding('2011DE');
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
+  t.equal(res.status, 201);
+  const melding = await status(app, res.body.id, 'verzonden');
+  const [bestand, ...meer] = app.sink!.bestanden();
+  t.equal(meer.length, 0, 'exactly one mail');
+  const raw = readFileSync(bestand!, 'utf8');
+  t.match(kop(raw, 'Content-Type'), /application\/pkcs7-mime; *smime-type=enveloped-data/);
+  t.equal(kop(raw, 'Subject'), 'Beveiligd bericht via Signaalbrug', 'neutral outer subject');
+  t.equal(kop(raw, 'Message-ID'), `<${res.body.id}.melding-aan-wijkteam.wijkteam@haarlem.example>`);
+  t.match(kop(raw, 'To'), /wijkteam-noord@haarlem\.example/);
+  geenPersoonsgegevens(t, raw, m.referentie);
+
+  const { inhoud, verifyStderr } = openSmime(bestand!, app.pki, 'wijkteam-noord');
+  t.match(verifyStderr, /Verification successful/);
+  const tekst = platteTekst(inhoud);
+  t.match(tekst, `Melding vroegsignalering ${m.referentie}`);
+  t.match(tekst, CANARY.achternaam);
+  t.match(tekst, CANARY.telefoonnummer);
+  t.match(tekst, 'Terugkoppeling uiterlijk');
+  t.match(tekst, 'art. 3.4');
+  t.throws(() => openSmime(bestand!, app.pki, 'troubleshooter'), 'another key cannot open it');
+
+  const verzonden = melding.gebeurtenissen.find((g: any) => g.soort === 'verzonden');
+  t.match(verzonden, { kanaal: 'smime', ontvanger: 'wijkteam-noord@haarlem.example', poging: 1, smtpAntwoord: /^250/, tls: /STARTTLS/ });
+});
+
+t.test('PGP/MIME to wijkteam Oost: gpg decrypts it and reports a good signature', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'] });
+  const m = canaryMelding('2020AB');
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
+  await status(app, res.body.id, 'verzonden');
+  const [bestand] = app.sink!.bestanden();
+  const raw = readFileSync(bestand!, 'utf8');
+  t.match(kop(raw, 'Content-Type'), /multipart\/encrypted;.*protocol="application\/pgp-encrypted"/);
+  t.equal(kop(raw, 'Subject'), 'Beveiligd bericht via Signaalbrug');
+  geenPersoonsgegevens(t, raw, m.referentie);
+  const { inhoud, status: gpgStatus } = openPgp(bestand!, app.pki, 'wijkteam-oost');
+  t.match(gpgStatus, /GOODSIG/);
+  t.match(gpgStatus, /DECRYPTION_OKAY/);
+  t.match(inhoud, /protected-headers="v1"/);
+  t.match(inhoud, new RegExp(`^Subject: Melding vroegsignalering ${m.referentie}`, 'm'), 'real subject travels inside (protected headers)');
+  t.match(platteTekst(inhoud), CANARY.achternaam);
+});
+
+t.test('ontruimingsdatum-bekend: the troubleshooter hears at once, the wijkteam too', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'] });
+  const m = canaryMelding('2011DE', { soort: 'ontruimingsdatum-bekend', ontruimingsdatum: '2027-01-15' });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
+  await wachtOp(async () => app.sink!.bestanden().length === 2);
+  const naar = app.sink!.bestanden().map((f) => kop(readFileSync(f, 'utf8'), 'To') ?? '');
+  t.ok(naar.some((a) => a.includes('troubleshooter@haarlem.example')));
+  t.ok(naar.some((a) => a.includes('wijkteam-noord@haarlem.example')));
+  const voorTs = app.sink!.bestanden().find((f) => kop(readFileSync(f, 'utf8'), 'To')!.includes('troubleshooter'))!;
+  t.match(platteTekst(openSmime(voorTs, app.pki, 'troubleshooter').inhoud), '15-01-2027');
+  const body = await status(app, res.body.id, 'verzonden');
+  t.equal(body.gebeurtenissen.filter((g: any) => g.soort === 'verzonden').length, 2);
+});
+
+t.test('unusable recipient key material: no mail at all, bezorging-mislukt, operator alarm', async (t) => {
+  const gevallen: [string, (doc: any, pki: string) => void, string][] = [
+    ['missing certificate file', (doc) => (doc.wijkteams[0].certificaat = '/bestaat/niet.crt'), 'SB_SLEUTEL_ONTBREEKT'],
+    ['expired certificate', (doc, pki) => (doc.wijkteams[0].certificaat = path.join(pki, 'clients/expired.crt')), 'SB_SLEUTEL_VERLOPEN'],
+    ['revoked certificate', (doc, pki) => (doc.wijkteams[0].certificaat = path.join(pki, 'clients/revoked.crt')), 'SB_SLEUTEL_INGETROKKEN'],
+    ['untrusted certificate', (doc, pki) => (doc.wijkteams[0].certificaat = path.join(pki, 'clients/untrusted.crt')), 'SB_SLEUTEL_ONBETROUWD'],
+    ['a server certificate (no e-mail protection)', (doc, pki) => (doc.wijkteams[0].certificaat = path.join(pki, 'server.crt')), 'SB_SLEUTEL_ONGESCHIKT'],
+    ['missing PGP key', (doc) => (doc.wijkteams[0] = { ...doc.wijkteams[0], bezorging: 'pgp', certificaat: undefined, pgpSleutel: '/bestaat/niet.asc' }), 'SB_SLEUTEL_ONTBREEKT'],
+  ];
+  for (const [naam, zet, code] of gevallen) {
+    await t.test(naam, async (t) => {
+      let pkiDir = '';
+      const app = await build(t, { rollen: ['api', 'worker'], configAanpassen: (doc) => zet(doc, (pkiDir = path.dirname(doc.tls.ca[0]))) });
+      t.ok(pkiDir);
+      const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE'));
+      t.equal(res.status, 201, 'the melding itself is accepted and kept');
+      const body = await status(app, res.body.id, 'bezorging-mislukt');
+      t.match(body.gebeurtenissen.find((g: any) => g.soort === 'bezorging-mislukt'), { reden: code });
+      t.equal(app.sink!.bestanden().length, 0, 'nothing sent, certainly no plaintext');
+      t.match(app.logs(), new RegExp(`"alarm":"bezorging-mislukt".*"reden":"${code}"`));
+      const metrics = await (await fetch(`http://127.0.0.1:${app.opsPort}/metrics`)).text();
+      t.match(metrics, new RegExp(`signaalbrug_bezorging_mislukt_total\\{reden="${code}"\\} 1`));
+    });
+  }
+});
+
+t.test('beveiligde-link is not available yet: fail closed, never plaintext', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'] });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2035AB'));
+  await status(app, res.body.id, 'bezorging-mislukt');
+  t.equal(app.sink!.bestanden().length, 0);
+});
+
+t.test('SMTP server without STARTTLS: nothing is sent; after the last attempt bezorging-mislukt', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'], sink: { zonderStarttls: true } });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE'));
+  const body = await status(app, res.body.id, 'bezorging-mislukt');
+  t.equal(app.sink!.bestanden().length, 0, 'not one byte of the message went out');
+  const pogingen = body.gebeurtenissen.filter((g: any) => g.soort === 'bezorgpoging-mislukt');
+  t.equal(pogingen.length, 3, 'every configured attempt was made');
+  t.match(body.gebeurtenissen.at(-1), { soort: 'bezorging-mislukt', reden: 'POGINGEN_OP' });
+});
+
+t.test('SMTP down for a while, then up: delivered exactly once', async (t) => {
+  const poort = await vrijePoort();
+  const app = await build(t, {
+    rollen: ['api', 'worker'], sink: false,
+    configAanpassen: (doc) => Object.assign(doc, { smtp: { ...doc.smtp, port: poort }, bezorging: { ...doc.bezorging, pogingen: 30, eersteWachttijdSeconden: 0.1 } }),
+  });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE'));
+  await wachtOp(async () => (await app.vraag(ELAN, 'GET', `/v1/meldingen/${res.body.id}`)).body.gebeurtenissen.some((g: any) => g.soort === 'bezorgpoging-mislukt'));
+  const sink = await startSink({ dir: t.testdir(), port: poort, key: readFileSync(path.join(app.pki, 'server.key')), cert: readFileSync(path.join(app.pki, 'server.crt')) });
+  t.teardown(() => sink.stop());
+  const body = await status(app, res.body.id, 'verzonden');
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(sink.bestanden().length, 1, 'exactly one message');
+  t.equal(body.gebeurtenissen.filter((g: any) => g.soort === 'verzonden').length, 1);
+  t.ok(body.gebeurtenissen.find((g: any) => g.soort === 'verzonden').poging > 1, 'delivered on a later attempt');
+});
+
+t.test('a worker killed mid-delivery: no loss; a second copy is recognisable by its Message-ID', async (t) => {
+  const app = await build(t, { rollen: ['api'], sink: false });
+  const dir = t.testdir();
+  let opgeslagen = 0;
+  let gestuurd: (() => void) | undefined;
+  const eerste = new Promise<void>((r) => (gestuurd = r));
+  const sink = await startSink({
+    dir, key: readFileSync(path.join(app.pki, 'server.key')), cert: readFileSync(path.join(app.pki, 'server.crt')),
+    // Hold the 250 back: the worker dies after the server stored the mail but before it heard so.
+    vertragingMs: 3000, opgeslagen: () => { opgeslagen++; gestuurd?.(); },
+  });
+  t.teardown(() => sink.stop());
+  const doc = parse(readFileSync(app.configBestand, 'utf8'));
+  doc.smtp.port = sink.port;
+  writeFileSync(app.configBestand, stringify(doc));
+
+  const start = () => {
+    const p = cliProces(['serve', '--roles', 'worker'], { env: { SIGNAALBRUG_CONFIG: app.configBestand } });
+    t.teardown(() => p.kill('SIGKILL'));
+    return p;
+  };
+  const w1 = start();
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE'));
+  await eerste;
+  const dood = new Promise((r) => w1.once('exit', r));
+  w1.kill('SIGKILL');
+  await dood;
+  t.equal((await app.vraag(ELAN, 'GET', `/v1/meldingen/${res.body.id}`)).body.status, 'ontvangen', 'not yet recorded as sent');
+
+  start();
+  const body = await status(app, res.body.id, 'verzonden');
+  const ids = new Set(sink.bestanden().map((f) => kop(readFileSync(f, 'utf8'), 'Message-ID')));
+  t.equal(ids.size, 1, 'one message as the recipient sees it (same Message-ID)');
+  t.ok(opgeslagen >= 1 && opgeslagen <= 2, `stored ${opgeslagen} time(s): the second is the same message, re-sent after the crash`);
+  t.equal(body.gebeurtenissen.filter((g: any) => g.soort === 'verzonden').length, 1, 'recorded as sent once');
+});
