@@ -62,14 +62,14 @@ t.test('serve refuses a bad config naming file and field, and an unknown role', 
   t.equal(rol.code, 2);
 });
 
-t.test('serve runs, answers, logs JSON, and stops gracefully on SIGTERM', async (t) => {
+t.test('serve (all roles) runs, answers, logs JSON, and stops gracefully on SIGTERM', async (t) => {
   const pki = await testPki();
   const redis = await startRedis(t);
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-serve-'));
   const ring = path.join(dir, 'sleutels.json');
   writeFileSync(ring, Sleutelring.nieuw());
   writeFileSync(path.join(dir, 'config.yaml'), stringify(testConfigDoc(pki, redis.url, ring)));
-  const p = cliProces(['serve', '--roles', 'api'], { env: { SIGNAALBRUG_CONFIG: path.join(dir, 'config.yaml') } });
+  const p = cliProces(['serve'], { env: { SIGNAALBRUG_CONFIG: path.join(dir, 'config.yaml') } });
   t.teardown(() => p.kill('SIGKILL'));
   let stdout = '';
   const gestart = new Promise<Record<string, string>>((resolve, reject) => {
@@ -94,4 +94,5 @@ t.test('serve runs, answers, logs JSON, and stops gracefully on SIGTERM', async 
   const regels = stdout.trim().split('\n');
   t.ok(regels.every((l) => { try { JSON.parse(l); return true; } catch { return false; } }), 'every log line is JSON');
   t.match(stdout, /signaalbrug gestopt/);
+  t.match(stdout, /"rollen":\["api","worker"\]/);
 });

@@ -106,13 +106,15 @@ export interface BuildOpties {
   klok?: () => Date;
   configAanpassen?: (doc: Record<string, any>) => void;
   rollen?: Rol[];
+  /** Extra redis-server arguments, e.g. to run without AOF. */
+  redisArgs?: string[];
   /** With the worker role a real SMTP sink (STARTTLS) is started unless this is false. */
   sink?: boolean | { zonderStarttls?: boolean };
 }
 
 export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const pki = await testPki();
-  const redis = await startRedis(t);
+  const redis = await startRedis(t, opts.redisArgs);
   const rollen = opts.rollen ?? ['api'];
   let sink: Sink | undefined;
   if (rollen.includes('worker') && opts.sink !== false) {

@@ -88,3 +88,24 @@ async function fetchOps(port: number, pad: string): Promise<{ status: number; bo
   const res = await fetch(`http://127.0.0.1:${port}${pad}`);
   return { status: res.status, body: await res.json() };
 }
+
+t.test('the service warns loudly when Redis is not durable', async (t) => {
+  const app = await build(t, { redisArgs: ['--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'] });
+  const logs = app.logs();
+  t.match(logs, /DUURZAAMHEID: appendonly staat niet aan/);
+  t.match(logs, /DUURZAAMHEID: maxmemory-policy allkeys-lru/);
+  const goed = await build(t);
+  t.notMatch(goed.logs(), /DUURZAAMHEID/, 'no warning with AOF always and noeviction');
+});
+
+t.test('ops listener: live, ready and metrics without personal data', async (t) => {
+  const app = await build(t);
+  t.equal((await fetchOps(app.opsPort, '/health/live')).status, 200);
+  t.match((await fetchOps(app.opsPort, '/health/ready')).body, { status: 'ok', checks: { redis: true, crlVers: true } });
+  const m = voorbeeldMelding();
+  await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
+  const tekst = await (await fetch(`http://127.0.0.1:${app.opsPort}/metrics`)).text();
+  t.match(tekst, /signaalbrug_meldingen_ontvangen_total\{soort="huurachterstand"\} 1/);
+  t.match(tekst, /signaalbrug_http_verzoeken_total\{route="\/v1\/meldingen",methode="POST",status="201"\} 1/);
+  t.notOk(tekst.includes(m.referentie) || tekst.includes('Dijk'), 'no personal data in metrics');
+});

@@ -1,0 +1,159 @@
+// npm run bench [-- --quick]: figures on this machine, each against a baseline measured in the same
+// run (the machine is shared and noisy, so ratios matter more than absolute numbers).
+//  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients, against a bare
+//    Fastify HTTPS server with the same TLS settings that parses the same JSON and answers 201;
+//  - delivery per channel, end to end to a real SMTP sink, against `openssl cms -encrypt` of the
+//    same message.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+import { BASIS_TLS } from '../src/pki/tls-materiaal.js';
+import { build, testPki, voorbeeldMelding } from '../test/helpers/build.js';
+import { ROOT } from '../test/helpers/root.js';
+
+const quick = process.argv.includes('--quick');
+const N_INTAKE = quick ? 2000 : 20000;
+const N_DELIVERY = quick ? 200 : 1000;
+const CONCURRENCY = 50;
+
+const teardowns: (() => unknown)[] = [];
+const t = { teardown: (fn: () => unknown) => teardowns.push(fn) };
+
+interface Meting { perSecond: number; p50Ms: number; p99Ms: number }
+
+function percentiel(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+async function belast(port: number, pki: string, n: number, lichaam: (i: number) => string): Promise<Meting> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const opties = {
+    host: '127.0.0.1', port, method: 'POST', path: '/v1/meldingen', servername: 'localhost', agent,
+    ca: readFileSync(path.join(pki, 'ca.crt')), cert: readFileSync(path.join(pki, 'clients/elan-wonen.crt')), key: readFileSync(path.join(pki, 'clients/elan-wonen.key')),
+    headers: { 'content-type': 'application/json' },
+  };
+  const duren: number[] = [];
+  let volgende = 0;
+  let fouten = 0;
+  const begin = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (volgende < n) {
+      const i = volgende++;
+      const t0 = performance.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(opties, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+        req.on('error', reject);
+        req.end(lichaam(i));
+      });
+      if (status !== 201) fouten++;
+      duren.push(performance.now() - t0);
+    }
+  }));
+  const s = (performance.now() - begin) / 1000;
+  agent.destroy();
+  if (fouten) throw new Error(`${fouten} requests did not get 201`);
+  return { perSecond: Math.round(n / s), p50Ms: +percentiel(duren, 50).toFixed(2), p99Ms: +percentiel(duren, 99).toFixed(2) };
+}
+
+async function baselineServer(pki: string): Promise<{ port: number; close: () => Promise<void> }> {
+  const app = Fastify({
+    logger: false,
+    https: { ...BASIS_TLS, key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')),
+      ca: readFileSync(path.join(pki, 'ca.crt')), crl: readFileSync(path.join(pki, 'crl.pem')), requestCert: true, rejectUnauthorized: true },
+  });
+  app.post('/v1/meldingen', async (req, reply) => reply.code(201).send({ id: 'x', ontvangen: typeof req.body === 'object' }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
+}
+
+async function intake() {
+  const app = await build(t, { klok: () => new Date() });
+  const pki = app.pki;
+  const lichamen = (prefix: string) => (i: number) => JSON.stringify(voorbeeldMelding({ referentie: `${prefix}-${i}` }));
+  await belast(app.apiPort, pki, 200, lichamen('warm'));
+  const base = await baselineServer(pki);
+  await belast(base.port, pki, 200, lichamen('warm-b'));
+  const baseline = await belast(base.port, pki, N_INTAKE, lichamen('b'));
+  const ours = await belast(app.apiPort, pki, N_INTAKE, lichamen('m'));
+  await base.close();
+  return { ours, baseline };
+}
+
+async function aflevering(postcode: string, kanaal: 'smime' | 'pgp') {
+  const app = await build(t, { rollen: ['api'] });
+  const redis = new Redis(app.redis.url);
+  // Fill the outbox through the API while no worker runs, then time the worker draining it.
+  for (let i = 0; i < N_DELIVERY; i += CONCURRENCY)
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N_DELIVERY - i) }, (_, j) =>
+      app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: `${kanaal}-${i + j}`, adres: { ...voorbeeldMelding().adres, postcode } }))));
+  const { start } = await import('../src/server.js');
+  const { createLogger } = await import('../src/logger.js');
+  const { startSink } = await import('../adapters/smtp/sink.js');
+  const sink = await startSink({ dir: mkdtempSync(path.join(tmpdir(), 'sb-bench-mail-')), key: readFileSync(path.join(app.pki, 'server.key')), cert: readFileSync(path.join(app.pki, 'server.crt')) });
+  const config = { ...app.config, smtp: { ...app.config.smtp, port: sink.port, maxVerbindingen: 8 }, bezorging: { ...app.config.bezorging, gelijktijdig: 16 } };
+  const begin = performance.now();
+  const worker = await start({ config, rollen: ['worker'], log: createLogger(undefined, 'warn'), env: {} });
+  while (sink.bestanden().length < N_DELIVERY) await new Promise((r) => setTimeout(r, 20));
+  const s = (performance.now() - begin) / 1000;
+  await worker.stop();
+  await sink.stop();
+  redis.disconnect();
+  return { perSecond: Math.round(N_DELIVERY / s), voorbeeld: sink.bestanden()[0]! };
+}
+
+function opensslBaseline(pki: string): number {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-openssl-'));
+  const bericht = path.join(dir, 'bericht.txt');
+  writeFileSync(bericht, `Content-Type: text/plain; charset=utf-8\r\n\r\n${'Melding vroegsignalering, huurder en adres. '.repeat(60)}\r\n`);
+  const n = quick ? 50 : 200;
+  const begin = performance.now();
+  for (let i = 0; i < n; i++)
+    execFileSync('openssl', ['cms', '-encrypt', '-in', bericht, '-out', path.join(dir, 'uit.p7m'), '-aes256',
+      '-recip', path.join(pki, 'recipients/wijkteam-noord.crt'), '-keyopt', 'rsa_padding_mode:oaep']);
+  return Math.round(n / ((performance.now() - begin) / 1000));
+}
+
+async function main() {
+  const pki = await testPki();
+  console.log(`signaalbrug bench${quick ? ' (quick)' : ''}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+  const i = await intake();
+  const smime = await aflevering('2011DE', 'smime');
+  const pgp = await aflevering('2020AB', 'pgp');
+  const openssl = opensslBaseline(pki);
+  const resultaat = {
+    datum: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, geheugenGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    quick,
+    intake: {
+      aantal: N_INTAKE, gelijktijdig: CONCURRENCY, perSecond: i.ours.perSecond, p50Ms: i.ours.p50Ms, p99Ms: i.ours.p99Ms,
+      baselinePerSecond: i.baseline.perSecond, baselineP99Ms: i.baseline.p99Ms, ratio: +(i.ours.perSecond / i.baseline.perSecond).toFixed(2),
+    },
+    delivery: {
+      aantal: N_DELIVERY,
+      smime: { perSecond: smime.perSecond, ratioToOpensslCli: +(smime.perSecond / openssl).toFixed(2) },
+      pgp: { perSecond: pgp.perSecond, ratioToOpensslCli: +(pgp.perSecond / openssl).toFixed(2) },
+      opensslCmsEncryptPerSecond: openssl,
+    },
+  };
+  const rijen: [string, string, string, string][] = [
+    ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
+    ['delivery S/MIME end to end', `${smime.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.smime.ratioToOpensslCli}`],
+    ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],
+  ];
+  console.log('\n| figure | signaalbrug | baseline (same run) | ratio |\n| --- | --- | --- | --- |');
+  for (const r of rijen) console.log(`| ${r.join(' | ')} |`);
+  const map = path.join(ROOT, 'bench/results');
+  mkdirSync(map, { recursive: true });
+  const json = JSON.stringify(resultaat, null, 2) + '\n';
+  writeFileSync(path.join(map, `${resultaat.datum.slice(0, 10)}.json`), json);
+  writeFileSync(path.join(map, 'latest.json'), json);
+}
+
+main()
+  .then(async () => { for (const f of teardowns.reverse()) await f(); process.exit(0); })
+  .catch(async (err) => { console.error(err); for (const f of teardowns.reverse()) await f(); process.exit(1); });
