@@ -86,3 +86,24 @@ export function pemBlokken(pem: string, type: string): string[] {
   const re = new RegExp(`-----BEGIN ${type}-----[\\s\\S]*?-----END ${type}-----`, 'g');
   return pem.match(re) ?? [];
 }
+
+/**
+ * Remember the results of a pure parse (keyed by its PEM input): key material changes rarely and
+ * parsing it in JavaScript costs more than the RSA work itself. Bounded, least recently used out.
+ */
+export function onthoud<A extends string[], R>(fn: (...args: A) => R, max = 64): (...args: A) => R {
+  const cache = new Map<string, R>();
+  return (...args: A) => {
+    const sleutel = args.join('\u0000');
+    if (cache.has(sleutel)) {
+      const r = cache.get(sleutel) as R;
+      cache.delete(sleutel);
+      cache.set(sleutel, r);
+      return r;
+    }
+    const r = fn(...args);
+    cache.set(sleutel, r);
+    if (cache.size > max) cache.delete(cache.keys().next().value!);
+    return r;
+  };
+}

@@ -13,6 +13,7 @@ import {
   derVan,
   leesCertificaat,
   leesDer,
+  onthoud,
   pemBlokken,
   tijdVan,
   type CertificaatVelden,
@@ -34,16 +35,18 @@ export interface Vertrouwen {
   nu: Date;
 }
 
-function lees(pem: string | undefined): Certificaat | undefined {
+const lees = (pem: string | undefined): Certificaat | undefined => leesPem(pem ?? '');
+
+const leesPem = onthoud((pem: string): Certificaat | undefined => {
   try {
-    const blok = pemBlokken(pem ?? '', 'CERTIFICATE')[0];
+    const blok = pemBlokken(pem, 'CERTIFICATE')[0];
     if (!blok) return undefined;
     const x509 = new X509Certificate(blok);
     return { x509, velden: leesCertificaat(x509.raw), publicKey: x509.publicKey };
   } catch {
     return undefined;
   }
-}
+});
 
 function geldigOp(v: CertificaatVelden, nu: Date): boolean {
   return v.notBefore <= nu && nu <= v.notAfter;
@@ -67,6 +70,11 @@ interface Crl {
 
 /** RFC 5280 5.1: a CRL of `ca`, signature checked; undefined when issued by another CA. */
 function leesCrlVan(pem: string, ca: Certificaat): Crl | undefined {
+  return leesCrlVanCa(pem, ca.x509.toString());
+}
+
+const leesCrlVanCa = onthoud((pem: string, caPem: string): Crl | undefined => {
+  const ca = lees(caPem)!;
   const der = Buffer.from(forge.pem.decode(pem)[0]!.body, 'binary');
   const [tbs, algoritme, handtekening] = leesDer(der).value as Asn1[];
   const velden = tbs!.value as Asn1[];
@@ -89,7 +97,8 @@ function leesCrlVan(pem: string, ca: Certificaat): Crl | undefined {
     entries.map((e) => normalizeSerialHex(forge.util.bytesToHex((e.value as Asn1[])[0]!.value as string))),
   );
   return { thisUpdate, nextUpdate, serials };
-}
+});
+
 
 function controleerIntrekking(cert: Certificaat, ca: Certificaat, crls: string[], nu: Date): void {
   const vanCa: Crl[] = [];
@@ -161,6 +170,14 @@ export interface Afzender {
 
 /** The service's own signing identity; any flaw is an operator matter (SB_AFZENDER_SLEUTEL). */
 export function controleerAfzender(certPem: string, sleutelPem: string, nu: Date): Afzender {
+  const afzender = afzenderPaar(certPem, sleutelPem);
+  const cert = afzender.cert;
+  if (!geldigOp(cert.velden, nu)) throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'afzendercertificaat niet geldig');
+  return afzender;
+}
+
+/** Parsing the key and matching it to the certificate; the time check stays per message. */
+const afzenderPaar = onthoud((certPem: string, sleutelPem: string): Afzender => {
   const cert = lees(certPem);
   if (!cert) throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'geen leesbaar afzendercertificaat');
   let sleutel: KeyObject;
@@ -174,9 +191,8 @@ export function controleerAfzender(certPem: string, sleutelPem: string, nu: Date
     throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'sleutel hoort niet bij het certificaat');
   }
   if (rsaBits(cert.publicKey) < 2048) throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'geen RSA-sleutel van 2048 bits of meer');
-  if (!geldigOp(cert.velden, nu)) throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'afzendercertificaat niet geldig');
   if (!geschiktVoorMail(cert.velden, [KEY_USAGE.digitalSignature, KEY_USAGE.nonRepudiation])) {
     throw new KanaalFout('SB_AFZENDER_SLEUTEL', 'afzendercertificaat staat ondertekenen van e-mail niet toe');
   }
   return { cert, sleutel };
-}
+});

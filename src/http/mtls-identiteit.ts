@@ -18,7 +18,18 @@ declare module 'fastify' {
   }
 }
 
+// The certificate cannot change within a TLS connection, and getPeerCertificate() builds a whole
+// object each call (measurable on keep-alive connections): read the OIN once per connection.
+const oinPerSocket = new WeakMap<TLSSocket, string | undefined>();
+
 export function oinUitCertificaat(socket: TLSSocket): string | undefined {
+  if (oinPerSocket.has(socket)) return oinPerSocket.get(socket);
+  const oin = leesOin(socket);
+  oinPerSocket.set(socket, oin);
+  return oin;
+}
+
+function leesOin(socket: TLSSocket): string | undefined {
   if (!socket.authorized) return undefined;
   const cert = socket.getPeerCertificate();
   const serial = (cert?.subject as Record<string, string | string[]> | undefined)?.serialNumber;
