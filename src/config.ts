@@ -73,8 +73,19 @@ export const configSchema = z
     }),
     portal: listener.extend({
       port: listener.shape.port.default(8444),
+      /** Base URL of the portal as recipients reach it (links in notification mails). */
       publiekeUrl: z.url().optional(),
-    }).default({ host: '127.0.0.1', port: 8444 }),
+      /** NTA 7516 / ZorgMail: a secure link lives 90 days unless withdrawn. */
+      linkGeldigDagen: z.number().int().min(1).max(365).default(90),
+      /** ZorgMail: a one-time code is valid 15 minutes. */
+      codeGeldigMinuten: z.number().int().min(1).max(60).default(15),
+      /** Wrong codes before the link locks. */
+      maxPogingen: z.number().int().min(1).max(10).default(5),
+      sessieMinuten: z.number().int().min(1).max(240).default(30),
+      /** Second channel for the code: mail (default) or an SMS provider reached over HTTPS. */
+      codeKanaal: z.enum(['mail', 'sms']).default('mail'),
+      sms: z.strictObject({ url: z.url(), token: z.string().optional() }).optional(),
+    }).default({ host: '127.0.0.1', port: 8444, linkGeldigDagen: 90, codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30, codeKanaal: 'mail' }),
     ops: listener.extend({ port: listener.shape.port.default(9464) }).default({ host: '127.0.0.1', port: 9464 }),
     tls: z.strictObject({
       cert: z.string(),
