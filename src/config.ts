@@ -32,6 +32,8 @@ const ontvanger = z.strictObject({
   /** S/MIME per-recipient choices (RFC 8551): OAEP and AES-256-CBC unless the recipient needs otherwise. */
   keyTransport: z.enum(['rsa-oaep', 'rsa-pkcs1']).optional(),
   inhoudVersleuteling: z.enum(['aes-256-cbc', 'aes-256-gcm']).optional(),
+  /** beveiligde-link with codeKanaal sms: the mobile number that receives the one-time code. */
+  telefoon: z.string().regex(/^\+?\d{8,15}$/, 'een telefoonnummer als +31612345678').optional(),
 });
 
 const organisatie = z.strictObject({
