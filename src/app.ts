@@ -10,6 +10,8 @@ import meldingenRoutes from './http/meldingen.js';
 import mtlsIdentiteit from './http/mtls-identiteit.js';
 import { API_VERSION, openapiDocument } from './http/openapi.js';
 import problem from './http/problem.js';
+import terugkoppelingRoutes from './http/terugkoppelingen.js';
+import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import type { Metrics } from './metrics.js';
 import type { TlsMateriaal } from './pki/tls-materiaal.js';
 import type { MeldingenRepo, MeldingRecord } from './store/meldingen.js';
@@ -17,6 +19,7 @@ import type { MeldingenRepo, MeldingRecord } from './store/meldingen.js';
 export interface ApiDeps {
   config: Config;
   repo: MeldingenRepo;
+  terugkoppeling: TerugkoppelingDienst;
   metrics: Metrics;
   log: Logger;
   https: TlsOptions;
@@ -52,9 +55,11 @@ export async function buildApi(deps: ApiDeps) {
 
   const document = openapiDocument();
   app.get('/v1/openapi.json', { config: { publiek: true } }, async () => document);
+  await app.register(terugkoppelingRoutes, { repo: deps.repo, terugkoppeling: deps.terugkoppeling });
   await app.register(meldingenRoutes, {
     config,
     repo: deps.repo,
+    terugkoppeling: deps.terugkoppeling,
     klok: deps.klok ?? (() => new Date()),
     onOntvangen: (r) => {
       metrics.meldingenOntvangen.inc({ soort: r.soort });

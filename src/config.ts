@@ -64,7 +64,13 @@ export const configSchema = z
       werkdagenTerugkoppeling: z.number().int().min(1).max(60).default(5),
       /** Extra non-working days (e.g. a new Koninklijk Besluit), YYYY-MM-DD. */
       extraVrijeDagen: z.array(z.iso.date()).default([]),
+      /** The reminder to the wijkteam goes out at this hour (Europe/Amsterdam) of the last werkdag. */
+      herinneringUur: z.number().int().min(0).max(23).default(8),
     }),
+    termijnen: z.strictObject({
+      /** How often the sweep looks for terms whose alarm (delayed job) was lost. */
+      sweepSeconden: z.number().min(0.05).max(3600).default(60),
+    }).default({ sweepSeconden: 60 }),
     organisaties: z.array(organisatie).min(1),
     wijkteams: z.array(wijkteam).min(1),
     troubleshooter: ontvanger,

@@ -9,13 +9,8 @@ import { TlsMateriaal } from './pki/tls-materiaal.js';
 import { MeldingenRepo } from './store/meldingen.js';
 import { controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
-import { Redis } from 'ioredis';
-import type { Worker } from 'bullmq';
-import { SmtpTransport } from '../adapters/smtp/transport.js';
-import { bezorgQueue, startBezorgWorker, type BezorgOpdracht } from './jobs/bezorging.js';
-import { OutboxRelay } from './jobs/outbox-relay.js';
-import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
-import { readFileSync } from 'node:fs';
+import { createTerugkoppelingDienst } from './jobs/terugkoppeling.js';
+import { startWerker } from './werker.js';
 
 export const ROLLEN = ['api', 'worker'] as const;
 export type Rol = (typeof ROLLEN)[number];
@@ -33,7 +28,6 @@ export interface Draaiend {
   api?: Awaited<ReturnType<typeof buildApi>>;
   ops: Awaited<ReturnType<typeof buildOps>>;
   tls?: TlsMateriaal;
-  worker?: Worker<BezorgOpdracht>;
   adressen: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -46,7 +40,8 @@ export interface StartOpties {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function start({ config, rollen, log, klok, env = process.env }: StartOpties): Promise<Draaiend> {
+export async function start({ config, rollen, log, klok: gegevenKlok, env = process.env }: StartOpties): Promise<Draaiend> {
+  const klok = gegevenKlok ?? (() => new Date());
   const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
   const metrics = createMetrics();
   const redis = createRedis(config.redis.url, { naam: rollen.join('+') });
@@ -54,44 +49,19 @@ export async function start({ config, rollen, log, klok, env = process.env }: St
   await verbind(redis);
   await controleerDuurzaamheid(redis, log);
   const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
+  const terugkoppeling = createTerugkoppelingDienst({ config, repo, sleutels, klok });
 
   const adressen: Record<string, string> = {};
   let api: Draaiend['api'];
   let tls: TlsMateriaal | undefined;
   if (rollen.includes('api')) {
     tls = new TlsMateriaal(config.tls, log, klok);
-    api = await buildApi({ config, repo, metrics, log, https: tls.serverOpties(), klok });
+    api = await buildApi({ config, repo, terugkoppeling, metrics, log, https: tls.serverOpties(), klok });
     adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
     tls.start(api.server as HttpsServer);
   }
-  let worker: Worker<BezorgOpdracht> | undefined;
-  let werkStop: (() => Promise<void>) | undefined;
-  if (rollen.includes('worker')) {
-    // BullMQ wants its own connections that retry forever (maxRetriesPerRequest: null).
-    const bull = { url: config.redis.url, maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' };
-    const verbinding = new Redis(bull.url, { maxRetriesPerRequest: null, connectionName: bull.connectionName });
-    verbinding.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding (bullmq)'));
-    const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
-    const smtp = new SmtpTransport({
-      host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
-      ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord,
-      maxVerbindingen: config.smtp.maxVerbindingen,
-    });
-    const queue = bezorgQueue(config, verbinding);
-    const relayRedis = createRedis(config.redis.url, { naam: 'outbox-relay' });
-    relayRedis.on('error', () => {});
-    await verbind(relayRedis);
-    const relay = new OutboxRelay(relayRedis, repo, queue, log);
-    await relay.start();
-    worker = startBezorgWorker({ config, repo, sjablonen, smtp, metrics, log, klok: klok ?? (() => new Date()) }, verbinding);
-    werkStop = async () => {
-      await relay.stop();
-      await worker!.close(); // waits for the jobs in progress
-      await queue.close();
-      smtp.close();
-      await verbinding.quit().catch(() => verbinding.disconnect());
-    };
-  }
+  let werker: { stop(): Promise<void> } | undefined;
+  if (rollen.includes('worker')) werker = await startWerker({ config, repo, terugkoppeling, metrics, log, klok });
 
   // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
   const ops = await buildOps({ redis, tls, metrics, log });
@@ -103,12 +73,12 @@ export async function start({ config, rollen, log, klok, env = process.env }: St
     (gestopt ??= (async () => {
       tls?.stop();
       await api?.close();
-      await werkStop?.();
+      await werker?.stop();
       await ops.close();
       await redis.quit().catch(() => redis.disconnect());
       log.info('signaalbrug gestopt');
     })());
-  return { api, ops, tls, worker, adressen, stop };
+  return { api, ops, tls, adressen, stop };
 }
 
 /** Install signal handlers: first signal stops gracefully, a second one (or 15 s) forces exit. */

@@ -1,6 +1,7 @@
 // View models for the message templates: exactly the data the convenant lets each recipient see
 // (004 Bijlage 2 §1 for the wijkteam; art. 8 for the troubleshooter). Pure: no I/O.
 import { ARTIKEL, type Melding, type Soort } from './melding.js';
+import type { Terugkoppeling } from './terugkoppeling.js';
 
 export interface Casus {
   id: string;
@@ -78,6 +79,20 @@ export function escalatieModel(c: Casus, werkdagenTeLaat: number) {
 export function ontruimingsdatumModel(c: Casus) {
   const m = c.gegevens;
   return { ...kern(c), huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+}
+
+/** To the corporation (004 Bijlage 2 §6): the identifying data of its melding and the structured answer. */
+export function terugkoppelingModel(c: Casus, k: Terugkoppeling & { opTijd: boolean }) {
+  return {
+    ...kern(c),
+    huurder: { naam: huurder(c.gegevens).naam, relatienummer: c.gegevens.huurder.relatienummer },
+    adres: adres(c.gegevens),
+    k: {
+      contactGelegd: k.contactGelegd, inBehandeling: k.inBehandeling, incassoHervatten: k.incassoHervatten,
+      hervattingBetalingOp: k.hervattingBetalingOp ?? null, contactpogingen: k.contactpogingen ?? [],
+      betalingsafspraak: k.betalingsafspraak ?? null, wilHulp: k.wilHulp ?? null, nietOpgepakt: k.nietOpgepakt ?? null, opTijd: k.opTijd,
+    },
+  };
 }
 
 export function intrekkingModel(c: Casus) {

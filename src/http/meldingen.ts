@@ -9,11 +9,13 @@ import { routeer } from '../domain/routering.js';
 import { werkdagenNa } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
+import type { TerugkoppelingDienst } from '../jobs/terugkoppeling.js';
 
 export interface MeldingenRouteDeps {
   config: Config;
   repo: MeldingenRepo;
   klok: () => Date;
+  terugkoppeling: Pick<TerugkoppelingDienst, 'lees'>;
   onOntvangen?: (record: MeldingRecord) => void;
 }
 
@@ -82,6 +84,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
 
   app.get<{ Params: { id: string } }>('/v1/meldingen/:id', async (request) => {
     const r = await zichtbaar(request, request.params.id);
+    const terugkoppeling = await deps.terugkoppeling.lees(r.id);
     return {
       id: r.id,
       referentie: r.gegevens.referentie,
@@ -91,6 +94,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       ontvangenOp: r.ontvangenOp,
       terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
       gebeurtenissen: await repo.gebeurtenissen(r.id),
+      ...(terugkoppeling ? { terugkoppeling } : {}),
     };
   });
 }

@@ -2,6 +2,8 @@
 // document cannot drift from what the service accepts.
 import { z } from 'zod';
 import { meldingSchema, SOORTEN } from '../domain/melding.js';
+import { terugkoppelingSchema } from '../domain/terugkoppeling.js';
+import { INTREKKINGSREDENEN } from '../jobs/terugkoppeling.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -69,10 +71,53 @@ export function openapiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/meldingen/{id}/terugkoppeling': {
+        post: {
+          operationId: 'terugkoppelingGeven',
+          summary: 'Terugkoppeling geven (de gemeente waarheen de melding is gerouteerd; convenant art. 3.7)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Terugkoppeling' } } } },
+          responses: {
+            '201': { description: 'Terugkoppeling vastgelegd; termijnen gestopt; corporatie geïnformeerd',
+              content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { enum: STATUSSEN }, opTijd: { type: 'boolean' } } } } } },
+            ...problemen(400, 403, 404, 409, 503),
+          },
+        },
+      },
+      '/v1/meldingen/{id}/intrekking': {
+        post: {
+          operationId: 'meldingIntrekken',
+          summary: 'Een melding intrekken (de corporatie die haar deed), bijvoorbeeld omdat de achterstand is betaald',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: {
+            type: 'object', additionalProperties: false, properties: { reden: { enum: [...INTREKKINGSREDENEN] } } } } } },
+          responses: {
+            '201': { description: 'Ingetrokken; termijnen gestopt; wijkteam geïnformeerd' },
+            '200': { description: 'Was al ingetrokken' },
+            ...problemen(400, 403, 404, 409, 503),
+          },
+        },
+      },
+      '/v1/terugkoppelingen': {
+        get: {
+          operationId: 'terugkoppelingenLezen',
+          summary: 'Terugkoppelingen op de eigen meldingen, oudste eerst (corporatie)',
+          parameters: [{ name: 'sinds', in: 'query', required: false, description: 'cursor: `volgende` uit het vorige antwoord, of 0', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Een pagina terugkoppelingen', content: { 'application/json': { schema: {
+              type: 'object', required: ['terugkoppelingen', 'volgende'],
+              properties: { volgende: { type: 'string' }, terugkoppelingen: { type: 'array', items: { type: 'object', properties: {
+                melding: { type: 'string', format: 'uuid' }, referentie: { type: 'string' }, status: { enum: STATUSSEN },
+                terugkoppeling: { $ref: '#/components/schemas/Terugkoppeling' } } } } } } } } },
+            ...problemen(400, 403, 503),
+          },
+        },
+      },
     },
     components: {
       schemas: {
         Melding: schema(meldingSchema),
+        Terugkoppeling: schema(terugkoppelingSchema),
         MeldingOntvangen: samenvatting,
         MeldingStatus: {
           type: 'object',

@@ -12,13 +12,14 @@ import { smime } from '../../adapters/smime/index.js';
 import { isTijdelijk, type SmtpTransport } from '../../adapters/smtp/transport.js';
 import type { Config } from '../config.js';
 import {
-  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, type Casus,
+  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel, type Casus,
 } from '../domain/berichten.js';
+import type { TerugkoppelingDienst } from './terugkoppeling.js';
 import type { Metrics } from '../metrics.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 import type { Berichtsoort, Sjablonen } from './sjablonen.js';
 
-export type Ontvangerrol = 'wijkteam' | 'troubleshooter';
+export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie';
 
 export interface BezorgOpdracht {
   meldingId: string;
@@ -62,6 +63,7 @@ export interface BezorgDeps {
   metrics: Metrics;
   log: Logger;
   klok: () => Date;
+  terugkoppeling: Pick<TerugkoppelingDienst, 'lees'>;
 }
 
 const lees = (bestand: string | undefined) => {
@@ -78,11 +80,17 @@ export function createBezorger(deps: BezorgDeps) {
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
   const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
 
-  function ontvangerVan(rol: Ontvangerrol, r: MeldingRecord) {
-    return rol === 'troubleshooter' ? config.troubleshooter : wijkteams.get(r.wijkteam)!;
+  const organisaties = new Map(config.organisaties.map((o) => [o.oin, o]));
+
+  /** The recipient of a message, or undefined when that party has no mailbox (corporation feedback is optional). */
+  function ontvangerVan(rol: Ontvangerrol, r: MeldingRecord): Config['troubleshooter'] | undefined {
+    if (rol === 'troubleshooter') return config.troubleshooter;
+    if (rol === 'wijkteam') return wijkteams.get(r.wijkteam);
+    const org = organisaties.get(r.oin);
+    return org?.terugkoppeling ? { ...org.terugkoppeling, naam: org.naam } : undefined;
   }
 
-  function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord): Inhoud {
+  async function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord): Promise<Inhoud> {
     const casus: Casus = { ...r, corporatie: corporaties.get(r.oin) ?? r.oin, wijkteam: wijkteams.get(r.wijkteam)?.naam ?? r.wijkteam };
     const model = {
       'melding-aan-wijkteam': () => meldingAanWijkteamModel(casus),
@@ -90,14 +98,19 @@ export function createBezorger(deps: BezorgDeps) {
       escalatie: () => escalatieModel(casus, o.werkdagenTeLaat ?? 0),
       ontruimingsdatum: () => ontruimingsdatumModel(casus),
       intrekking: () => intrekkingModel(casus),
+      terugkoppeling: () => undefined,
     }[o.bericht as 'melding-aan-wijkteam'];
     if (!model) throw new UnrecoverableError(`berichtsoort ${o.bericht} hoort niet bij dit kanaal`);
-    return sjablonen.render(o.bericht, model());
+    if (o.bericht === 'terugkoppeling') {
+      const k = await deps.terugkoppeling.lees(r.id);
+      if (!k) throw new UnrecoverableError('geen terugkoppeling opgeslagen');
+      return sjablonen.render(o.bericht, terugkoppelingModel(casus, k));
+    }
+    return sjablonen.render(o.bericht, model()!);
   }
 
-  async function bouw(o: BezorgOpdracht, r: MeldingRecord, adressering: Adressering): Promise<Buffer> {
-    const doel = ontvangerVan(o.ontvanger, r);
-    const inhoud = inhoudVoor(o, r);
+  async function bouw(o: BezorgOpdracht, r: MeldingRecord, doel: NonNullable<ReturnType<typeof ontvangerVan>>, adressering: Adressering): Promise<Buffer> {
+    const inhoud = await inhoudVoor(o, r);
     const nu = klok();
     if (doel.bezorging === 'smime')
       return smime.bouw(inhoud, adressering, {
@@ -126,6 +139,7 @@ export function createBezorger(deps: BezorgDeps) {
     const messageId = berichtId(o, config.afzender.mailbox);
     if (await repo.isBezorgd(jobId(o))) return { overgeslagen: 'al bezorgd' };
     const doel = ontvangerVan(o.ontvanger, r);
+    if (!doel) return { overgeslagen: `geen mailbox voor ${o.ontvanger}` };
     const adressering: Adressering = {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
       aan: { naam: doel.naam, adres: doel.mailbox },
@@ -135,7 +149,7 @@ export function createBezorger(deps: BezorgDeps) {
     };
     let raw: Buffer;
     try {
-      raw = await bouw(o, r, adressering);
+      raw = await bouw(o, r, doel, adressering);
     } catch (err) {
       if (err instanceof KanaalFout) {
         await mislukt(o, err.code, err.message);

@@ -9,11 +9,26 @@ import { jobId, type BezorgOpdracht } from './bezorging.js';
 
 const GROEP = 'relay';
 
-/** Which messages a new melding needs (convenant art. 8.1: an eviction date goes to the troubleshooter at once). */
-export function plan(meldingId: string, soort: string): BezorgOpdracht[] {
-  const opdrachten: BezorgOpdracht[] = [{ meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }];
-  if (soort === 'ontruimingsdatum-bekend') opdrachten.push({ meldingId, bericht: 'ontruimingsdatum', ontvanger: 'troubleshooter' });
-  return opdrachten;
+/** Which messages an outbox entry asks for. */
+export function plan(meldingId: string, soort: string, actie: string, velden: Record<string, string> = {}): BezorgOpdracht[] {
+  switch (actie) {
+    case 'bezorgen': {
+      const opdrachten: BezorgOpdracht[] = [{ meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }];
+      // convenant art. 8.1: as soon as an eviction date is known the troubleshooter is told.
+      if (soort === 'ontruimingsdatum-bekend') opdrachten.push({ meldingId, bericht: 'ontruimingsdatum', ontvanger: 'troubleshooter' });
+      return opdrachten;
+    }
+    case 'herinneren':
+      return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam' }];
+    case 'escaleren':
+      return [{ meldingId, bericht: 'escalatie', ontvanger: 'troubleshooter', werkdagenTeLaat: Number(velden.werkdagenTeLaat ?? 0) }];
+    case 'intrekken':
+      return [{ meldingId, bericht: 'intrekking', ontvanger: 'wijkteam' }];
+    case 'terugkoppelen':
+      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie' }];
+    default:
+      return [];
+  }
 }
 
 export class OutboxRelay {
@@ -26,6 +41,8 @@ export class OutboxRelay {
     private readonly repo: MeldingenRepo,
     private readonly queue: Queue<BezorgOpdracht>,
     private readonly log: Logger,
+    /** Plans the deadline timers of a new melding. */
+    private readonly nieuweMelding: (meta: { id: string; terugkoppelingUiterlijk: string }) => Promise<void>,
   ) {}
 
   async start(): Promise<void> {
@@ -39,12 +56,14 @@ export class OutboxRelay {
 
   private async verwerk(entries: [string, string[]][]): Promise<void> {
     for (const [entryId, velden] of entries) {
-      const veld = (k: string) => velden[velden.indexOf(k) + 1];
-      const meldingId = veld('melding');
-      const meta = meldingId ? await this.repo.haalMeta(meldingId) : undefined;
+      const v: Record<string, string> = Object.fromEntries(velden.flatMap((x, i) => (i % 2 ? [] : [[x, velden[i + 1]!]])));
+      const meta = v.melding ? await this.repo.haalMeta(v.melding) : undefined;
       if (meta) {
-        const opdrachten = plan(meta.id, meta.soort);
-        await this.queue.addBulk(opdrachten.map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } })));
+        const actie = v.actie ?? 'bezorgen';
+        if (actie === 'bezorgen') await this.nieuweMelding(meta);
+        const opdrachten = plan(meta.id, meta.soort, actie, v);
+        if (opdrachten.length) await this.queue.addBulk(opdrachten.map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } })));
+        else this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
       }
       await this.redis.multi().xack(this.repo.outboxKey, GROEP, entryId).xdel(this.repo.outboxKey, entryId).exec();
     }

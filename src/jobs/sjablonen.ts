@@ -13,6 +13,7 @@ export const BERICHTSOORTEN = [
   'escalatie',
   'ontruimingsdatum',
   'intrekking',
+  'terugkoppeling',
   'notificatie-beveiligd-bericht',
   'toegangscode',
 ] as const;

@@ -46,14 +46,43 @@ redis.call('XADD', KEYS[6], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
 return {1, ARGV[1]}
 `;
 
-// KEYS: case, events, delivered-marker ('' for none); ARGV: expected status, new status, event, time
+// One state change, all or nothing: compare-and-set of the status, the event, and what must happen
+// with it (delivered-marker, timers stopped or planned, an outbox entry, the corporation's feed).
+// KEYS: case, events, marker|'', timers zset, outbox, feed|''
+// ARGV: expected status, new status, event, time, gate member|'', JSON {velden, stop, plan, outbox, feed}
 const REGISTREER_LUA = `
 if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+if ARGV[5] ~= '' and redis.call('ZREM', KEYS[4], ARGV[5]) == 0 then return -1 end
+local x = cjson.decode(ARGV[6])
 if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
 if KEYS[3] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
+for k, v in pairs(x.velden) do redis.call('HSET', KEYS[1], k, v) end
+for _, lid in ipairs(x.stop) do redis.call('ZREM', KEYS[4], lid) end
+for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[4], p[2], p[1]) end
+if #x.outbox > 0 then redis.call('XADD', KEYS[5], '*', unpack(x.outbox)) end
+if KEYS[6] ~= '' then redis.call('XADD', KEYS[6], '*', unpack(x.feed)) end
 return 1
 `;
+
+export interface RegistreerOpties {
+  /** Mark one message as delivered (by its job id) in the same step. */
+  bezorgd?: string;
+  /** A timer that must still be pending; it is claimed (removed), or nothing happens (returns undefined). */
+  poort?: string;
+  /** Timers to cancel, e.g. on feedback or withdrawal. */
+  stop?: string[];
+  /** Timers to plan: member and due time (ms). */
+  plan?: [string, number][];
+  /** Extra case fields (already encrypted where personal). */
+  velden?: Record<string, string>;
+  /** An outbox entry: what the relay must do next (e.g. send the escalation). */
+  outbox?: Record<string, string>;
+  /** Only from these statuses; otherwise SB_CONFLICT (checked under the same compare-and-set). */
+  alleenVanuit?: readonly Status[];
+  /** An entry in the sending corporation's feed (GET /v1/terugkoppelingen). */
+  feed?: { oin: string; velden: Record<string, string> };
+}
 
 /** Canonical JSON (sorted keys) so the same melding always has the same fingerprint. */
 export function canoniek(v: unknown): string {
@@ -84,7 +113,7 @@ export class MeldingenRepo {
     private readonly prefix: string,
   ) {
     redis.defineCommand('sbBewaarMelding', { numberOfKeys: 6, lua: BEWAAR_LUA });
-    redis.defineCommand('sbRegistreer', { numberOfKeys: 3, lua: REGISTREER_LUA });
+    redis.defineCommand('sbRegistreer', { numberOfKeys: 6, lua: REGISTREER_LUA });
   }
 
   private key(...delen: string[]): string {
@@ -139,22 +168,62 @@ export class MeldingenRepo {
   }
 
   /**
-   * Record an event and apply the state machine atomically: a compare-and-set on the status in Lua
-   * (safe on a shared connection, unlike WATCH), retried when another writer moved the case first.
-   * `bezorgd` also sets the delivered-marker of one message in the same step.
+   * Record an event and apply the state machine atomically (compare-and-set on the status in Lua,
+   * safe on a shared connection; retried when another writer moved the case first). Returns the new
+   * status, or undefined when the `poort` timer was already claimed or cancelled.
    */
-  async registreer(id: string, gebeurtenis: Gebeurtenis, opties: { bezorgd?: string } = {}): Promise<Status> {
+  async registreer(id: string, gebeurtenis: Gebeurtenis, o: RegistreerOpties = {}): Promise<Status | undefined> {
     const caseKey = this.key('melding', id);
-    const markeer = opties.bezorgd ? this.key('bezorgd', opties.bezorgd) : '';
+    const plat = (r: Record<string, string> | undefined) => Object.entries(r ?? {}).flat();
+    const extra = JSON.stringify({
+      velden: o.velden ?? {}, stop: o.stop ?? [], plan: o.plan ?? [], outbox: plat(o.outbox), feed: plat(o.feed?.velden),
+    });
     for (let poging = 0; poging < 20; poging++) {
       const huidig = (await opslag(() => this.redis.hget(caseKey, 'status'))) as Status | null;
       if (!huidig) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      if (o.alleenVanuit && !o.alleenVanuit.includes(huidig))
+        throw new SignaalbrugError('SB_CONFLICT', `de melding is ${huidig}; dit kan nu niet meer`);
       const volgende = volgendeStatus(huidig, gebeurtenis.soort);
-      const ok = await opslag(() => this.lua('sbRegistreer', caseKey, this.key('melding', id, 'gebeurtenissen'), markeer,
-        huidig, volgende, JSON.stringify(gebeurtenis), gebeurtenis.op));
+      const ok = await opslag(() => this.lua('sbRegistreer', caseKey, this.key('melding', id, 'gebeurtenissen'),
+        o.bezorgd ? this.key('bezorgd', o.bezorgd) : '', this.termijnenKey, this.outboxKey, o.feed ? this.feedKey(o.feed.oin) : '',
+        huidig, volgende, JSON.stringify(gebeurtenis), gebeurtenis.op, o.poort ?? '', extra));
       if (ok === 1) return volgende;
+      if (ok === -1) return undefined;
     }
     throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'te veel gelijktijdige wijzigingen op deze melding');
+  }
+
+  get termijnenKey(): string {
+    return this.key('termijnen');
+  }
+
+  feedKey(oin: string): string {
+    return this.key('feed', oin);
+  }
+
+  /** Timers due at or before `nu` (ms), oldest first: members `<meldingId>|<actie>`. */
+  async verstrekenTermijnen(nu: number, max = 500): Promise<string[]> {
+    return opslag(() => this.redis.zrangebyscore(this.termijnenKey, '-inf', nu, 'LIMIT', 0, max));
+  }
+
+  async termijn(lid: string): Promise<number | undefined> {
+    const s = await opslag(() => this.redis.zscore(this.termijnenKey, lid));
+    return s === null ? undefined : Number(s);
+  }
+
+  async plan(termijnen: [string, number][]): Promise<void> {
+    if (termijnen.length) await opslag(() => this.redis.zadd(this.termijnenKey, ...termijnen.flatMap(([lid, op]) => [op, lid])));
+  }
+
+  /** One page of a corporation's feed after `sinds` (exclusive), oldest first. */
+  async feed(oin: string, sinds: string, max: number): Promise<[string, Record<string, string>][]> {
+    const start = sinds === '0' ? '-' : `(${sinds}`;
+    const r = (await opslag(() => this.redis.xrange(this.feedKey(oin), start, '+', 'COUNT', max))) as [string, string[]][];
+    return r.map(([id, velden]) => [id, Object.fromEntries(velden.flatMap((v, i) => (i % 2 ? [] : [[v, velden[i + 1]!]])))]);
+  }
+
+  async veld(id: string, naam: string): Promise<string | undefined> {
+    return (await opslag(() => this.redis.hget(this.key('melding', id), naam))) ?? undefined;
   }
 
   async isBezorgd(berichtId: string): Promise<boolean> {

@@ -58,6 +58,7 @@ export function testConfigDoc(pki: string, redisUrl: string, sleutelbestand: str
     smimePki: { ca: [p('ca.crt')], crl: [p('crl.pem')] },
     smtp: { host: '127.0.0.1', port: 2525, servername: 'localhost', ca: [p('ca.crt')] },
     bezorging: { pogingen: 3, eersteWachttijdSeconden: 0.2, gelijktijdig: 4, lockSeconden: 2 },
+    termijnen: { sweepSeconden: 0.2 },
   };
 }
 

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import {
-  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, notificatieModel, ontruimingsdatumModel, toegangscodeModel, type Casus,
+  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, notificatieModel, ontruimingsdatumModel, terugkoppelingModel,
+  toegangscodeModel, type Casus,
 } from '../../src/domain/berichten.js';
 import { meldingSchema } from '../../src/domain/melding.js';
 import { BERICHTSOORTEN, leesSjabloon, Sjablonen, standaardSjablonenMap, type Berichtsoort } from '../../src/jobs/sjablonen.js';
@@ -28,6 +29,8 @@ const MODELLEN: Record<Berichtsoort, (c: Casus) => object> = {
   escalatie: (c) => escalatieModel(c, 2),
   ontruimingsdatum: ontruimingsdatumModel,
   intrekking: intrekkingModel,
+  terugkoppeling: (c) => terugkoppelingModel(c, { contactGelegd: true, inBehandeling: true, incassoHervatten: false, hervattingBetalingOp: '2026-12-01',
+    contactpogingen: ['2026-11-24'], betalingsafspraak: true, wilHulp: true, nietOpgepakt: null, opTijd: false }),
   'notificatie-beveiligd-bericht': (c) => notificatieModel(c, 'https://portal.example/b/abc'),
   toegangscode: () => toegangscodeModel('482913', 15),
 };

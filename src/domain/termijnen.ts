@@ -1,0 +1,48 @@
+// The moments of a melding's terms, from its stored deadline date (so they never depend on when a
+// worker happens to run). Convenant art. 3.7: feedback is on time until the end of the deadline day,
+// Europe/Amsterdam; the reminder goes out at the start of that last werkdag.
+import { amsterdamDatum, eindeVanDag, isWerkdag, type Kalender } from './werkdagen.js';
+
+export type Termijnactie = 'herinnering' | 'escalatie';
+
+export function termijnLid(meldingId: string, actie: Termijnactie): string {
+  return `${meldingId}|${actie}`;
+}
+
+export function uitLid(lid: string): { meldingId: string; actie: Termijnactie } | undefined {
+  const [meldingId, actie] = lid.split('|');
+  return meldingId && (actie === 'herinnering' || actie === 'escalatie') ? { meldingId, actie } : undefined;
+}
+
+function vorigeDag(datum: string): string {
+  const d = new Date(`${datum}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Reminder at `herinneringUur` o'clock on the deadline day; escalation when that day has ended. */
+export function termijnMomenten(terugkoppelingUiterlijk: string, herinneringUur: number): Record<Termijnactie, number> {
+  const beginLaatsteDag = eindeVanDag(vorigeDag(terugkoppelingUiterlijk)).getTime();
+  return {
+    herinnering: beginLaatsteDag + herinneringUur * 3_600_000,
+    escalatie: eindeVanDag(terugkoppelingUiterlijk).getTime(),
+  };
+}
+
+export function opTijd(terugkoppelingUiterlijk: string, nu: Date): boolean {
+  return nu.getTime() < eindeVanDag(terugkoppelingUiterlijk).getTime();
+}
+
+/** Werkdagen after the deadline up to and including today (Amsterdam): how late, for the troubleshooter. */
+export function werkdagenTeLaat(terugkoppelingUiterlijk: string, nu: Date, kalender?: Kalender): number {
+  const vandaag = amsterdamDatum(nu);
+  let n = 0;
+  const d = new Date(`${terugkoppelingUiterlijk}T12:00:00Z`);
+  for (let i = 0; i < 400; i++) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const s = d.toISOString().slice(0, 10);
+    if (s > vandaag) break;
+    if (isWerkdag(s, kalender)) n++;
+  }
+  return n;
+}

@@ -1,0 +1,94 @@
+// Deadlines of the convenant (art. 3.5, 3.7): the deadline lives on the case and in a sorted set of
+// pending timers; a BullMQ delayed job per timer is only the alarm clock, and a job scheduler sweep
+// every few minutes catches any timer whose alarm was lost. Whoever fires first claims the timer
+// atomically (ZREM inside the state change), so a reminder or escalation happens exactly once,
+// also with several workers, after restarts, and when feedback races the deadline.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { termijnLid, termijnMomenten, uitLid, werkdagenTeLaat, type Termijnactie } from '../domain/termijnen.js';
+import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
+
+export const TERMIJN_QUEUE = 'termijnen';
+
+interface TermijnJob {
+  meldingId?: string;
+  actie?: Termijnactie;
+}
+
+export interface TermijnDeps {
+  config: Config;
+  repo: MeldingenRepo;
+  log: Logger;
+  klok: () => Date;
+}
+
+export function termijnQueue(config: Config, connection: object) {
+  return new Queue<TermijnJob>(TERMIJN_QUEUE, {
+    connection,
+    prefix: `${config.redis.prefix}:bull`,
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
+}
+
+export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
+  const { config, repo, klok, log } = deps;
+  const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
+
+  /** Plan both timers of a new case (idempotent: same members, same job ids). */
+  async function plan(meta: Pick<MeldingRecord, 'id' | 'terugkoppelingUiterlijk'>): Promise<void> {
+    const momenten = termijnMomenten(meta.terugkoppelingUiterlijk, config.convenant.herinneringUur);
+    const acties = Object.entries(momenten) as [Termijnactie, number][];
+    await repo.plan(acties.map(([actie, op]) => [termijnLid(meta.id, actie), op]));
+    const nu = klok().getTime();
+    await queue.addBulk(acties.map(([actie, op]) => ({
+      name: 'termijn', data: { meldingId: meta.id, actie }, opts: { jobId: `${meta.id}.${actie}`, delay: Math.max(0, op - nu) },
+    })));
+  }
+
+  /** Fire one timer if it is due and still pending; returns what happened. */
+  async function voerUit(meldingId: string, actie: Termijnactie): Promise<string> {
+    const lid = termijnLid(meldingId, actie);
+    const op = await repo.termijn(lid);
+    if (op === undefined) return 'niet-meer-open';
+    const nu = klok();
+    if (op > nu.getTime()) return 'nog-niet';
+    const meta = await repo.haalMeta(meldingId);
+    if (!meta) return 'geen-melding';
+    const tijd = nu.toISOString();
+    if (actie === 'herinnering') {
+      const r = await repo.registreer(meldingId, { soort: 'herinnering-verzonden', op: tijd }, { poort: lid, outbox: { melding: meldingId, actie: 'herinneren' } });
+      return r ? 'herinnerd' : 'al-gedaan';
+    }
+    const teLaat = werkdagenTeLaat(meta.terugkoppelingUiterlijk, nu, kalender);
+    // convenant art. 3.7 broken: the troubleshooter hears of it (escalation), exactly once per case.
+    const r = await repo.registreer(meldingId, { soort: 'geescaleerd', op: tijd, werkdagenTeLaat: teLaat, termijn: meta.terugkoppelingUiterlijk }, {
+      poort: lid, stop: [termijnLid(meldingId, 'herinnering')], outbox: { melding: meldingId, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
+    });
+    if (r) log.info({ meldingId, werkdagenTeLaat: teLaat }, 'termijn verstreken: geëscaleerd naar de troubleshooter');
+    return r ? 'geescaleerd' : 'al-gedaan';
+  }
+
+  async function sweep(): Promise<number> {
+    let n = 0;
+    for (const lid of await repo.verstrekenTermijnen(klok().getTime())) {
+      const t = uitLid(lid);
+      if (t && (await voerUit(t.meldingId, t.actie)) !== 'nog-niet') n++;
+    }
+    return n;
+  }
+
+  return { plan, voerUit, sweep };
+}
+
+export type Termijnen = ReturnType<typeof createTermijnen>;
+
+export async function startTermijnWorker(deps: TermijnDeps, termijnen: Termijnen, queue: Queue<TermijnJob>, connection: object) {
+  await queue.upsertJobScheduler('sweep', { every: deps.config.termijnen.sweepSeconden * 1000 }, { name: 'sweep', data: {} });
+  const worker = new Worker<TermijnJob>(TERMIJN_QUEUE, async (job: Job<TermijnJob>) => {
+    if (job.name === 'sweep') return { verwerkt: await termijnen.sweep() };
+    return { uitkomst: await termijnen.voerUit(job.data.meldingId!, job.data.actie!) };
+  }, { connection, prefix: `${deps.config.redis.prefix}:bull`, concurrency: 4 });
+  worker.on('error', (err) => deps.log.warn({ err: err.message }, 'termijnworker'));
+  return worker;
+}

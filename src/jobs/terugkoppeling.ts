@@ -1,0 +1,77 @@
+// Terugkoppeling and intrekking: the two ways a case is answered or stopped. Both are one atomic
+// state change that also cancels the timers, queues the mail that tells the other party (outbox),
+// and (for feedback) appends to the corporation's feed. Used by the API and by the portal alike.
+import type { Config } from '../config.js';
+import { termijnLid, opTijd } from '../domain/termijnen.js';
+import type { Terugkoppeling } from '../domain/terugkoppeling.js';
+import { isFinaal } from '../domain/status.js';
+import { SignaalbrugError } from '../errors.js';
+import type { MeldingenRepo } from '../store/meldingen.js';
+import type { Sleutelring } from '../store/sleutelring.js';
+import type { Status } from '../domain/status.js';
+
+export const INTREKKINGSREDENEN = ['achterstand-betaald', 'betalingsregeling-getroffen', 'huurder-verhuisd', 'vergissing', 'overig'] as const;
+export type Intrekkingsreden = (typeof INTREKKINGSREDENEN)[number];
+
+export interface TerugkoppelingDienst {
+  geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal' }): Promise<{ status: Status; opTijd: boolean }>;
+  trekIn(meldingId: string, door: { oin: string }, reden?: Intrekkingsreden): Promise<{ status: Status; nieuw: boolean }>;
+  /** The stored feedback of a melding, decrypted. */
+  lees(meldingId: string): Promise<(Terugkoppeling & { ontvangenOp: string; opTijd: boolean }) | undefined>;
+}
+
+export interface TerugkoppelingDeps {
+  config: Config;
+  repo: MeldingenRepo;
+  sleutels: Sleutelring;
+  klok: () => Date;
+  /** Called after a withdrawal, e.g. to revoke secure links. */
+  naIntrekking?: (meldingId: string) => Promise<void>;
+}
+
+/** Statuses in which the wijkteam still owes feedback. */
+const OPEN: readonly Status[] = ['ontvangen', 'verzonden', 'gelezen', 'geescaleerd', 'bezorging-mislukt'];
+
+const timers = (id: string) => [termijnLid(id, 'herinnering'), termijnLid(id, 'escalatie')];
+
+export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): TerugkoppelingDienst {
+  const { repo, sleutels, klok } = deps;
+
+  return {
+    async geef(meldingId, invoer, door) {
+      const meta = await repo.haalMeta(meldingId);
+      // Only the gemeente the melding was routed to; to anyone else it does not exist.
+      if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      if (isFinaal(meta.status)) throw new SignaalbrugError('SB_CONFLICT', `de melding is ${meta.status}; terugkoppeling is niet meer mogelijk`);
+      if (meta.status === 'teruggekoppeld') throw new SignaalbrugError('SB_CONFLICT', 'op deze melding is al teruggekoppeld');
+      const nu = klok();
+      const tijdig = opTijd(meta.terugkoppelingUiterlijk, nu);
+      const opgeslagen = { ...invoer, ontvangenOp: nu.toISOString(), opTijd: tijdig };
+      const status = await repo.registreer(meldingId, { soort: 'teruggekoppeld', op: nu.toISOString(), opTijd: tijdig, kanaal: door.kanaal }, {
+        alleenVanuit: OPEN, stop: timers(meldingId),
+        // Encrypted: 'overleden' or 'wil geen hulp' says something about a person.
+        velden: { terugkoppeling: sleutels.versleutel(JSON.stringify(opgeslagen), `${meldingId}:terugkoppeling`) },
+        outbox: { melding: meldingId, actie: 'terugkoppelen' },
+        feed: { oin: meta.oin, velden: { melding: meldingId } },
+      });
+      return { status: status!, opTijd: tijdig };
+    },
+
+    async trekIn(meldingId, door, reden = 'overig') {
+      const meta = await repo.haalMeta(meldingId);
+      if (!meta || meta.oin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      if (meta.status === 'ingetrokken') return { status: meta.status, nieuw: false };
+      if (isFinaal(meta.status)) throw new SignaalbrugError('SB_CONFLICT', `de melding is ${meta.status}`);
+      const status = await repo.registreer(meldingId, { soort: 'ingetrokken', op: klok().toISOString(), reden }, {
+        alleenVanuit: [...OPEN, 'teruggekoppeld'], stop: timers(meldingId), outbox: { melding: meldingId, actie: 'intrekken' },
+      });
+      await deps.naIntrekking?.(meldingId);
+      return { status: status!, nieuw: true };
+    },
+
+    async lees(meldingId) {
+      const blob = await repo.veld(meldingId, 'terugkoppeling');
+      return blob ? JSON.parse(sleutels.ontsleutel(blob, `${meldingId}:terugkoppeling`)) : undefined;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// The worker role: outbox relay, delivery and deadline workers, each on BullMQ. Built here,
+// stopped in reverse order so jobs in progress finish before their connections close.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { SmtpTransport } from '../adapters/smtp/transport.js';
+import type { Config } from './config.js';
+import { bezorgQueue, startBezorgWorker } from './jobs/bezorging.js';
+import { OutboxRelay } from './jobs/outbox-relay.js';
+import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
+import { createTermijnen, startTermijnWorker, termijnQueue } from './jobs/termijnen.js';
+import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
+import type { Metrics } from './metrics.js';
+import type { MeldingenRepo } from './store/meldingen.js';
+import { createRedis, verbind } from './store/redis.js';
+
+export interface WerkerDeps {
+  config: Config;
+  repo: MeldingenRepo;
+  terugkoppeling: TerugkoppelingDienst;
+  metrics: Metrics;
+  log: Logger;
+  klok: () => Date;
+}
+
+export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<void> }> {
+  const { config, repo, log, klok } = deps;
+  // BullMQ wants connections that retry forever (maxRetriesPerRequest: null).
+  const verbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' });
+  verbinding.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding (bullmq)'));
+  const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
+  const smtp = new SmtpTransport({
+    host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
+    ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord,
+    maxVerbindingen: config.smtp.maxVerbindingen,
+  });
+  const bezorgingen = bezorgQueue(config, verbinding);
+  const termijnenQ = termijnQueue(config, verbinding);
+  const termijnen = createTermijnen({ config, repo, log, klok }, termijnenQ);
+
+  const relayRedis = createRedis(config.redis.url, { naam: 'outbox-relay' });
+  relayRedis.on('error', () => {});
+  await verbind(relayRedis);
+  const relay = new OutboxRelay(relayRedis, repo, bezorgingen, log, termijnen.plan);
+  await relay.start();
+  const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding);
+  const termijnWerker = await startTermijnWorker({ config, repo, log, klok }, termijnen, termijnenQ, verbinding);
+
+  return {
+    async stop() {
+      await relay.stop();
+      await termijnWerker.close();
+      await bezorger.close(); // waits for the jobs in progress
+      await Promise.all([bezorgingen.close(), termijnenQ.close()]);
+      smtp.close();
+      await verbinding.quit().catch(() => verbinding.disconnect());
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// Deadlines with an injected clock: reminder then escalation, feedback in time, exactly-once
+// escalation with two workers and across restarts, the sweep as safety net, withdrawal.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import t from 'tap';
+import { createLogger } from '../../src/logger.js';
+import { start } from '../../src/server.js';
+import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
+import { kop, openSmime, platteTekst } from '../helpers/mail.js';
+
+const ELAN = 'elan-wonen';
+const GEMEENTE = 'wijkteam-haarlem';
+// Monday 23 Nov 2026, 10:00 in Amsterdam: feedback due by the end of Monday 30 Nov.
+const ONTVANGST = '2026-11-23T09:00:00Z';
+const VOOR_HERINNERING = '2026-11-30T06:30:00Z';
+const NA_HERINNERING = '2026-11-30T07:30:00Z'; // 08:30 Amsterdam on the last werkdag
+const LAATSTE_MINUUT = '2026-11-30T22:59:00Z'; // 23:59 Amsterdam: still on time
+const NA_TERMIJN = '2026-11-30T23:00:01Z'; // 1 Dec 00:00:01 Amsterdam
+
+function klok(begin = ONTVANGST) {
+  let nu = new Date(begin);
+  return { klok: () => nu, zet: (iso: string) => (nu = new Date(iso)) };
+}
+
+const terugkoppeling = { contactGelegd: true, inBehandeling: true, incassoHervatten: false, hervattingBetalingOp: '2026-12-01',
+  contactpogingen: ['2026-11-24'], betalingsafspraak: true, wilHulp: true, nietOpgepakt: null };
+
+async function melding(app: Gebouwd, over: Record<string, unknown> = {}) {
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding(over));
+  if (res.status !== 201) throw new Error(res.tekst);
+  return res.body.id as string;
+}
+
+const haal = async (app: Gebouwd, id: string) => (await app.vraag(ELAN, 'GET', `/v1/meldingen/${id}`)).body;
+const wachtStatus = (app: Gebouwd, id: string, status: string) => wachtOp(async () => ((await haal(app, id)).status === status ? true : undefined));
+const tel = (g: any[], soort: string) => g.filter((x) => x.soort === soort).length;
+const mailsAan = (app: Gebouwd, adres: string) => app.sink!.bestanden().filter((f) => kop(readFileSync(f, 'utf8'), 'To')?.includes(adres));
+const rust = (ms = 1200) => new Promise((r) => setTimeout(r, ms));
+
+t.test('a silent case: reminder on the last werkdag, then exactly one escalation to the troubleshooter', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+  const id = await melding(app);
+  await wachtStatus(app, id, 'verzonden');
+  t.equal((await haal(app, id)).terugkoppelingUiterlijk, '2026-11-30');
+
+  c.zet(VOOR_HERINNERING);
+  await rust();
+  t.equal(tel((await haal(app, id)).gebeurtenissen, 'herinnering-verzonden'), 0, 'no reminder before 08:00 on the last day');
+  c.zet(NA_HERINNERING);
+  await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
+  const herinnering = mailsAan(app, 'wijkteam-noord').find((f) => readFileSync(f, 'utf8').includes('.herinnering.'))!;
+  t.match(platteTekst(openSmime(herinnering, app.pki, 'wijkteam-noord').inhoud), 'loopt af op 30-11-2026');
+
+  c.zet(LAATSTE_MINUUT);
+  await rust();
+  t.equal((await haal(app, id)).status, 'verzonden', 'not escalated while the deadline day lasts');
+  c.zet(NA_TERMIJN);
+  await wachtStatus(app, id, 'geescaleerd');
+  await wachtOp(async () => mailsAan(app, 'troubleshooter').length === 1);
+  const escalatie = platteTekst(openSmime(mailsAan(app, 'troubleshooter')[0]!, app.pki, 'troubleshooter').inhoud);
+  t.match(escalatie, 'geen terugkoppeling gegeven binnen de termijn');
+  t.match(escalatie, 'Sociaal Wijkteam Noord');
+  t.match(escalatie, 'einde van 30-11-2026');
+  c.zet('2026-12-03T12:00:00Z');
+  await rust();
+  const body = await haal(app, id);
+  t.equal(tel(body.gebeurtenissen, 'geescaleerd'), 1);
+  t.equal(tel(body.gebeurtenissen, 'herinnering-verzonden'), 1);
+  t.equal(mailsAan(app, 'troubleshooter').length, 1, 'one escalation mail');
+});
+
+t.test('feedback in time: timers stop, the corporation reads it back; late feedback is accepted and marked late', async (t) => {
+  const c = klok();
+  const app = await build(t, {
+    rollen: ['api', 'worker'], klok: c.klok,
+    configAanpassen: (doc) => (doc.organisaties[0].terugkoppeling = { mailbox: 'meldingen@elan-wonen.example', bezorging: 'smime', certificaat: path.join(path.dirname(doc.tls.ca[0]), 'recipients/troubleshooter.crt') }),
+  });
+  const opTijd = await melding(app);
+  const laat = await melding(app);
+  await wachtStatus(app, opTijd, 'verzonden');
+  c.zet('2026-11-27T10:00:00Z');
+  const res = await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${opTijd}/terugkoppeling`, terugkoppeling);
+  t.equal(res.status, 201, res.tekst);
+  t.match(res.body, { status: 'teruggekoppeld', opTijd: true });
+  t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${opTijd}/terugkoppeling`, terugkoppeling)).status, 409, 'once');
+
+  c.zet(NA_TERMIJN);
+  await wachtStatus(app, laat, 'geescaleerd');
+  await rust();
+  const b = await haal(app, opTijd);
+  t.equal(b.status, 'teruggekoppeld');
+  t.equal(tel(b.gebeurtenissen, 'geescaleerd'), 0, 'no escalation after feedback in time');
+  t.match(b.terugkoppeling, { ...terugkoppeling, opTijd: true });
+  const laatRes = await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${laat}/terugkoppeling`, { ...terugkoppeling, inBehandeling: false });
+  t.match(laatRes.body, { status: 'teruggekoppeld', opTijd: false }, 'late feedback accepted, marked late');
+
+  const feed = await app.vraag(ELAN, 'GET', '/v1/terugkoppelingen?sinds=0');
+  t.equal(feed.status, 200);
+  t.same(feed.body.terugkoppelingen.map((k: any) => k.melding), [opTijd, laat], 'oldest first');
+  t.match(feed.body.terugkoppelingen[1], { status: 'teruggekoppeld', terugkoppeling: { opTijd: false, inBehandeling: false } });
+  const verder = await app.vraag(ELAN, 'GET', `/v1/terugkoppelingen?sinds=${feed.body.volgende}`);
+  t.same(verder.body, { terugkoppelingen: [], volgende: feed.body.volgende }, 'the cursor moves on');
+  t.same((await app.vraag('pre-wonen', 'GET', '/v1/terugkoppelingen')).body.terugkoppelingen, [], 'only its own');
+  t.equal((await app.vraag(ELAN, 'GET', '/v1/terugkoppelingen?sinds=drop')).status, 400);
+
+  await wachtOp(async () => mailsAan(app, 'meldingen@elan-wonen.example').length === 2);
+  const mail = platteTekst(openSmime(mailsAan(app, 'meldingen@elan-wonen.example')[0]!, app.pki, 'troubleshooter').inhoud);
+  t.match(mail, 'Contact gelegd:           ja');
+  t.match(mail, 'Huur wordt weer betaald vanaf: 01-12-2026');
+});
+
+t.test('exactly one escalation per case with two workers', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+  const tweede = await start({ config: app.config, rollen: ['worker'], log: createLogger(undefined, 'silent'), klok: c.klok, env: {} });
+  t.teardown(() => tweede.stop());
+  const ids = await Promise.all(Array.from({ length: 6 }, () => melding(app)));
+  for (const id of ids) await wachtStatus(app, id, 'verzonden');
+  c.zet(NA_TERMIJN);
+  for (const id of ids) await wachtStatus(app, id, 'geescaleerd');
+  await wachtOp(async () => mailsAan(app, 'troubleshooter').length >= 6);
+  await rust();
+  t.equal(mailsAan(app, 'troubleshooter').length, 6, 'six escalation mails for six cases');
+  for (const id of ids) t.equal(tel((await haal(app, id)).gebeurtenissen, 'geescaleerd'), 1, id);
+});
+
+t.test('a worker restart between scheduling and firing, and a Redis restart: still exactly once', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+  const werker = () => start({ config: app.config, rollen: ['worker'], log: createLogger(undefined, 'silent'), klok: c.klok, env: {} });
+  let w = await werker();
+  const id = await melding(app);
+  await wachtStatus(app, id, 'verzonden');
+  await w.stop();
+  await app.redis.kill();
+  await app.redis.start();
+  c.zet(NA_TERMIJN);
+  w = await werker();
+  t.teardown(() => w.stop());
+  await wachtStatus(app, id, 'geescaleerd');
+  await rust();
+  t.equal(tel((await haal(app, id)).gebeurtenissen, 'geescaleerd'), 1);
+  t.equal(mailsAan(app, 'troubleshooter').length, 1);
+});
+
+t.test('the alarm clock alone (sweep off) and the sweep alone (alarm deleted) each escalate', async (t) => {
+  await t.test('delayed job', async (t) => {
+    const c = klok();
+    const app = await build(t, { rollen: ['api'], klok: c.klok, configAanpassen: (d) => (d.termijnen = { sweepSeconden: 3600 }) });
+    const id = await melding(app);
+    c.zet(NA_TERMIJN); // planned now, the alarm is due at once
+    const w = await start({ config: app.config, rollen: ['worker'], log: createLogger(undefined, 'silent'), klok: c.klok, env: {} });
+    t.teardown(() => w.stop());
+    await wachtStatus(app, id, 'geescaleerd');
+    t.pass('escalated by the delayed job');
+  });
+  await t.test('sweep', async (t) => {
+    const c = klok();
+    const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+    const id = await melding(app);
+    await wachtStatus(app, id, 'verzonden');
+    const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
+    const q = new Queue('termijnen', { connection: verbinding, prefix: 'sb:bull' });
+    t.teardown(async () => {
+      await q.close();
+      verbinding.disconnect();
+    });
+    t.equal(await q.remove(`${id}.escalatie`), 1, 'the alarm is deleted');
+    c.zet(NA_TERMIJN);
+    await wachtStatus(app, id, 'geescaleerd');
+    t.pass('escalated by the sweep');
+  });
+});
+
+t.test('who may give feedback, and no free text', async (t) => {
+  const app = await build(t, { rollen: ['api'] });
+  const id = await melding(app);
+  const corp = await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/terugkoppeling`, terugkoppeling);
+  t.equal(corp.status, 403, 'a corporation certificate cannot give feedback');
+  const vrij = await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${id}/terugkoppeling`, { ...terugkoppeling, toelichting: 'gesprek over schulden en gezondheid' });
+  t.equal(vrij.status, 400);
+  t.match(vrij.body.invalidParams, [{ name: 'toelichting', reason: /vrije tekst/ }]);
+  const fout = await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${id}/terugkoppeling`, { contactGelegd: 'ja', nietOpgepakt: 'geemigreerd' });
+  t.equal(fout.status, 400);
+  t.same(fout.body.invalidParams.map((p: any) => p.name).sort(), ['contactGelegd', 'inBehandeling', 'incassoHervatten', 'nietOpgepakt']);
+  t.equal((await app.vraag(GEMEENTE, 'POST', '/v1/meldingen/5f0c2b1e-0000-4000-8000-000000000000/terugkoppeling', terugkoppeling)).status, 404);
+});
+
+t.test('feedback from another gemeente: the melding does not exist for it', async (t) => {
+  const { issueCertificate, rsaKeyFromPem, generateRsaKey } = await import('../../src/pki/forge-cert.js');
+  const forge = (await import('node-forge')).default;
+  const app = await build(t, { rollen: ['api'], configAanpassen: (d) => d.organisaties.push({ oin: '00000099000000000011', naam: 'Gemeente Bloemendaal', rol: 'gemeente' }) });
+  const ca = forge.pki.certificateFromPem(readFileSync(path.join(app.pki, 'ca.crt'), 'utf8'));
+  const caKey = rsaKeyFromPem(readFileSync(path.join(app.pki, 'ca.key'), 'utf8')).forgePrivateKey;
+  const key = generateRsaKey();
+  const { pem } = issueCertificate({
+    subject: { CN: 'bloemendaal', O: 'Gemeente Bloemendaal', serialNumber: '00000099000000000011' }, publicKey: key.forgePublicKey,
+    issuer: { cert: ca, key: caKey }, notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), kind: 'client',
+  });
+  const id = await melding(app);
+  const { httpsVraag } = await import('../helpers/build.js');
+  const res = await httpsVraag({ host: '127.0.0.1', port: app.apiPort, method: 'POST', path: `/v1/meldingen/${id}/terugkoppeling`, servername: 'localhost',
+    ca: readFileSync(path.join(app.pki, 'ca.crt')), cert: pem, key: key.privateKeyPem, headers: { 'content-type': 'application/json' } }, JSON.stringify(terugkoppeling));
+  t.equal(res.status, 404);
+  t.equal((await haal(app, id)).status, 'ontvangen');
+});
+
+t.test('withdrawal stops the timers and tells the wijkteam', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+  const id = await melding(app);
+  await wachtStatus(app, id, 'verzonden');
+  t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${id}/intrekking`, {})).status, 403);
+  t.equal((await app.vraag('pre-wonen', 'POST', `/v1/meldingen/${id}/intrekking`, {})).status, 404);
+  t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/intrekking`, { reden: 'vrije tekst mag niet' })).status, 400);
+  const res = await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/intrekking`, { reden: 'achterstand-betaald' });
+  t.equal(res.status, 201);
+  t.match(res.body, { id, status: 'ingetrokken' });
+  t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/intrekking`)).status, 200, 'idempotent');
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  t.same(await r.zrange('sb:termijnen', '0', '-1'), [], 'timers removed');
+  await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
+  const intrekking = mailsAan(app, 'wijkteam-noord').find((f) => readFileSync(f, 'utf8').includes('.intrekking.'))!;
+  t.match(platteTekst(openSmime(intrekking, app.pki, 'wijkteam-noord').inhoud), 'ingetrokken');
+  c.zet(NA_TERMIJN);
+  await rust();
+  const b = await haal(app, id);
+  t.equal(b.status, 'ingetrokken');
+  t.equal(tel(b.gebeurtenissen, 'geescaleerd'), 0);
+  t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${id}/terugkoppeling`, terugkoppeling)).status, 409);
+});
