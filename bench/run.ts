@@ -11,13 +11,21 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { meldingSchema } from '../src/domain/melding.js';
+import { termijnLid, termijnMomenten } from '../src/domain/termijnen.js';
 import { BASIS_TLS } from '../src/pki/tls-materiaal.js';
+import { MeldingenRepo } from '../src/store/meldingen.js';
+import { Sleutelring } from '../src/store/sleutelring.js';
+import { startRedis } from '../test/helpers/redis.js';
 import { build, testPki, voorbeeldMelding } from '../test/helpers/build.js';
 import { ROOT } from '../test/helpers/root.js';
 
 const quick = process.argv.includes('--quick');
 const N_INTAKE = quick ? 2000 : 20000;
 const N_DELIVERY = quick ? 200 : 1000;
+const N_GEHEUGEN = quick ? 10_000 : 100_000;
 const CONCURRENCY = 50;
 
 const teardowns: (() => unknown)[] = [];
@@ -106,6 +114,50 @@ async function aflevering(postcode: string, kanaal: 'smime' | 'pgp') {
   return { perSecond: Math.round(N_DELIVERY / s), voorbeeld: sink.bestanden()[0]! };
 }
 
+async function usedMemory(r: Redis): Promise<number> {
+  const info = await r.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)![1]);
+}
+
+/**
+ * Redis memory per open case with its timers, in the steady state of a delivered case awaiting
+ * feedback: encrypted case, events, idempotency key, indexes, delivered-marker, two timers in the
+ * sorted set and their two BullMQ delayed jobs. Baseline: the same melding as plain JSON in a bare hash.
+ */
+async function geheugen() {
+  const redis = await startRedis(t);
+  const r = new Redis(redis.url);
+  const bullR = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const repo = new MeldingenRepo(r, Sleutelring.fromJson(Sleutelring.nieuw(), 'bench'), 'sb');
+  const q = new Queue('termijnen', { connection: bullR, prefix: 'sb:bull' });
+  const gegevens = (i: number) => meldingSchema.parse(voorbeeldMelding({ referentie: `MEM-${i}` }));
+  const nu = new Date('2026-11-23T09:00:00Z');
+  const momenten = termijnMomenten('2026-11-30', 8);
+  const voor = await usedMemory(r);
+  for (let i = 0; i < N_GEHEUGEN; i += 500) {
+    const ids = Array.from({ length: Math.min(500, N_GEHEUGEN - i) }, () => randomUUID());
+    await Promise.all(ids.map((id, j) => repo.bewaar({ id, oin: '00000099000000000001', wijkteam: 'noord', wijkteamOin: '00000099000000000010',
+      soort: 'huurachterstand', ontvangenOp: nu.toISOString(), terugkoppelingUiterlijk: '2026-11-30', gegevens: gegevens(i + j) })));
+    await Promise.all(ids.map((id) => repo.registreer(id, { soort: 'verzonden', op: nu.toISOString(), kanaal: 'smime', poging: 1, smtpAntwoord: '250 OK' },
+      { bezorgd: `${id}.melding-aan-wijkteam.wijkteam`, plan: [[termijnLid(id, 'herinnering'), momenten.herinnering], [termijnLid(id, 'escalatie'), momenten.escalatie]] })));
+    await q.addBulk(ids.flatMap((id) => (['herinnering', 'escalatie'] as const).map((actie) => ({
+      name: 'termijn', data: { meldingId: id, actie }, opts: { jobId: `${id}.${actie}`, delay: 7 * 86_400_000 } }))));
+  }
+  await r.del('sb:outbox'); // relayed in the steady state
+  const na = await usedMemory(r);
+  await r.flushall();
+  const basisVoor = await usedMemory(r);
+  for (let i = 0; i < N_GEHEUGEN; i += 1000)
+    await Promise.all(Array.from({ length: Math.min(1000, N_GEHEUGEN - i) }, (_, j) => r.hset(`m:${i + j}`, 'json', JSON.stringify(gegevens(i + j)))));
+  const basisNa = await usedMemory(r);
+  await q.close();
+  r.disconnect();
+  bullR.disconnect();
+  const perCase = Math.round((na - voor) / N_GEHEUGEN);
+  const basis = Math.round((basisNa - basisVoor) / N_GEHEUGEN);
+  return { bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2) };
+}
+
 function opensslBaseline(pki: string): number {
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-openssl-'));
   const bericht = path.join(dir, 'bericht.txt');
@@ -125,6 +177,7 @@ async function main() {
   const smime = await aflevering('2011DE', 'smime');
   const pgp = await aflevering('2020AB', 'pgp');
   const openssl = opensslBaseline(pki);
+  const mem = await geheugen();
   const resultaat = {
     datum: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, geheugenGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -139,12 +192,15 @@ async function main() {
       pgp: { perSecond: pgp.perSecond, ratioToOpensslCli: +(pgp.perSecond / openssl).toFixed(2) },
       opensslCmsEncryptPerSecond: openssl,
     },
+    redis: { aantal: N_GEHEUGEN, ...mem },
   };
   const rijen: [string, string, string, string][] = [
     ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
     ['delivery S/MIME end to end', `${smime.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.smime.ratioToOpensslCli}`],
     ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],
   ];
+  rijen.push([`Redis memory per open case with timers (${N_GEHEUGEN} cases)`, `${mem.bytesPerOpenCase} B (${mem.openCasesPerGiB} per GiB)`,
+    `plain JSON in a bare hash ${mem.baselineBytesPerCase} B`, `${mem.ratio}`]);
   console.log('\n| figure | signaalbrug | baseline (same run) | ratio |\n| --- | --- | --- | --- |');
   for (const r of rijen) console.log(`| ${r.join(' | ')} |`);
   const map = path.join(ROOT, 'bench/results');

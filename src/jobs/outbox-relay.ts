@@ -54,19 +54,23 @@ export class OutboxRelay {
     this.lus = this.draai();
   }
 
+  /** One batch: read the cases, plan timers and jobs for all of them at once, then acknowledge. */
   private async verwerk(entries: [string, string[]][]): Promise<void> {
-    for (const [entryId, velden] of entries) {
+    if (!entries.length) return;
+    const opdrachten = await Promise.all(entries.map(async ([, velden]) => {
       const v: Record<string, string> = Object.fromEntries(velden.flatMap((x, i) => (i % 2 ? [] : [[x, velden[i + 1]!]])));
       const meta = v.melding ? await this.repo.haalMeta(v.melding) : undefined;
-      if (meta) {
-        const actie = v.actie ?? 'bezorgen';
-        if (actie === 'bezorgen') await this.nieuweMelding(meta);
-        const opdrachten = plan(meta.id, meta.soort, actie, v);
-        if (opdrachten.length) await this.queue.addBulk(opdrachten.map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } })));
-        else this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
-      }
-      await this.redis.multi().xack(this.repo.outboxKey, GROEP, entryId).xdel(this.repo.outboxKey, entryId).exec();
-    }
+      if (!meta) return [];
+      const actie = v.actie ?? 'bezorgen';
+      if (actie === 'bezorgen') await this.nieuweMelding(meta);
+      const plan_ = plan(meta.id, meta.soort, actie, v);
+      if (!plan_.length) this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
+      return plan_;
+    }));
+    const jobs = opdrachten.flat().map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } }));
+    if (jobs.length) await this.queue.addBulk(jobs);
+    const ids = entries.map(([id]) => id);
+    await this.redis.multi().xack(this.repo.outboxKey, GROEP, ...ids).xdel(this.repo.outboxKey, ...ids).exec();
   }
 
   private async draai(): Promise<void> {
