@@ -66,6 +66,16 @@ export const configSchema = z
       extraVrijeDagen: z.array(z.iso.date()).default([]),
       /** The reminder to the wijkteam goes out at this hour (Europe/Amsterdam) of the last werkdag. */
       herinneringUur: z.number().int().min(0).max(23).default(8),
+      /**
+       * Further terms of the convenant, tracked on every case until feedback or withdrawal; a breach is
+       * recorded as a gebeurtenis (e.g. Haarlem art. 6.2: a payment proposal within two weeks).
+       */
+      extraTermijnen: z.array(z.strictObject({
+        naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
+        artikel: z.string().min(1),
+        werkdagen: z.number().int().min(1).max(365).optional(),
+        kalenderdagen: z.number().int().min(1).max(365).optional(),
+      }).refine((e) => (e.werkdagen === undefined) !== (e.kalenderdagen === undefined), 'geef werkdagen of kalenderdagen, niet beide')).default([]),
     }),
     termijnen: z.strictObject({
       /** How often the sweep looks for terms whose alarm (delayed job) was lost. */

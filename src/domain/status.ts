@@ -12,6 +12,7 @@ export const GEBEURTENISSEN = [
   'bezorging-mislukt', // given up (key material, or all attempts used): an operator must act
   'gelezen',
   'herinnering-verzonden',
+  'termijn-verstreken', // a further term of the convenant passed without feedback
   'teruggekoppeld',
   'geescaleerd',
   'ingetrokken',

@@ -1,9 +1,17 @@
 // The moments of a melding's terms, from its stored deadline date (so they never depend on when a
 // worker happens to run). Convenant art. 3.7: feedback is on time until the end of the deadline day,
 // Europe/Amsterdam; the reminder goes out at the start of that last werkdag.
-import { amsterdamDatum, eindeVanDag, isWerkdag, type Kalender } from './werkdagen.js';
+import { amsterdamDatum, eindeVanDag, isWerkdag, werkdagenNa, type Kalender } from './werkdagen.js';
 
-export type Termijnactie = 'herinnering' | 'escalatie';
+/** The feedback term's reminder and escalation, or a further term of the convenant (`extra:<naam>`). */
+export type Termijnactie = 'herinnering' | 'escalatie' | `extra:${string}`;
+
+export interface ExtraTermijn {
+  naam: string;
+  artikel: string;
+  werkdagen?: number;
+  kalenderdagen?: number;
+}
 
 export function termijnLid(meldingId: string, actie: Termijnactie): string {
   return `${meldingId}|${actie}`;
@@ -11,17 +19,25 @@ export function termijnLid(meldingId: string, actie: Termijnactie): string {
 
 export function uitLid(lid: string): { meldingId: string; actie: Termijnactie } | undefined {
   const [meldingId, actie] = lid.split('|');
-  return meldingId && (actie === 'herinnering' || actie === 'escalatie') ? { meldingId, actie } : undefined;
+  const geldig = actie === 'herinnering' || actie === 'escalatie' || /^extra:[a-z0-9-]+$/.test(actie ?? '');
+  return meldingId && geldig ? { meldingId, actie: actie as Termijnactie } : undefined;
 }
 
-function vorigeDag(datum: string): string {
+function plusDagen(datum: string, n: number): string {
   const d = new Date(`${datum}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
+  d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
 
+/** The last day of a further term, counted from the Amsterdam date of receipt like the feedback term. */
+export function extraTermijnDatum(e: ExtraTermijn, ontvangenOp: Date, kalender?: Kalender): string {
+  return e.werkdagen !== undefined ? werkdagenNa(ontvangenOp, e.werkdagen, kalender) : plusDagen(amsterdamDatum(ontvangenOp), e.kalenderdagen!);
+}
+
+const vorigeDag = (datum: string) => plusDagen(datum, -1);
+
 /** Reminder at `herinneringUur` o'clock on the deadline day; escalation when that day has ended. */
-export function termijnMomenten(terugkoppelingUiterlijk: string, herinneringUur: number): Record<Termijnactie, number> {
+export function termijnMomenten(terugkoppelingUiterlijk: string, herinneringUur: number): Record<'herinnering' | 'escalatie', number> {
   const beginLaatsteDag = eindeVanDag(vorigeDag(terugkoppelingUiterlijk)).getTime();
   return {
     herinnering: beginLaatsteDag + herinneringUur * 3_600_000,

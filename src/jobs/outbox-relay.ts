@@ -42,7 +42,7 @@ export class OutboxRelay {
     private readonly queue: Queue<BezorgOpdracht>,
     private readonly log: Logger,
     /** Plans the deadline timers of a new melding. */
-    private readonly nieuweMelding: (meta: { id: string; terugkoppelingUiterlijk: string }) => Promise<void>,
+    private readonly nieuweMelding: (meta: { id: string; terugkoppelingUiterlijk: string; ontvangenOp: string }) => Promise<void>,
   ) {}
 
   async start(): Promise<void> {
@@ -63,9 +63,9 @@ export class OutboxRelay {
       if (!meta) return [];
       const actie = v.actie ?? 'bezorgen';
       if (actie === 'bezorgen') await this.nieuweMelding(meta);
-      const plan_ = plan(meta.id, meta.soort, actie, v);
-      if (!plan_.length) this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
-      return plan_;
+      const gepland = plan(meta.id, meta.soort, actie, v);
+      if (!gepland.length) this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
+      return gepland;
     }));
     const jobs = opdrachten.flat().map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } }));
     if (jobs.length) await this.queue.addBulk(jobs);
@@ -88,7 +88,8 @@ export class OutboxRelay {
         if (res) await this.verwerk(res[0]![1]);
       } catch (err) {
         if (this.gestopt) break;
-        this.log.warn({ err: (err as Error).message }, 'outbox-relay: opnieuw over 1 s');
+        // Nothing is lost (entries stay unacknowledged), but nothing moves either: alarm the operator.
+        this.log.error({ alarm: 'outbox-relay', err: (err as Error).message }, 'outbox-relay: opnieuw over 1 s');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

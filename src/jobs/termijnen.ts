@@ -6,10 +6,14 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { termijnLid, termijnMomenten, uitLid, werkdagenTeLaat, type Termijnactie } from '../domain/termijnen.js';
+import { eindeVanDag } from '../domain/werkdagen.js';
+import { extraTermijnDatum, termijnLid, termijnMomenten, uitLid, werkdagenTeLaat, type Termijnactie } from '../domain/termijnen.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 
 export const TERMIJN_QUEUE = 'termijnen';
+
+/** BullMQ job ids may not contain ':'. */
+export const termijnJobId = (meldingId: string, actie: Termijnactie) => `${meldingId}.${actie.replace(':', '-')}`;
 
 interface TermijnJob {
   meldingId?: string;
@@ -35,14 +39,18 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
   const { config, repo, klok, log } = deps;
   const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
 
-  /** Plan both timers of a new case (idempotent: same members, same job ids). */
-  async function plan(meta: Pick<MeldingRecord, 'id' | 'terugkoppelingUiterlijk'>): Promise<void> {
+  /** Plan every timer of a new case (idempotent: same members, same job ids). */
+  async function plan(meta: Pick<MeldingRecord, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp'>): Promise<void> {
     const momenten = termijnMomenten(meta.terugkoppelingUiterlijk, config.convenant.herinneringUur);
-    const acties = Object.entries(momenten) as [Termijnactie, number][];
+    const acties: [Termijnactie, number][] = [
+      ...(Object.entries(momenten) as [Termijnactie, number][]),
+      ...config.convenant.extraTermijnen.map((e): [Termijnactie, number] =>
+        [`extra:${e.naam}`, eindeVanDag(extraTermijnDatum(e, new Date(meta.ontvangenOp), kalender)).getTime()]),
+    ];
     await repo.plan(acties.map(([actie, op]) => [termijnLid(meta.id, actie), op]));
     const nu = klok().getTime();
     await queue.addBulk(acties.map(([actie, op]) => ({
-      name: 'termijn', data: { meldingId: meta.id, actie }, opts: { jobId: `${meta.id}.${actie}`, delay: Math.max(0, op - nu) },
+      name: 'termijn', data: { meldingId: meta.id, actie }, opts: { jobId: termijnJobId(meta.id, actie), delay: Math.max(0, op - nu) },
     })));
   }
 
@@ -56,6 +64,11 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
     const meta = await repo.haalMeta(meldingId);
     if (!meta) return 'geen-melding';
     const tijd = nu.toISOString();
+    if (actie.startsWith('extra:')) {
+      const e = config.convenant.extraTermijnen.find((x) => `extra:${x.naam}` === actie);
+      const r = await repo.registreer(meldingId, { soort: 'termijn-verstreken', op: tijd, termijn: e?.naam ?? actie.slice(6), artikel: e?.artikel ?? null }, { poort: lid });
+      return r ? 'verstreken' : 'al-gedaan';
+    }
     if (actie === 'herinnering') {
       const r = await repo.registreer(meldingId, { soort: 'herinnering-verzonden', op: tijd }, { poort: lid, outbox: { melding: meldingId, actie: 'herinneren' } });
       return r ? 'herinnerd' : 'al-gedaan';

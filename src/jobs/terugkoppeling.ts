@@ -32,10 +32,12 @@ export interface TerugkoppelingDeps {
 /** Statuses in which the wijkteam still owes feedback. */
 const OPEN: readonly Status[] = ['ontvangen', 'verzonden', 'gelezen', 'geescaleerd', 'bezorging-mislukt'];
 
-const timers = (id: string) => [termijnLid(id, 'herinnering'), termijnLid(id, 'escalatie')];
-
 export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): TerugkoppelingDienst {
   const { repo, sleutels, klok } = deps;
+  /** Every timer a case can have: feedback reminder and escalation, and the further terms. */
+  const timers = (id: string) => [
+    termijnLid(id, 'herinnering'), termijnLid(id, 'escalatie'), ...deps.config.convenant.extraTermijnen.map((e) => termijnLid(id, `extra:${e.naam}`)),
+  ];
 
   return {
     async geef(meldingId, invoer, door) {

@@ -233,3 +233,25 @@ t.test('withdrawal stops the timers and tells the wijkteam', async (t) => {
   t.equal(tel(b.gebeurtenissen, 'geescaleerd'), 0);
   t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${id}/terugkoppeling`, terugkoppeling)).status, 409);
 });
+
+t.test('a further term of the convenant (art. 6.2, two weeks) is recorded when it passes without feedback', async (t) => {
+  const c = klok();
+  const app = await build(t, {
+    rollen: ['api', 'worker'], klok: c.klok,
+    configAanpassen: (d) => (d.convenant.extraTermijnen = [{ naam: 'betalingsvoorstel', artikel: 'art. 6.2', kalenderdagen: 14 }]),
+  });
+  const stil = await melding(app);
+  const beantwoord = await melding(app);
+  await wachtStatus(app, stil, 'verzonden');
+  await wachtStatus(app, beantwoord, 'verzonden');
+  t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${beantwoord}/terugkoppeling`, terugkoppeling)).status, 201);
+  c.zet('2026-12-07T12:00:00Z'); // day 14 after receipt (7 Dec) still runs
+  await wachtStatus(app, stil, 'geescaleerd');
+  await rust();
+  t.equal(tel((await haal(app, stil)).gebeurtenissen, 'termijn-verstreken'), 0, 'not before the end of day 14');
+  c.zet('2026-12-07T23:00:01Z');
+  await wachtOp(async () => tel((await haal(app, stil)).gebeurtenissen, 'termijn-verstreken') === 1);
+  t.match((await haal(app, stil)).gebeurtenissen.find((g: any) => g.soort === 'termijn-verstreken'), { termijn: 'betalingsvoorstel', artikel: 'art. 6.2' });
+  await rust();
+  t.equal(tel((await haal(app, beantwoord)).gebeurtenissen, 'termijn-verstreken'), 0, 'feedback stopped the further term too');
+});
