@@ -78,8 +78,8 @@ export const configSchema = z
       }).refine((e) => (e.werkdagen === undefined) !== (e.kalenderdagen === undefined), 'geef werkdagen of kalenderdagen, niet beide')).default([]),
     }),
     termijnen: z.strictObject({
-      /** How often the sweep looks for terms whose alarm (delayed job) was lost. */
-      sweepSeconden: z.number().min(0.05).max(3600).default(60),
+      /** How often the sweep looks for terms whose alarm (delayed job) was lost; 0 turns it off (tests). */
+      sweepSeconden: z.number().min(0).max(3600).default(60),
     }).default({ sweepSeconden: 60 }),
     organisaties: z.array(organisatie).min(1),
     wijkteams: z.array(wijkteam).min(1),

@@ -43,7 +43,10 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
   await verbind(relayRedis);
   const relay = new OutboxRelay(relayRedis, repo, bezorgingen, log, termijnen.plan);
   await relay.start();
-  const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding);
+  // QueueEvents blocks on its connection (XREAD BLOCK), so it gets one of its own.
+  const eventsVerbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq-events' });
+  eventsVerbinding.on('error', () => {});
+  const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding, eventsVerbinding, bezorgingen);
   const termijnWerker = await startTermijnWorker({ config, repo, log, klok }, termijnen, termijnenQ, verbinding);
 
   return {
@@ -54,6 +57,7 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
       await Promise.all([bezorgingen.close(), termijnenQ.close()]);
       smtp.close();
       await verbinding.quit().catch(() => verbinding.disconnect());
+      eventsVerbinding.disconnect();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Development SMTP sink (scripts/start, tests): a real SMTP server with STARTTLS that stores every
 // message it accepts as one .eml file. It is a stand-in for the municipality's mail server.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SMTPServer } from 'smtp-server';
@@ -25,12 +25,22 @@ export interface SinkOpties {
 export interface Sink {
   port: number;
   dir: string;
+  /** Messages received again with a Message-ID already stored (kept once, like a mailbox does). */
+  duplicaten(): number;
   bestanden(): string[];
   stop(): Promise<void>;
 }
 
+/** The Message-ID header of a stored message (headers end at the first empty line). */
+function messageIdVan(bestand: string): string | undefined {
+  const koppen = readFileSync(bestand, 'latin1').split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  return /^message-id:\s*(<[^>]+>)/im.exec(koppen)?.[1];
+}
+
 export async function startSink(o: SinkOpties): Promise<Sink> {
   mkdirSync(o.dir, { recursive: true });
+  const gezien = new Set<string>();
+  let duplicaten = 0;
   const server = new SMTPServer({
     key: o.key,
     cert: o.cert,
@@ -46,6 +56,16 @@ export async function startSink(o: SinkOpties): Promise<Sink> {
       // Write then rename, so a reader never sees half a message.
       pipeline(stream, createWriteStream(tijdelijk, { mode: 0o600 }))
         .then(async () => {
+          // A retry after a lost 250 carries the same Message-ID: store the message once.
+          const id = messageIdVan(tijdelijk);
+          if (id && gezien.has(id)) {
+            duplicaten++;
+            rmSync(tijdelijk);
+            o.log?.({ msg: 'duplicaat niet opnieuw opgeslagen', tls: session.secure });
+            callback(null, 'Al ontvangen (zelfde Message-ID)');
+            return;
+          }
+          if (id) gezien.add(id);
           renameSync(tijdelijk, path.join(o.dir, naam));
           o.log?.({ msg: 'bericht ontvangen', bestand: naam, tls: session.secure, ontvangers: session.envelope.rcptTo.length });
           o.opgeslagen?.(naam);
@@ -64,6 +84,7 @@ export async function startSink(o: SinkOpties): Promise<Sink> {
   return {
     port,
     dir: o.dir,
+    duplicaten: () => duplicaten,
     bestanden: () => readdirSync(o.dir).filter((f) => f.endsWith('.eml')).sort().map((f) => path.join(o.dir, f)),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -7,12 +7,14 @@ export type Status = (typeof STATUSSEN)[number];
 
 export const GEBEURTENISSEN = [
   'ontvangen',
-  'verzonden', // the SMTP server accepted a message
+  'verzonden', // the SMTP server accepted the melding for the wijkteam
+  'bericht-verzonden', // any other message accepted (reminder, escalation, feedback mail, ...)
   'bezorgpoging-mislukt', // one attempt failed; another follows
   'bezorging-mislukt', // given up (key material, or all attempts used): an operator must act
   'gelezen',
   'herinnering-verzonden',
   'termijn-verstreken', // a further term of the convenant passed without feedback
+  'link-vergrendeld', // too many wrong one-time codes: the portal link locks (moves no status)
   'teruggekoppeld',
   'geescaleerd',
   'ingetrokken',
@@ -21,6 +23,9 @@ export const GEBEURTENISSEN = [
 export type Gebeurtenissoort = (typeof GEBEURTENISSEN)[number];
 
 const FINAAL: ReadonlySet<Status> = new Set(['ingetrokken', 'afgesloten']);
+
+/** Statuses in which the wijkteam still owes feedback: timers run only here. */
+export const OPEN: readonly Status[] = ['ontvangen', 'verzonden', 'gelezen', 'geescaleerd', 'bezorging-mislukt'];
 
 /** Which statuses an event may move a case out of, and to what. */
 const OVERGANGEN: Partial<Record<Gebeurtenissoort, { van: readonly Status[]; naar: Status }>> = {

@@ -4,7 +4,7 @@
 // Key problems are permanent (bezorging-mislukt at once); SMTP trouble is retried with exponential
 // backoff, and after the last attempt the melding is bezorging-mislukt. Never plaintext.
 import { readFileSync } from 'node:fs';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { KanaalFout, type Adressering, type Inhoud } from '../../adapters/kanaal.js';
 import { pgp } from '../../adapters/pgp/index.js';
@@ -30,6 +30,21 @@ export interface BezorgOpdracht {
 }
 
 export const BEZORG_QUEUE = 'bezorging';
+
+/** Prefix of failure reasons already reported (bezorging-mislukt recorded, alarm raised). */
+export const GEMELD = 'GEMELD: ';
+
+/** Retry a Redis write for up to about 30 s (a Redis restart), then give up loudly. */
+async function metHerhaling<T>(werk: () => Promise<T>): Promise<T> {
+  for (let i = 0, wacht = 200; ; i++, wacht = Math.min(wacht * 2, 5000)) {
+    try {
+      return await werk();
+    } catch (err) {
+      if (i >= 10) throw err;
+      await new Promise((r) => setTimeout(r, wacht));
+    }
+  }
+}
 
 export function jobId(o: BezorgOpdracht): string {
   return `${o.meldingId}.${o.bericht}.${o.ontvanger}`;
@@ -100,10 +115,10 @@ export function createBezorger(deps: BezorgDeps) {
       intrekking: () => intrekkingModel(casus),
       terugkoppeling: () => undefined,
     }[o.bericht as 'melding-aan-wijkteam'];
-    if (!model) throw new UnrecoverableError(`berichtsoort ${o.bericht} hoort niet bij dit kanaal`);
+    if (!model) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `berichtsoort ${o.bericht} hoort niet bij dit kanaal`);
     if (o.bericht === 'terugkoppeling') {
       const k = await deps.terugkoppeling.lees(r.id);
-      if (!k) throw new UnrecoverableError('geen terugkoppeling opgeslagen');
+      if (!k) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', 'geen terugkoppeling opgeslagen');
       return sjablonen.render(o.bericht, terugkoppelingModel(casus, k));
     }
     return sjablonen.render(o.bericht, model()!);
@@ -134,8 +149,11 @@ export function createBezorger(deps: BezorgDeps) {
   async function verwerk(job: Job<BezorgOpdracht>): Promise<{ smtpAntwoord?: string; overgeslagen?: string }> {
     const o = job.data;
     const r = await repo.haal(o.meldingId);
-    if (!r) throw new UnrecoverableError('melding bestaat niet (meer)');
+    if (!r) return { overgeslagen: 'melding bestaat niet meer' };
     if (r.status === 'ingetrokken' && o.bericht !== 'intrekking') return { overgeslagen: 'ingetrokken' };
+    // A reminder or escalation is moot once the case is answered or closed.
+    if ((o.bericht === 'herinnering' || o.bericht === 'escalatie') && ['teruggekoppeld', 'afgesloten'].includes(r.status))
+      return { overgeslagen: r.status };
     const messageId = berichtId(o, config.afzender.mailbox);
     if (await repo.isBezorgd(jobId(o))) return { overgeslagen: 'al bezorgd' };
     const doel = ontvangerVan(o.ontvanger, r);
@@ -153,21 +171,16 @@ export function createBezorger(deps: BezorgDeps) {
     } catch (err) {
       if (err instanceof KanaalFout) {
         await mislukt(o, err.code, err.message);
-        throw new UnrecoverableError(err.code);
+        throw new UnrecoverableError(`${GEMELD}${err.code}`);
       }
       throw err;
     }
     const poging = job.attemptsMade + 1;
+    let bewijs;
     try {
-      const bewijs = await smtp.verstuur(raw, { from: config.afzender.mailbox, to: doel.mailbox }, messageId);
-      await repo.registreer(o.meldingId, {
-        soort: 'verzonden', op: klok().toISOString(), bericht: o.bericht, kanaal: doel.bezorging, ontvanger: doel.mailbox,
-        poging, smtpAntwoord: bewijs.smtpAntwoord.slice(0, 200), tls: 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)', messageId,
-      }, { bezorgd: jobId(o) });
-      metrics.bezorgd.inc({ kanaal: doel.bezorging, bericht: o.bericht });
-      return { smtpAntwoord: bewijs.smtpAntwoord };
+      bewijs = await smtp.verstuur(raw, { from: config.afzender.mailbox, to: doel.mailbox }, messageId);
     } catch (err) {
-      const e = err as { code?: string; responseCode?: number; message?: string };
+      const e = err as { code?: string; responseCode?: number };
       const tijdelijk = isTijdelijk(err);
       await repo.registreer(o.meldingId, {
         soort: 'bezorgpoging-mislukt', op: klok().toISOString(), bericht: o.bericht, poging,
@@ -175,16 +188,26 @@ export function createBezorger(deps: BezorgDeps) {
       });
       if (!tijdelijk) {
         await mislukt(o, `SMTP_${e.responseCode}`, 'de mailserver weigert het bericht blijvend');
-        throw new UnrecoverableError(`SMTP ${e.responseCode}`);
+        throw new UnrecoverableError(`${GEMELD}SMTP ${e.responseCode}`);
       }
       throw new Error(`SMTP ${e.code ?? ''} ${e.responseCode ?? ''}`.trim());
     }
+    // Sent: from here on never send again. Recording it rides out a short Redis outage in this job
+    // rather than failing it (a retry would send a second copy).
+    const alleenDeMelding = o.bericht === 'melding-aan-wijkteam';
+    await metHerhaling(() => repo.registreer(o.meldingId, {
+      // Only the melding itself moves the case to verzonden; other messages are events.
+      soort: alleenDeMelding ? 'verzonden' : 'bericht-verzonden', op: klok().toISOString(), bericht: o.bericht, kanaal: doel.bezorging,
+      ontvanger: doel.mailbox, poging, smtpAntwoord: bewijs.smtpAntwoord.slice(0, 200), tls: 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)', messageId,
+    }, { bezorgd: jobId(o) }));
+    metrics.bezorgd.inc({ kanaal: doel.bezorging, bericht: o.bericht });
+    return { smtpAntwoord: bewijs.smtpAntwoord };
   }
 
   return { verwerk, mislukt };
 }
 
-export function startBezorgWorker(deps: BezorgDeps, connection: object): Worker<BezorgOpdracht> {
+export function startBezorgWorker(deps: BezorgDeps, connection: object, connectionVoorEvents: object, queue: Queue<BezorgOpdracht>) {
   const bezorger = createBezorger(deps);
   const worker = new Worker<BezorgOpdracht>(BEZORG_QUEUE, bezorger.verwerk, {
     connection,
@@ -194,12 +217,22 @@ export function startBezorgWorker(deps: BezorgDeps, connection: object): Worker<
     stalledInterval: deps.config.bezorging.lockSeconden * 1000,
     maxStalledCount: 5,
   });
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const laatste = job.attemptsMade >= (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError) && err.name !== 'UnrecoverableError';
-    if (laatste) void bezorger.mislukt(job.data, 'POGINGEN_OP', `na ${job.attemptsMade} pogingen`).catch((e: Error) =>
-      deps.log.error({ err: e.message, meldingId: job.data.meldingId }, 'kon bezorging-mislukt niet vastleggen'));
+  // Final failures (attempts used up, or stalled too often) are reported here, once: QueueEvents sees
+  // also the jobs that BullMQ's stalled checker fails, which never reach a worker's 'failed' event.
+  const events = new QueueEvents(BEZORG_QUEUE, { connection: connectionVoorEvents, prefix: `${deps.config.redis.prefix}:bull` });
+  events.on('failed', ({ jobId: id, failedReason }) => {
+    if (failedReason?.startsWith(GEMELD)) return;
+    void (async () => {
+      const job = await Job.fromId<BezorgOpdracht>(queue, id);
+      if (job) await metHerhaling(() => bezorger.mislukt(job.data, 'POGINGEN_OP', `na ${job.attemptsMade} pogingen: ${failedReason?.slice(0, 100)}`));
+    })().catch((e: Error) => deps.log.error({ alarm: 'bezorging-mislukt', err: e.message, jobId: id }, 'kon bezorging-mislukt niet vastleggen'));
   });
+  events.on('error', (err) => deps.log.warn({ err: err.message }, 'bezorging-events'));
   worker.on('error', (err) => deps.log.warn({ err: err.message }, 'bezorgworker'));
-  return worker;
+  return {
+    async close() {
+      await worker.close(); // waits for the jobs in progress
+      await events.close();
+    },
+  };
 }

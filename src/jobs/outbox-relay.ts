@@ -4,7 +4,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { MeldingenRepo } from '../store/meldingen.js';
+import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 import { jobId, type BezorgOpdracht } from './bezorging.js';
 
 const GROEP = 'relay';
@@ -42,7 +42,7 @@ export class OutboxRelay {
     private readonly queue: Queue<BezorgOpdracht>,
     private readonly log: Logger,
     /** Plans the deadline timers of a new melding. */
-    private readonly nieuweMelding: (meta: { id: string; terugkoppelingUiterlijk: string; ontvangenOp: string }) => Promise<void>,
+    private readonly nieuweMelding: (meta: Omit<MeldingRecord, 'gegevens'>) => Promise<void>,
   ) {}
 
   async start(): Promise<void> {

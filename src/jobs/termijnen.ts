@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { eindeVanDag } from '../domain/werkdagen.js';
 import { extraTermijnDatum, termijnLid, termijnMomenten, uitLid, werkdagenTeLaat, type Termijnactie } from '../domain/termijnen.js';
+import { OPEN, type Status } from '../domain/status.js';
+import { SignaalbrugError } from '../errors.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 
 export const TERMIJN_QUEUE = 'termijnen';
@@ -40,7 +42,9 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
   const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
 
   /** Plan every timer of a new case (idempotent: same members, same job ids). */
-  async function plan(meta: Pick<MeldingRecord, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp'>): Promise<void> {
+  async function plan(meta: Pick<MeldingRecord, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp' | 'status'>): Promise<void> {
+    // A case answered or withdrawn before the relay saw it gets no timers (voerUit checks again).
+    if (!OPEN.includes(meta.status)) return;
     const momenten = termijnMomenten(meta.terugkoppelingUiterlijk, config.convenant.herinneringUur);
     const acties: [Termijnactie, number][] = [
       ...(Object.entries(momenten) as [Termijnactie, number][]),
@@ -62,21 +66,38 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
     const nu = klok();
     if (op > nu.getTime()) return 'nog-niet';
     const meta = await repo.haalMeta(meldingId);
-    if (!meta) return 'geen-melding';
+    if (!meta) {
+      await repo.stopTermijnen([lid]); // orphan of a deleted case
+      return 'geen-melding';
+    }
+    try {
+      return await vuur(meldingId, actie, lid, meta, nu);
+    } catch (err) {
+      // Answered or withdrawn meanwhile: the timer has nothing left to do.
+      if (err instanceof SignaalbrugError && err.code === 'SB_CONFLICT') {
+        await repo.stopTermijnen([lid]);
+        return 'niet-meer-open';
+      }
+      throw err;
+    }
+  }
+
+  async function vuur(meldingId: string, actie: Termijnactie, lid: string, meta: Omit<MeldingRecord, 'gegevens'>, nu: Date): Promise<string> {
     const tijd = nu.toISOString();
+    const alleenVanuit: readonly Status[] = OPEN;
     if (actie.startsWith('extra:')) {
       const e = config.convenant.extraTermijnen.find((x) => `extra:${x.naam}` === actie);
-      const r = await repo.registreer(meldingId, { soort: 'termijn-verstreken', op: tijd, termijn: e?.naam ?? actie.slice(6), artikel: e?.artikel ?? null }, { poort: lid });
+      const r = await repo.registreer(meldingId, { soort: 'termijn-verstreken', op: tijd, termijn: e?.naam ?? actie.slice(6), artikel: e?.artikel ?? null }, { poort: lid, alleenVanuit });
       return r ? 'verstreken' : 'al-gedaan';
     }
     if (actie === 'herinnering') {
-      const r = await repo.registreer(meldingId, { soort: 'herinnering-verzonden', op: tijd }, { poort: lid, outbox: { melding: meldingId, actie: 'herinneren' } });
+      const r = await repo.registreer(meldingId, { soort: 'herinnering-verzonden', op: tijd }, { poort: lid, alleenVanuit, outbox: { melding: meldingId, actie: 'herinneren' } });
       return r ? 'herinnerd' : 'al-gedaan';
     }
     const teLaat = werkdagenTeLaat(meta.terugkoppelingUiterlijk, nu, kalender);
     // convenant art. 3.7 broken: the troubleshooter hears of it (escalation), exactly once per case.
     const r = await repo.registreer(meldingId, { soort: 'geescaleerd', op: tijd, werkdagenTeLaat: teLaat, termijn: meta.terugkoppelingUiterlijk }, {
-      poort: lid, stop: [termijnLid(meldingId, 'herinnering')], outbox: { melding: meldingId, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
+      poort: lid, alleenVanuit, stop: [termijnLid(meldingId, 'herinnering')], outbox: { melding: meldingId, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
     });
     if (r) log.info({ meldingId, werkdagenTeLaat: teLaat }, 'termijn verstreken: geëscaleerd naar de troubleshooter');
     return r ? 'geescaleerd' : 'al-gedaan';
@@ -97,7 +118,9 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
 export type Termijnen = ReturnType<typeof createTermijnen>;
 
 export async function startTermijnWorker(deps: TermijnDeps, termijnen: Termijnen, queue: Queue<TermijnJob>, connection: object) {
-  await queue.upsertJobScheduler('sweep', { every: deps.config.termijnen.sweepSeconden * 1000 }, { name: 'sweep', data: {} });
+  if (deps.config.termijnen.sweepSeconden > 0)
+    await queue.upsertJobScheduler('sweep', { every: deps.config.termijnen.sweepSeconden * 1000 }, { name: 'sweep', data: {} });
+  else await queue.removeJobScheduler('sweep');
   const worker = new Worker<TermijnJob>(TERMIJN_QUEUE, async (job: Job<TermijnJob>) => {
     if (job.name === 'sweep') return { verwerkt: await termijnen.sweep() };
     return { uitkomst: await termijnen.voerUit(job.data.meldingId!, job.data.actie!) };

@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import { termijnLid, opTijd } from '../domain/termijnen.js';
 import type { Terugkoppeling } from '../domain/terugkoppeling.js';
-import { isFinaal } from '../domain/status.js';
+import { isFinaal, OPEN } from '../domain/status.js';
 import { SignaalbrugError } from '../errors.js';
 import type { MeldingenRepo } from '../store/meldingen.js';
 import type { Sleutelring } from '../store/sleutelring.js';
@@ -28,9 +28,6 @@ export interface TerugkoppelingDeps {
   /** Called after a withdrawal, e.g. to revoke secure links. */
   naIntrekking?: (meldingId: string) => Promise<void>;
 }
-
-/** Statuses in which the wijkteam still owes feedback. */
-const OPEN: readonly Status[] = ['ontvangen', 'verzonden', 'gelezen', 'geescaleerd', 'bezorging-mislukt'];
 
 export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): TerugkoppelingDienst {
   const { repo, sleutels, klok } = deps;

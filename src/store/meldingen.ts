@@ -211,6 +211,10 @@ export class MeldingenRepo {
     return s === null ? undefined : Number(s);
   }
 
+  async stopTermijnen(leden: string[]): Promise<void> {
+    if (leden.length) await opslag(() => this.redis.zrem(this.termijnenKey, ...leden));
+  }
+
   async plan(termijnen: [string, number][]): Promise<void> {
     if (termijnen.length) await opslag(() => this.redis.zadd(this.termijnenKey, ...termijnen.flatMap(([lid, op]) => [op, lid])));
   }

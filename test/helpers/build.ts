@@ -118,7 +118,7 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const redis = await startRedis(t, opts.redisArgs);
   const rollen = opts.rollen ?? ['api'];
   let sink: Sink | undefined;
-  if (rollen.includes('worker') && opts.sink !== false) {
+  if ((rollen.includes('worker') && opts.sink !== false) || opts.sink === true) {
     sink = await startSink({
       dir: mkdtempSync(path.join(tmpdir(), 'sb-mail-')), key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')),
       zonderStarttls: typeof opts.sink === 'object' ? opts.sink.zonderStarttls : false,
