@@ -1,0 +1,28 @@
+// The portal routes of the beveiligde-link channel (issue 5), as one Fastify plugin: the start page
+// of a link, the one-time code, the melding and the terugkoppeling form. Forms are parsed here with
+// URLSearchParams (no extra dependency); the stylesheet is served by the portal itself, because the
+// CSP allows nothing from elsewhere.
+import type { FastifyInstance } from 'fastify';
+import berichtRoutes from './portaal/bericht.js';
+import { maakContext, type PortaalDeps } from './portaal/context.js';
+import { Paginas } from './portaal/paginas.js';
+import toegangRoutes from './portaal/toegang.js';
+
+export type { PortaalDeps, Tempolimieten } from './portaal/context.js';
+
+/** A form is a few short fields; anything larger is not ours. */
+const FORMULIER_LIMIET = 16_384;
+
+export default async function portaalRoutes(app: FastifyInstance, deps: PortaalDeps & { paginas?: Paginas }) {
+  const paginas = deps.paginas ?? new Paginas();
+  const ctx = maakContext(deps, paginas);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORMULIER_LIMIET },
+    (_request, body, done) => done(null, new URLSearchParams(body as string)));
+
+  app.get('/portaal.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(paginas.css));
+
+  await toegangRoutes(app, ctx);
+  await berichtRoutes(app, ctx);
+}

@@ -1,0 +1,86 @@
+// The portal role's Fastify instance (CONTRACT.md: HTTPS, server certificate only), built here and
+// never listening here (server.ts does that). Browsers get Dutch HTML pages for every outcome, also
+// errors; a client that asks for JSON gets problem+json from the same place as the API.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TlsOptions } from 'node:tls';
+import type { Logger } from 'pino';
+import { FOUTCODES, SignaalbrugError, type Foutcode } from './errors.js';
+import beveiligingsheaders, { BEVEILIGINGSHEADERS } from './http/beveiligingsheaders.js';
+import portaalRoutes, { type PortaalDeps } from './http/portaal.js';
+import { Paginas } from './http/portaal/paginas.js';
+import { sendProblem } from './http/problem.js';
+import { BASIS_TLS } from './pki/tls-materiaal.js';
+
+/** No script at all, styles only from the portal's own stylesheet (no inline styles), no framing. */
+export const PORTAAL_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** The API's security headers with the portal's CSP, and no opener, no cross-origin use, no device APIs. */
+export const PORTAAL_HEADERS: Record<string, string> = {
+  ...BEVEILIGINGSHEADERS,
+  'Content-Security-Policy': PORTAAL_CSP,
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+
+const PER_STATUS: Record<number, Foutcode> = { 404: 'SB_NIET_GEVONDEN', 413: 'SB_TE_GROOT', 415: 'SB_MEDIATYPE', 429: 'SB_TE_VEEL_VERZOEKEN', 503: 'SB_OPSLAG_ONBEREIKBAAR' };
+
+function alsProbleem(err: FastifyError): SignaalbrugError {
+  if (err instanceof SignaalbrugError) return err;
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const code = PER_STATUS[status] ?? 'SB_ONGELDIGE_INVOER';
+    return new SignaalbrugError(code, FOUTCODES[code].title);
+  }
+  return new SignaalbrugError('SB_INTERN', 'er ging iets mis aan onze kant; het is gelogd');
+}
+
+const wilJson = (request: FastifyRequest) => /application\/(problem\+)?json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
+
+export async function buildPortal(deps: PortaalDeps & { log: Logger; https: TlsOptions }) {
+  const paginas = new Paginas();
+  const pagina = (reply: FastifyReply, p: SignaalbrugError) => {
+    if (p.status === 404) return reply.code(404).type('text/html; charset=utf-8').send(paginas.render('niet-gevonden', { titel: 'Deze link werkt niet' }));
+    if (p.status === 503) void reply.header('Retry-After', '5');
+    const tekst = p.status >= 500
+      ? 'Er ging iets mis aan onze kant. Probeer het over enkele minuten opnieuw.'
+      : 'Dit verzoek kon niet worden verwerkt. Ga terug naar de link in uw e-mail en probeer het opnieuw.';
+    return reply.code(p.status).type('text/html; charset=utf-8').send(paginas.render('fout', { titel: p.title, tekst }));
+  };
+  const app = Fastify({
+    loggerInstance: deps.log.child({ listener: 'portal' }) as FastifyBaseLogger,
+    // Server certificate only: recipients are people with a browser, not partner systems.
+    https: { ...BASIS_TLS, ...deps.https, requestCert: false },
+    bodyLimit: 16_384,
+    requestTimeout: 15_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    // The URL holds the link's token: Fastify's request log would write it out, so we log routes instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    // A malformed or overlong path ("/b/%zz", a 300-character token) would get Fastify's own JSON 414
+    // or 400; it gets the same 404 page as every other unusable link instead. Fastify runs no hooks
+    // for these, so the security headers are set here.
+    frameworkErrors: (_err, _request, reply) =>
+      pagina(reply.headers(PORTAAL_HEADERS), new SignaalbrugError('SB_NIET_GEVONDEN', 'deze resource bestaat niet')),
+  });
+  app.server.headersTimeout = 10_000;
+  app.removeAllContentTypeParsers();
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const p = alsProbleem(err);
+    if (p.code === 'SB_INTERN') request.log.error({ err: { type: err.name, code: err.code, message: err.message, stack: err.stack } }, 'interne fout');
+    else if (p.status >= 500) request.log.warn({ code: p.code }, p.detail);
+    return wilJson(request) ? sendProblem(reply, p) : pagina(reply, p);
+  });
+  // Every unknown path gets the very page an unknown token gets: nothing to tell them apart.
+  app.setNotFoundHandler((request, reply) => {
+    const p = new SignaalbrugError('SB_NIET_GEVONDEN', 'deze resource bestaat niet');
+    return wilJson(request) ? sendProblem(reply, p) : pagina(reply, p);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ route: request.routeOptions.url ?? 'onbekend', methode: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'portaal');
+  });
+  await app.register(beveiligingsheaders, { headers: PORTAAL_HEADERS });
+  await app.register(portaalRoutes, { ...deps, paginas });
+  return app;
+}

@@ -1,0 +1,151 @@
+// bouwPortaal(t): the portal role over real HTTPS (dev PKI server certificate), a real Redis, a real
+// SMTP sink with STARTTLS, and a melding routed to wijkteam Zuid (beveiligde-link) with canary data.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startSink, type Sink } from '../../adapters/smtp/sink.js';
+import { SmtpTransport } from '../../adapters/smtp/transport.js';
+import type { SmsKanaal } from '../../adapters/beveiligde-link/index.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { meldingSchema } from '../../src/domain/melding.js';
+import type { Tempolimieten } from '../../src/http/portaal.js';
+import { createLogger } from '../../src/logger.js';
+import { buildPortal } from '../../src/portaal.js';
+import { Sjablonen, standaardSjablonenMap } from '../../src/jobs/sjablonen.js';
+import { LinkRepo } from '../../src/store/links.js';
+import { MeldingenRepo } from '../../src/store/meldingen.js';
+import { createRedis, verbind } from '../../src/store/redis.js';
+import { Sleutelring } from '../../src/store/sleutelring.js';
+import { testConfigDoc, testPki } from './build.js';
+import { platteTekst } from './mail.js';
+import { startRedis } from './redis.js';
+import { createTerugkoppelingDienst } from '../../src/jobs/terugkoppeling.js';
+import type { Terugkoppeling } from '../../src/domain/terugkoppeling.js';
+
+interface T { teardown(fn: () => unknown): void }
+
+/** Personal data of the test melding: none of it may show before the code, or in any unencrypted mail. */
+export const KANARIE = {
+  achternaam: 'Kanariepietersz', telefoonnummer: '0687654321', straatnaam: 'Zwanenburgerdijkje', relatienummer: 'CANARY-9931',
+  geboortedatum: '14-03-1958', geboortedatumIso: '1958-03-14', woonplaats: 'Kanarieveen', postcode: '2035XK', postcodeWeergave: '2035 XK',
+  referentie: 'ELAN-2026-KANARIE1', bedrag: '1.234,56',
+};
+
+export const ELAN_OIN = '00000099000000000001';
+export const GEMEENTE_OIN = '00000099000000000010';
+
+export function kanarieMelding() {
+  return meldingSchema.parse({
+    referentie: KANARIE.referentie, soort: 'huurachterstand',
+    huurder: { relatienummer: KANARIE.relatienummer, voorletters: 'J.', tussenvoegsel: 'van', achternaam: KANARIE.achternaam,
+      geboortedatum: KANARIE.geboortedatumIso, telefoonnummer: KANARIE.telefoonnummer },
+    adres: { straatnaam: KANARIE.straatnaam, huisnummer: 12, huisnummertoevoeging: 'A', postcode: KANARIE.postcode, woonplaats: KANARIE.woonplaats },
+    huishouden: { aantalBewoners: 3 },
+    achterstand: { bedragInCenten: 123456, ontstaanOp: '2026-09-01', aantalMaanden: 2 },
+    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: '2026-10-01', geenBezwaarHuurder: true },
+  });
+}
+
+export interface Antwoord { status: number; headers: Record<string, string | string[] | undefined>; tekst: string }
+
+export interface VraagOpties { form?: Record<string, string | string[]>; cookie?: string; headers?: Record<string, string>; ruw?: string }
+
+export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<string, any>) => void; sms?: SmsKanaal; limieten?: Partial<Tempolimieten> } = {}) {
+  const pki = await testPki();
+  const r = await startRedis(t);
+  const sink: Sink = await startSink({ dir: mkdtempSync(path.join(tmpdir(), 'sb-mail-')), key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')) });
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-portaal-'));
+  t.teardown(async () => {
+    await sink.stop();
+    rmSync(sink.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const sleutelbestand = path.join(dir, 'sleutels.json');
+  writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
+  const doc = testConfigDoc(pki, r.url, sleutelbestand);
+  Object.assign(doc.smtp as object, { port: sink.port });
+  o.configAanpassen?.(doc);
+  const config: Config = parseConfig(JSON.stringify(doc), path.join(dir, 'config.json'));
+
+  const klok = { nu: new Date('2026-11-20T10:00:00Z') };
+  const nu = () => klok.nu;
+  const redis = createRedis(r.url, { naam: 'portal-test' });
+  redis.on('error', () => {});
+  await verbind(redis);
+  const sleutels = Sleutelring.laad(sleutelbestand, {});
+  const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
+  const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, nu);
+  const smtp = new SmtpTransport({ host: '127.0.0.1', port: sink.port, servername: 'localhost', ca: [readFileSync(path.join(pki, 'ca.crt'), 'utf8')] });
+  const sjablonen = new Sjablonen(standaardSjablonenMap());
+  // The real service; `gegeven` records the calls it accepted, so tests can see what the form passed.
+  const dienst = createTerugkoppelingDienst({ config, repo, sleutels, klok: nu });
+  const gegeven: { meldingId: string; invoer: Terugkoppeling; door: { oin: string; kanaal: 'api' | 'portaal' } }[] = [];
+  const terugkoppeling = {
+    ...dienst,
+    gegeven,
+    async geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal' }) {
+      const r = await dienst.geef(meldingId, invoer, door);
+      gegeven.push({ meldingId, invoer, door });
+      return r;
+    },
+  };
+  const logStream = new PassThrough();
+  let logs = '';
+  logStream.on('data', (d: Buffer) => (logs += d.toString('utf8')));
+  const app = await buildPortal({
+    config, repo, links, sjablonen, terugkoppeling, smtp, sms: o.sms, klok: nu, limieten: o.limieten,
+    log: createLogger(logStream, 'info'),
+    https: { key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')) },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  t.teardown(async () => {
+    await app.close();
+    smtp.close();
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  const ca = readFileSync(path.join(pki, 'ca.crt'));
+
+  function vraag(method: string, pad: string, v: VraagOpties = {}): Promise<Antwoord> {
+    const form = v.form ? new URLSearchParams(Object.entries(v.form).flatMap(([k, w]) => (Array.isArray(w) ? w : [w]).map((x): [string, string] => [k, x]))).toString() : undefined;
+    const body = v.ruw ?? form;
+    const headers: Record<string, string> = {
+      ...(form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(v.cookie ? { cookie: v.cookie } : {}), ...v.headers,
+    };
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port, method, path: pad, ca, servername: 'localhost', headers, agent: false }, (res) => {
+        const delen: Buffer[] = [];
+        res.on('data', (d: Buffer) => delen.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, tekst: Buffer.concat(delen).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  return {
+    config, pki, port, repo, links, sink, klok, smtp, sjablonen, terugkoppeling, redis, redisServer: r, vraag, logs: () => logs,
+    /** Store the canary melding, routed to wijkteam Zuid (beveiligde-link), as the API would. */
+    async melding(id = randomUUID()) {
+      const uitkomst = await repo.bewaar({ id, oin: ELAN_OIN, wijkteam: 'zuid', wijkteamOin: GEMEENTE_OIN, soort: 'huurachterstand',
+        ontvangenOp: '2026-11-20T09:00:00.000Z', terugkoppelingUiterlijk: '2026-11-27', gegevens: { ...kanarieMelding(), referentie: `${KANARIE.referentie}-${id.slice(0, 4)}` } });
+      if (!uitkomst.nieuw) throw new Error('melding bestond al');
+      return id;
+    },
+    link: (id: string, dagen = 90) => links.maak(id, new Date(klok.nu.getTime() + dagen * 86_400_000)),
+    /** The one-time code from the newest mail in the sink. */
+    laatsteMail: () => readFileSync(sink.bestanden().at(-1)!, 'utf8'),
+    codeUitMail: () => /toegangscode is: (\d{6})/.exec(platteTekst(readFileSync(sink.bestanden().at(-1)!, 'utf8')))?.[1],
+  };
+}
+
+export type Portaal = Awaited<ReturnType<typeof bouwPortaal>>;
+
+/** The session cookie (name=value) from a Set-Cookie header. */
+export function sessieCookie(a: Antwoord): string | undefined {
+  const sc = a.headers['set-cookie'];
+  return (Array.isArray(sc) ? sc : sc ? [sc] : []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('__Secure-sb-sessie=') && c.length > 20);
+}
