@@ -132,7 +132,7 @@ export const configSchema = z
       host: z.string().min(1),
       port: z.number().int().min(1).max(65535).default(587),
       servername: z.string().optional(),
-      /** Extra CAs for the SMTP server's certificate (the system store is used as well). */
+      /** CAs for the SMTP server's certificate; when given they replace the system store (Node's `ca`). */
       ca: z.array(z.string()).default([]),
       gebruiker: z.string().optional(),
       wachtwoord: z.string().optional(),
@@ -168,6 +168,20 @@ export const configSchema = z
       });
     });
     const kanalen = [...c.wijkteams.map((w, i) => ({ o: w as z.infer<typeof ontvanger>, p: ['wijkteams', i] })), { o: c.troubleshooter, p: ['troubleshooter'] }];
+    // Only wijkteams can read in the portal; the troubleshooter and corporations need a key.
+    if (c.troubleshooter.bezorging === 'beveiligde-link')
+      ctx.addIssue({ code: 'custom', path: ['troubleshooter', 'bezorging'], message: 'beveiligde-link is alleen voor wijkteams' });
+    c.organisaties.forEach((o, i) => {
+      if (o.terugkoppeling?.bezorging === 'beveiligde-link')
+        ctx.addIssue({ code: 'custom', path: ['organisaties', i, 'terugkoppeling', 'bezorging'], message: 'beveiligde-link is alleen voor wijkteams' });
+    });
+    if (c.portal.codeKanaal === 'sms') {
+      if (!c.portal.sms) ctx.addIssue({ code: 'custom', path: ['portal', 'sms'], message: 'codeKanaal sms vraagt een sms-aanbieder (url)' });
+      c.wijkteams.forEach((w, i) => {
+        if (w.bezorging === 'beveiligde-link' && !w.telefoon)
+          ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'telefoon'], message: 'codeKanaal sms vraagt een telefoonnummer' });
+      });
+    }
     for (const { o, p } of kanalen) {
       // Fail closed at start: no channel without its key material (NTA 7516: no fall-back).
       if (o.bezorging === 'smime' && !o.certificaat)

@@ -9,10 +9,16 @@ import { TlsMateriaal } from './pki/tls-materiaal.js';
 import { MeldingenRepo } from './store/meldingen.js';
 import { controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
+import { readFileSync } from 'node:fs';
+import { httpSms } from '../adapters/beveiligde-link/index.js';
+import { SmtpTransport } from '../adapters/smtp/transport.js';
+import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
 import { createTerugkoppelingDienst } from './jobs/terugkoppeling.js';
+import { buildPortal } from './portaal.js';
+import { LinkRepo } from './store/links.js';
 import { startWerker } from './werker.js';
 
-export const ROLLEN = ['api', 'worker'] as const;
+export const ROLLEN = ['api', 'portal', 'worker'] as const;
 export type Rol = (typeof ROLLEN)[number];
 
 export function parseRollen(s: string | undefined): Rol[] {
@@ -26,6 +32,7 @@ export function parseRollen(s: string | undefined): Rol[] {
 
 export interface Draaiend {
   api?: Awaited<ReturnType<typeof buildApi>>;
+  portal?: Awaited<ReturnType<typeof buildPortal>>;
   ops: Awaited<ReturnType<typeof buildOps>>;
   tls?: TlsMateriaal;
   adressen: Record<string, string>;
@@ -49,7 +56,14 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   await verbind(redis);
   await controleerDuurzaamheid(redis, log);
   const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
-  const terugkoppeling = createTerugkoppelingDienst({ config, repo, sleutels, klok });
+  const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, klok);
+  const terugkoppeling = createTerugkoppelingDienst({
+    config, repo, sleutels, klok,
+    // Withdrawal revokes the secure link (the portal also checks the status on every request).
+    naIntrekking: async (id) => {
+      await links.trekIn(id);
+    },
+  });
 
   const adressen: Record<string, string> = {};
   let api: Draaiend['api'];
@@ -60,8 +74,23 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
     adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
     tls.start(api.server as HttpsServer);
   }
+  let portal: Draaiend['portal'];
+  let portaalSmtp: SmtpTransport | undefined;
+  if (rollen.includes('portal')) {
+    portaalSmtp = new SmtpTransport({
+      host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
+      ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord, maxVerbindingen: 1,
+    });
+    const sms = config.portal.codeKanaal === 'sms' && config.portal.sms ? httpSms(config.portal.sms.url, config.portal.sms.token) : undefined;
+    portal = await buildPortal({
+      config, repo, links, terugkoppeling, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),
+      // Server certificate only: people in a browser, not partner systems.
+      https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) },
+    });
+    adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
+  }
   let werker: { stop(): Promise<void> } | undefined;
-  if (rollen.includes('worker')) werker = await startWerker({ config, repo, terugkoppeling, metrics, log, klok });
+  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok });
 
   // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
   const ops = await buildOps({ redis, tls, metrics, log });
@@ -73,12 +102,14 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
     (gestopt ??= (async () => {
       tls?.stop();
       await api?.close();
+      await portal?.close();
+      portaalSmtp?.close();
       await werker?.stop();
       await ops.close();
       await redis.quit().catch(() => redis.disconnect());
       log.info('signaalbrug gestopt');
     })());
-  return { api, ops, tls, adressen, stop };
+  return { api, portal, ops, tls, adressen, stop };
 }
 
 /** Install signal handlers: first signal stops gracefully, a second one (or 15 s) forces exit. */

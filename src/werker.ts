@@ -11,12 +11,14 @@ import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
 import { createTermijnen, startTermijnWorker, termijnQueue } from './jobs/termijnen.js';
 import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import type { Metrics } from './metrics.js';
+import type { LinkRepo } from './store/links.js';
 import type { MeldingenRepo } from './store/meldingen.js';
 import { createRedis, verbind } from './store/redis.js';
 
 export interface WerkerDeps {
   config: Config;
   repo: MeldingenRepo;
+  links: LinkRepo;
   terugkoppeling: TerugkoppelingDienst;
   metrics: Metrics;
   log: Logger;

@@ -15,6 +15,9 @@ import {
   escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel, type Casus,
 } from '../domain/berichten.js';
 import type { TerugkoppelingDienst } from './terugkoppeling.js';
+import type { LinkRepo } from '../store/links.js';
+import { beveiligdeLink, portaalUrl } from '../../adapters/beveiligde-link/index.js';
+import { notificatieModel } from '../domain/berichten.js';
 import type { Metrics } from '../metrics.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 import type { Berichtsoort, Sjablonen } from './sjablonen.js';
@@ -79,6 +82,7 @@ export interface BezorgDeps {
   log: Logger;
   klok: () => Date;
   terugkoppeling: Pick<TerugkoppelingDienst, 'lees'>;
+  links: Pick<LinkRepo, 'maak'>;
 }
 
 const lees = (bestand: string | undefined) => {
@@ -125,8 +129,18 @@ export function createBezorger(deps: BezorgDeps) {
   }
 
   async function bouw(o: BezorgOpdracht, r: MeldingRecord, doel: NonNullable<ReturnType<typeof ontvangerVan>>, adressering: Adressering): Promise<Buffer> {
-    const inhoud = await inhoudVoor(o, r);
     const nu = klok();
+    if (doel.bezorging === 'beveiligde-link') {
+      // NTA 7516 / Zivver style: the content stays in the portal; this mail only notifies, without
+      // personal data. A reminder re-notifies with a fresh link (older links stop working).
+      if (o.ontvanger !== 'wijkteam' || !['melding-aan-wijkteam', 'herinnering'].includes(o.bericht))
+        throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `${o.bericht} kan niet via beveiligde-link`);
+      const token = await deps.links.maak(r.id, new Date(nu.getTime() + config.portal.linkGeldigDagen * 86_400_000));
+      const inhoud = sjablonen.render('notificatie-beveiligd-bericht',
+        notificatieModel({ corporatie: corporaties.get(r.oin) ?? r.oin, terugkoppelingUiterlijk: r.terugkoppelingUiterlijk }, portaalUrl(config.portal, token)));
+      return beveiligdeLink.bouw(inhoud, adressering, {});
+    }
+    const inhoud = await inhoudVoor(o, r);
     if (doel.bezorging === 'smime')
       return smime.bouw(inhoud, adressering, {
         ontvangerCertificaat: lees(doel.certificaat), afzenderCertificaat: lees(config.afzender.certificaat),
@@ -135,8 +149,7 @@ export function createBezorger(deps: BezorgDeps) {
       });
     if (doel.bezorging === 'pgp')
       return pgp.bouw(inhoud, adressering, { ontvangerSleutel: lees(doel.pgpSleutel), afzenderSleutel: lees(config.afzender.pgpSleutel), nu });
-    // The secure-link channel (portal) is not part of this service yet: fail closed, never plaintext.
-    throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `kanaal ${doel.bezorging} is in deze versie nog niet beschikbaar`);
+    throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekend kanaal ${String(doel.bezorging)}`);
   }
 
   async function mislukt(o: BezorgOpdracht, reden: string, detail: string): Promise<void> {
@@ -158,6 +171,8 @@ export function createBezorger(deps: BezorgDeps) {
     if (await repo.isBezorgd(jobId(o))) return { overgeslagen: 'al bezorgd' };
     const doel = ontvangerVan(o.ontvanger, r);
     if (!doel) return { overgeslagen: `geen mailbox voor ${o.ontvanger}` };
+    // The portal itself shows "ingetrokken"; a mail about it would only be a second notification.
+    if (o.bericht === 'intrekking' && doel.bezorging === 'beveiligde-link') return { overgeslagen: 'portaal toont ingetrokken' };
     const adressering: Adressering = {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
       aan: { naam: doel.naam, adres: doel.mailbox },

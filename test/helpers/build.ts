@@ -50,6 +50,7 @@ export function testConfigDoc(pki: string, redisUrl: string, sleutelbestand: str
     ],
     troubleshooter: { naam: 'Troubleshooter', mailbox: 'troubleshooter@haarlem.example', bezorging: 'smime', certificaat: p('recipients/troubleshooter.crt') },
     api: { host: '127.0.0.1', port: 0 },
+    portal: { host: '127.0.0.1', port: 0 },
     ops: { host: '127.0.0.1', port: 0 },
     tls: { cert: p('server.crt'), key: p('server.key'), ca: [p('ca.crt')], crl: [p('crl.pem')] },
     redis: { url: redisUrl },
@@ -77,6 +78,7 @@ export interface Gebouwd {
   sink?: Sink;
   configBestand: string;
   apiPort: number;
+  portalPort: number;
   opsPort: number;
   logs(): string;
   /** A request as the named dev client (`clients/<naam>`), or with no certificate when naam is null. */
@@ -149,11 +151,12 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
     rmSync(dir, { recursive: true, force: true });
   });
   const apiPort = draaiend.adressen.api ? Number(new URL(draaiend.adressen.api).port) : 0;
+  const portalPort = draaiend.adressen.portal ? Number(new URL(draaiend.adressen.portal).port) : 0;
   const opsPort = Number(new URL(draaiend.adressen.ops!).port);
   const ca = readFileSync(path.join(pki, 'ca.crt'));
 
   return {
-    config, pki, redis, draaiend, apiPort, opsPort, sink, configBestand: bestand,
+    config, pki, redis, draaiend, apiPort, portalPort, opsPort, sink, configBestand: bestand,
     logs: () => logTekst,
     vraag(naam, method, pad, body, extra = {}) {
       const cert = naam ? { cert: readFileSync(path.join(pki, 'clients', `${naam}.crt`)), key: readFileSync(path.join(pki, 'clients', `${naam}.key`)) } : {};

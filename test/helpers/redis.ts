@@ -62,7 +62,7 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
     },
     async kill() {
       const p = proc;
-      if (!p || p.exitCode !== null) return;
+      if (!p || p.exitCode !== null || p.signalCode !== null) return;
       await new Promise<void>((res) => {
         p.once('exit', () => res());
         p.kill('SIGKILL');
@@ -70,7 +70,7 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
     },
     async stop() {
       const p = proc;
-      if (!p || p.exitCode !== null) return;
+      if (!p || p.exitCode !== null || p.signalCode !== null) return;
       await new Promise<void>((res) => {
         p.once('exit', () => res());
         p.kill('SIGTERM');

@@ -123,11 +123,22 @@ t.test('unusable recipient key material: no mail at all, bezorging-mislukt, oper
   }
 });
 
-t.test('beveiligde-link is not available yet: fail closed, never plaintext', async (t) => {
+t.test('beveiligde-link: a notification without personal data, the melding stays in the portal', async (t) => {
   const app = await build(t, { rollen: ['api', 'worker'] });
-  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2035AB'));
-  await status(app, res.body.id, 'bezorging-mislukt');
-  t.equal(app.sink!.bestanden().length, 0);
+  const m = canaryMelding('2035AB');
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
+  const body = await status(app, res.body.id, 'verzonden');
+  t.match(body.gebeurtenissen.find((g: any) => g.soort === 'verzonden'), { kanaal: 'beveiligde-link', ontvanger: 'wijkteam-zuid@haarlem.example' });
+  const [bestand, ...meer] = app.sink!.bestanden();
+  t.equal(meer.length, 0);
+  const raw = readFileSync(bestand!, 'utf8');
+  t.match(kop(raw, 'Content-Type'), /multipart\/alternative/, 'a plain notification: nothing in it needs encryption');
+  geenPersoonsgegevens(t, raw, m.referentie);
+  const tekst = platteTekst(raw);
+  t.match(tekst, 'beveiligd bericht voor u klaar van Elan Wonen');
+  const link = /https:\/\/localhost:\d+\/b\/[A-Za-z0-9_-]{43}/.exec(tekst)?.[0];
+  t.ok(link, 'an unguessable link (256 bits)');
+  t.notOk(link?.includes(res.body.id), 'the link does not carry the melding id');
 });
 
 t.test('SMTP server without STARTTLS: nothing is sent; after the last attempt bezorging-mislukt', async (t) => {
