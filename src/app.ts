@@ -37,6 +37,8 @@ export async function buildApi(deps: ApiDeps) {
     connectionTimeout: config.api.requestTimeoutMs * 2,
     keepAliveTimeout: 30_000,
     return503OnClosing: true,
+    // Bounds how long a busy keep-alive connection outlives a CRL reload (see TlsMateriaal.herlaad).
+    maxRequestsPerSocket: 1000,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });

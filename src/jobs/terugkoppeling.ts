@@ -59,13 +59,22 @@ export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): Terugkoppe
     async trekIn(meldingId, door, reden = 'overig') {
       const meta = await repo.haalMeta(meldingId);
       if (!meta || meta.oin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
-      if (meta.status === 'ingetrokken') return { status: meta.status, nieuw: false };
-      if (isFinaal(meta.status)) throw new SignaalbrugError('SB_CONFLICT', `de melding is ${meta.status}`);
-      const status = await repo.registreer(meldingId, { soort: 'ingetrokken', op: klok().toISOString(), reden }, {
-        alleenVanuit: [...OPEN, 'teruggekoppeld'], stop: timers(meldingId), outbox: { melding: meldingId, actie: 'intrekken' },
-      });
+      let nieuw = meta.status !== 'ingetrokken';
+      if (nieuw) {
+        if (isFinaal(meta.status)) throw new SignaalbrugError('SB_CONFLICT', `de melding is ${meta.status}`);
+        try {
+          await repo.registreer(meldingId, { soort: 'ingetrokken', op: klok().toISOString(), reden }, {
+            alleenVanuit: [...OPEN, 'teruggekoppeld'], stop: timers(meldingId), outbox: { melding: meldingId, actie: 'intrekken' },
+          });
+        } catch (err) {
+          // Two withdrawals at once: the other one won, which is the same outcome.
+          if (!(err instanceof SignaalbrugError && err.code === 'SB_CONFLICT' && (await repo.haalMeta(meldingId))?.status === 'ingetrokken')) throw err;
+          nieuw = false;
+        }
+      }
+      // Also on a repeat, so a retry after a failed revocation still revokes.
       await deps.naIntrekking?.(meldingId);
-      return { status: status!, nieuw: true };
+      return { status: 'ingetrokken', nieuw };
     },
 
     async lees(meldingId) {

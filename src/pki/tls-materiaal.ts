@@ -75,6 +75,9 @@ export class TlsMateriaal {
     try {
       this.laad();
       server?.setSecureContext(this.serverOpties());
+      // New handshakes use the new CRL; idle keep-alive connections are closed so that a client
+      // whose certificate was just revoked must handshake again (busy ones end at maxRequestsPerSocket).
+      server?.closeIdleConnections();
       this.log.info({ crls: this.crls.map((c) => c.nextUpdate) }, 'TLS-materiaal en CRL opnieuw geladen');
       return true;
     } catch (err) {

@@ -14,7 +14,11 @@ t.test('certificate cases: refused at the handshake, or 403 for an unknown OIN',
   const app = await build(t);
   t.equal((await app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding())).status, 201, 'a corporation with a valid certificate');
   for (const naam of ['revoked', 'expired', 'untrusted', null]) {
-    await t.rejects(app.vraag(naam, 'POST', '/v1/meldingen', voorbeeldMelding()), weigering, `${naam ?? 'no certificate'}: refused at the handshake`);
+    const verzoekenVoor = (app.logs().match(/incoming request/g) ?? []).length;
+    await t.rejects(app.vraag(naam, 'POST', '/v1/meldingen', voorbeeldMelding()), weigering, `${naam ?? 'no certificate'}: refused`);
+    // Refused at the handshake: no HTTP request reached the application, and the server lives on.
+    t.equal((app.logs().match(/incoming request/g) ?? []).length, verzoekenVoor, `${naam ?? 'no certificate'}: no request reached the API`);
+    t.equal((await app.vraag('elan-wonen', 'GET', '/v1/openapi.json')).status, 200, `${naam ?? 'no certificate'}: the server still serves`);
   }
   const onbekend = await app.vraag('onbekend', 'POST', '/v1/meldingen', voorbeeldMelding());
   t.equal(onbekend.status, 403);
