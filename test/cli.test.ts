@@ -94,5 +94,5 @@ t.test('serve (all roles) runs, answers, logs JSON, and stops gracefully on SIGT
   const regels = stdout.trim().split('\n');
   t.ok(regels.every((l) => { try { JSON.parse(l); return true; } catch { return false; } }), 'every log line is JSON');
   t.match(stdout, /signaalbrug gestopt/);
-  t.match(stdout, /"rollen":\["api","worker"\]/);
+  t.match(stdout, /"rollen":\["api","portal","worker"\]/);
 });
