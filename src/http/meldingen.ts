@@ -8,6 +8,7 @@ import { meldingSchema } from '../domain/melding.js';
 import { routeer } from '../domain/routering.js';
 import { werkdagenNa } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
+import { eisRol } from './mtls-identiteit.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 import type { TerugkoppelingDienst } from '../jobs/terugkoppeling.js';
 
@@ -21,10 +22,6 @@ export interface MeldingenRouteDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-function eisRol(request: FastifyRequest, rol: 'corporatie' | 'gemeente', wat: string): void {
-  if (request.organisatie.rol !== rol)
-    throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${wat} is voorbehouden aan een organisatie met rol ${rol}`);
-}
 
 export default async function meldingenRoutes(app: FastifyInstance, deps: MeldingenRouteDeps) {
   const { config, repo, klok } = deps;

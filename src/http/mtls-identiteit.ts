@@ -37,6 +37,12 @@ function leesOin(socket: TLSSocket): string | undefined {
   return oin && /^\d{20}$/.test(oin) ? oin : undefined;
 }
 
+/** Some actions belong to one role: a corporation reports, the gemeente gives feedback. */
+export function eisRol(request: FastifyRequest, rol: Organisatie['rol'], wat: string): void {
+  if (request.organisatie.rol !== rol)
+    throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${wat} is voorbehouden aan een organisatie met rol ${rol}`);
+}
+
 export default fp(
   async function mtlsIdentiteit(app: FastifyInstance, opts: { organisaties: readonly Organisatie[] }) {
     const perOin = new Map(opts.organisaties.map((o) => [o.oin, o]));

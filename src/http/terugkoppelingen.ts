@@ -1,10 +1,11 @@
 // Feedback and withdrawal (CONTRACT.md "API v1"): the wijkteam organisation gives terugkoppeling,
 // the corporation reads it back through a cursor, and the sender may withdraw its melding.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { terugkoppelingSchema } from '../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../errors.js';
+import { eisRol } from './mtls-identiteit.js';
 import { INTREKKINGSREDENEN, type TerugkoppelingDienst } from '../jobs/terugkoppeling.js';
 import type { MeldingenRepo } from '../store/meldingen.js';
 
@@ -16,10 +17,6 @@ export interface TerugkoppelingRouteDeps {
 const intrekkingSchema = z.strictObject({ reden: z.enum(INTREKKINGSREDENEN).optional() });
 const PAGINA = 100;
 
-function eisRol(request: FastifyRequest, rol: 'corporatie' | 'gemeente', wat: string): void {
-  if (request.organisatie.rol !== rol)
-    throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${wat} is voorbehouden aan een organisatie met rol ${rol}`);
-}
 
 function ontleed<T>(schema: z.ZodType<T>, body: unknown, wat: string): T {
   const r = schema.safeParse(body, { reportInput: true });

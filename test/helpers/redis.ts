@@ -41,6 +41,15 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
   ];
   const url = `redis://127.0.0.1:${port}`;
 
+  const beeindig = async (signaal: NodeJS.Signals) => {
+    const p = proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((res) => {
+      p.once('exit', () => res());
+      p.kill(signaal);
+    });
+  };
+
   const r: TestRedis = {
     url, port, dir,
     async start() {
@@ -60,22 +69,8 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
       }
       throw new Error(`redis-server on ${port} did not start`);
     },
-    async kill() {
-      const p = proc;
-      if (!p || p.exitCode !== null || p.signalCode !== null) return;
-      await new Promise<void>((res) => {
-        p.once('exit', () => res());
-        p.kill('SIGKILL');
-      });
-    },
-    async stop() {
-      const p = proc;
-      if (!p || p.exitCode !== null || p.signalCode !== null) return;
-      await new Promise<void>((res) => {
-        p.once('exit', () => res());
-        p.kill('SIGTERM');
-      });
-    },
+    kill: () => beeindig('SIGKILL'),
+    stop: () => beeindig('SIGTERM'),
   };
   await r.start();
   t.teardown(async () => {
