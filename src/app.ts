@@ -42,8 +42,17 @@ export async function buildApi(deps: ApiDeps) {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
-  // Slow clients: the whole header block must arrive within this time.
+  // Slow clients: the whole header block must arrive within this time. Node checks headersTimeout
+  // only every 30 s (connectionsCheckingInterval; a shorter interval turns idle-socket timeouts off
+  // in Node 20), so each connection also gets its own deadline for its first request's headers.
   app.server.headersTimeout = 10_000;
+  const kopDeadline = new WeakMap<object, NodeJS.Timeout>();
+  app.server.on('secureConnection', (socket) => {
+    const timer = setTimeout(() => socket.destroy(), app.server.headersTimeout).unref();
+    kopDeadline.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  app.addHook('onRequest', async (request) => clearTimeout(kopDeadline.get(request.raw.socket)));
   app.removeContentTypeParser('text/plain');
 
   await app.register(problem);

@@ -49,6 +49,8 @@ export async function startSink(o: SinkOpties): Promise<Sink> {
     disabledCommands: o.zonderStarttls ? ['STARTTLS', 'AUTH'] : ['AUTH'],
     hideSTARTTLS: o.zonderStarttls ?? false,
     size: 25 * 1024 * 1024,
+    // A stopping sink drops open client connections after this long (clients keep pooled ones open).
+    closeTimeout: 1000,
     logger: false,
     onData(stream, session, callback) {
       const naam = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;

@@ -1,0 +1,59 @@
+// Issue 7: Redis SIGKILLed and restarted during a burst. Every melding that got 201 is stored and
+// delivered exactly once; requests during the outage get a 503 problem, never a false 201.
+import t from 'tap';
+import { build, voorbeeldMelding, wachtOp } from '../helpers/build.js';
+import { burst, messageIds, mtlsAgent, post } from './last.js';
+
+const N = Number(process.env.FAULT_N ?? 5000);
+
+t.test(`Redis killed during a burst of ${N} meldingen`, async (t) => {
+  const app = await build(t, {
+    rollen: ['api', 'worker'],
+    configAanpassen: (d) => (d.bezorging = { ...d.bezorging, pogingen: 20, eersteWachttijdSeconden: 0.2, gelijktijdig: 16 }),
+  });
+  const agent = mtlsAgent(app.pki);
+  t.teardown(() => agent.destroy());
+  const lichamen = Array.from({ length: N }, (_, i) => JSON.stringify(voorbeeldMelding({ referentie: `FAULT-${i}`,
+    adres: { ...voorbeeldMelding().adres, postcode: i % 2 ? '2011AB' : '2020AB' } })));
+  const uitslagen = await burst(N, 20, (i) => post(agent, app.apiPort, '/v1/meldingen', lichamen[i]!), {
+    na: Math.floor(N / 3),
+    doe: async () => {
+      await app.redis.kill();
+      await new Promise((r) => setTimeout(r, 1500));
+      await app.redis.start();
+    },
+  });
+  const telling = (s: number) => uitslagen.filter((u) => u.status === s).length;
+  const geaccepteerd = telling(201);
+  const onbeschikbaar = uitslagen.filter((u) => u.status === 503);
+  const overig = uitslagen.filter((u) => ![201, 503].includes(u.status));
+  t.ok(onbeschikbaar.length > 0, 'the outage was seen by clients');
+  t.ok(onbeschikbaar.every((u) => u.body?.status === 503 && typeof u.body?.detail === 'string'), '503s are problem+json');
+  t.same(overig.map((u) => u.status).filter((s) => s !== 0), [], 'no other status than 201 and 503 (and dropped connections)');
+
+  // A real client retries what was not accepted; the API is idempotent on referentie.
+  const herhaal = uitslagen.map((u, i) => (u.status === 201 ? -1 : i)).filter((i) => i >= 0);
+  for (let ronde = 0; ronde < 20 && herhaal.length; ronde++) {
+    const nog = [...herhaal];
+    herhaal.length = 0;
+    for (const i of nog) {
+      const u = await post(agent, app.apiPort, '/v1/meldingen', lichamen[i]!);
+      if (u.status === 201 || u.status === 200) uitslagen[i] = u;
+      else herhaal.push(i);
+    }
+    if (herhaal.length) await new Promise((r) => setTimeout(r, 500));
+  }
+  t.equal(herhaal.length, 0, 'every melding accepted after retrying');
+  const ids = new Set(uitslagen.map((u) => u.body?.id as string));
+  t.equal(ids.size, N, 'one id per referentie: retries did not create duplicates');
+
+  await wachtOp(async () => app.sink!.bestanden().length >= N, 240_000, 500);
+  await new Promise((r) => setTimeout(r, 1000));
+  const mailbox = messageIds(app.sink!.bestanden());
+  const dubbel = app.sink!.duplicaten();
+  t.equal(mailbox.size, N, 'every melding delivered');
+  t.ok([...mailbox.values()].every((n) => n === 1), 'each stored once');
+  for (const id of [...ids].slice(0, 50)) t.ok(mailbox.has(`<${id}.melding-aan-wijkteam.wijkteam@haarlem.example>`), `delivered: ${id}`);
+  t.comment(`counts: sent ${N}, accepted at once ${geaccepteerd}, 503 during outage ${onbeschikbaar.length}, dropped ${telling(0)}, ` +
+    `stored ${ids.size}, delivered ${mailbox.size}, duplicates in mailbox 0, re-sends recognised by Message-ID ${dubbel}`);
+});
