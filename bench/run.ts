@@ -26,6 +26,7 @@ const quick = process.argv.includes('--quick');
 const N_INTAKE = quick ? 2000 : 20000;
 const N_DELIVERY = quick ? 200 : 1000;
 const N_GEHEUGEN = quick ? 10_000 : 100_000;
+const N_HANDDRUK = quick ? 300 : 2000;
 const CONCURRENCY = 50;
 
 const teardowns: (() => unknown)[] = [];
@@ -38,8 +39,8 @@ function percentiel(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
-async function belast(port: number, pki: string, n: number, lichaam: (i: number) => string): Promise<Meting> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+async function belast(port: number, pki: string, n: number, lichaam: (i: number) => string, keepAlive = true): Promise<Meting> {
+  const agent = new Agent({ keepAlive, maxSockets: CONCURRENCY });
   const opties = {
     host: '127.0.0.1', port, method: 'POST', path: '/v1/meldingen', servername: 'localhost', agent,
     ca: readFileSync(path.join(pki, 'ca.crt')), cert: readFileSync(path.join(pki, 'clients/elan-wonen.crt')), key: readFileSync(path.join(pki, 'clients/elan-wonen.key')),
@@ -88,11 +89,13 @@ async function intake() {
   await belast(base.port, pki, 200, lichamen('warm-b'));
   const baseline = await belast(base.port, pki, N_INTAKE, lichamen('b'));
   const ours = await belast(app.apiPort, pki, N_INTAKE, lichamen('m'));
+  // What a naive client does: a new TLS connection (full mTLS handshake) for every request.
+  const handdruk = await belast(app.apiPort, pki, N_HANDDRUK, lichamen('h'), false);
   await base.close();
-  return { ours, baseline };
+  return { ours, baseline, handdruk };
 }
 
-async function aflevering(postcode: string, kanaal: 'smime' | 'pgp') {
+async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
   const app = await build(t, { rollen: ['api'] });
   const redis = new Redis(app.redis.url);
   // Fill the outbox through the API while no worker runs, then time the worker draining it.
@@ -174,8 +177,13 @@ async function main() {
   const pki = await testPki();
   console.log(`signaalbrug bench${quick ? ' (quick)' : ''}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
   const i = await intake();
+  if (process.argv.includes('--alleen-intake')) {
+    console.log(i);
+    return;
+  }
   const smime = await aflevering('2011DE', 'smime');
   const pgp = await aflevering('2020AB', 'pgp');
+  const link = await aflevering('2035AB', 'link');
   const openssl = opensslBaseline(pki);
   const mem = await geheugen();
   const resultaat = {
@@ -185,19 +193,23 @@ async function main() {
     intake: {
       aantal: N_INTAKE, gelijktijdig: CONCURRENCY, perSecond: i.ours.perSecond, p50Ms: i.ours.p50Ms, p99Ms: i.ours.p99Ms,
       baselinePerSecond: i.baseline.perSecond, baselineP99Ms: i.baseline.p99Ms, ratio: +(i.ours.perSecond / i.baseline.perSecond).toFixed(2),
+      handshakePerSecond: i.handdruk.perSecond, handshakeP99Ms: i.handdruk.p99Ms, handshakeRatio: +(i.handdruk.perSecond / i.baseline.perSecond).toFixed(2),
     },
     delivery: {
       aantal: N_DELIVERY,
       smime: { perSecond: smime.perSecond, ratioToOpensslCli: +(smime.perSecond / openssl).toFixed(2) },
       pgp: { perSecond: pgp.perSecond, ratioToOpensslCli: +(pgp.perSecond / openssl).toFixed(2) },
+      link: { perSecond: link.perSecond, ratioToOpensslCli: +(link.perSecond / openssl).toFixed(2) },
       opensslCmsEncryptPerSecond: openssl,
     },
     redis: { aantal: N_GEHEUGEN, ...mem },
   };
   const rijen: [string, string, string, string][] = [
     ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
+    ['intake, new mTLS handshake per request', `${i.handdruk.perSecond}/s p99 ${i.handdruk.p99Ms} ms`, `bare Fastify HTTPS (keep-alive) ${i.baseline.perSecond}/s`, `${resultaat.intake.handshakeRatio}`],
     ['delivery S/MIME end to end', `${smime.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.smime.ratioToOpensslCli}`],
     ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],
+    ['delivery beveiligde-link (notification) end to end', `${link.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.link.ratioToOpensslCli}`],
   ];
   rijen.push([`Redis memory per open case with timers (${N_GEHEUGEN} cases)`, `${mem.bytesPerOpenCase} B (${mem.openCasesPerGiB} per GiB)`,
     `plain JSON in a bare hash ${mem.baselineBytesPerCase} B`, `${mem.ratio}`]);
