@@ -5,7 +5,7 @@
 //  - delivery per channel, end to end to a real SMTP sink, against `openssl cms -encrypt` of the
 //    same message.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,7 +81,8 @@ async function baselineServer(pki: string): Promise<{ port: number; close: () =>
 }
 
 async function intake() {
-  const app = await build(t, { klok: () => new Date() });
+  // Logs at info as in production, written to /dev/null (kept in memory they would cost the test harness, not the service).
+  const app = await build(t, { klok: () => new Date(), logNaar: createWriteStream('/dev/null') });
   const pki = app.pki;
   const lichamen = (prefix: string) => (i: number) => JSON.stringify(voorbeeldMelding({ referentie: `${prefix}-${i}` }));
   await belast(app.apiPort, pki, 200, lichamen('warm'));

@@ -109,6 +109,8 @@ export interface BuildOpties {
   klok?: () => Date;
   configAanpassen?: (doc: Record<string, any>) => void;
   rollen?: Rol[];
+  /** Where the JSON logs go (default: kept in memory for the test to read). */
+  logNaar?: NodeJS.WritableStream;
   /** Extra redis-server arguments, e.g. to run without AOF. */
   redisArgs?: string[];
   /** With the worker role a real SMTP sink (STARTTLS) is started unless this is false. */
@@ -144,7 +146,7 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const logStream = new PassThrough();
   let logTekst = '';
   logStream.on('data', (d: Buffer) => (logTekst += d.toString('utf8')));
-  const log = createLogger(logStream, 'info');
+  const log = createLogger(opts.logNaar ?? logStream, 'info');
   const draaiend = await start({ config, rollen, log, klok: opts.klok, env: {} });
   t.teardown(async () => {
     await draaiend.stop();
