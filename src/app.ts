@@ -11,6 +11,7 @@ import mtlsIdentiteit from './http/mtls-identiteit.js';
 import { API_VERSION, openapiDocument } from './http/openapi.js';
 import problem from './http/problem.js';
 import terugkoppelingRoutes from './http/terugkoppelingen.js';
+import traceparent from './http/traceparent.js';
 import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import type { Metrics } from './metrics.js';
 import type { TlsMateriaal } from './pki/tls-materiaal.js';
@@ -57,6 +58,7 @@ export async function buildApi(deps: ApiDeps) {
 
   await app.register(problem);
   await app.register(beveiligingsheaders, { apiVersion: API_VERSION });
+  await app.register(traceparent);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'onbekend';
     metrics.httpVerzoeken.inc({ route, methode: request.method, status: String(reply.statusCode) });

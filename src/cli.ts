@@ -1,4 +1,5 @@
-// The `signaalbrug` command: serve, certs --dev, termijn, sleutels.
+// The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
+// (logboek, inzage, verwijder) in src/cli/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,9 @@ import { createLogger } from './logger.js';
 import { createDevPki } from './pki/dev-pki.js';
 import { parseRollen, start, stopBijSignaal } from './server.js';
 import { Sleutelring } from './store/sleutelring.js';
+import { GebruikFout } from './cli/gebruik.js';
+import { omgeving } from './cli/omgeving.js';
+import { logboek, rechten } from './cli/rechten.js';
 
 const HULP = `signaalbrug <opdracht>
 
@@ -16,11 +20,16 @@ const HULP = `signaalbrug <opdracht>
   certs --dev [--dir certs/dev]     maak de ontwikkel-PKI aan (overschrijft nooit bestaande sleutels)
   termijn <ISO-8601> [werkdagen]    uiterste datum voor terugkoppeling bij ontvangst op dat moment
   sleutels nieuw <bestand>          maak een nieuwe sleutelring voor versleuteling in rust
+  logboek [--sinds <ISO>] [--tot <ISO>] [--melding <id>] [--activiteit <naam>]
+                                    het logboek dataverwerkingen als JSON-regels
+  inzage --corporatie <OIN> --relatienummer <nr>
+                                    alles wat over deze huurder is opgeslagen (recht op inzage)
+  verwijder --corporatie <OIN> --relatienummer <nr>
+                                    wis de persoonsgegevens van deze huurder (recht op verwijdering)
   dev-smtp [--port 2525] [--dir var/mail] [--certs certs/dev]
                                     ontwikkel-SMTP-server met STARTTLS die elk bericht als .eml bewaart
 `;
 
-class GebruikFout extends Error {}
 
 /** Receipt moment: an instant with offset, or a plain date/date-time read as Europe/Amsterdam. */
 export function ontvangstmoment(s: string): Date {
@@ -72,6 +81,11 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${bestand}: nieuwe sleutelring`);
       return 0;
     }
+    case 'logboek':
+      return logboek(rest, () => omgeving());
+    case 'inzage':
+    case 'verwijder':
+      return rechten(opdracht, rest, () => omgeving());
     case 'dev-smtp': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
       const certs = path.resolve(values.certs ?? 'certs/dev');

@@ -56,6 +56,26 @@ const listener = z.strictObject({
   port: z.number().int().min(0).max(65535),
 });
 
+/** Retention and the logboek (DOMAIN.md "Privacy duties"; 003 Bewaartermijnen). */
+const privacy = z.strictObject({
+  /** Logboek dataverwerkingen kept this many years (003: 5 years for complaints and accountability). */
+  logboekJaren: z.number().int().min(1).max(30).default(5),
+  /** Personal data of a case removed this many days after it ended (afgesloten, ingetrokken, teruggekoppeld). */
+  bewaartermijnDagen: z.number().int().min(1).max(3650).default(365),
+  /** 003: data of people who refused help (wilHulp false) at most 6 months. */
+  weigeringBewaartermijnDagen: z.number().int().min(1).max(3650).default(183),
+  /** A case that never ends still loses its personal data this many days after receipt. */
+  uiterlijkeBewaartermijnDagen: z.number().int().min(1).max(3650).default(730),
+  /** How often the retention job looks for cases whose time has come. */
+  opruimSeconden: z.number().min(0.05).max(86_400).default(3600),
+  /** The register of processing activities (AVG art. 30) that `dpl.core.processing_activity_id` points into. */
+  verwerkingsregister: z.string().min(1).default('urn:signaalbrug:verwerkingsregister'),
+});
+const PRIVACY_STANDAARD = {
+  logboekJaren: 5, bewaartermijnDagen: 365, weigeringBewaartermijnDagen: 183, uiterlijkeBewaartermijnDagen: 730,
+  opruimSeconden: 3600, verwerkingsregister: 'urn:signaalbrug:verwerkingsregister',
+};
+
 export const configSchema = z
   .strictObject({
     convenant: z.strictObject({
@@ -149,6 +169,7 @@ export const configSchema = z
     }).default({ pogingen: 12, eersteWachttijdSeconden: 60, gelijktijdig: 8, lockSeconden: 30 }),
     /** Keyring for encryption at rest; or the env var SIGNAALBRUG_SLEUTELS with the same JSON. */
     versleuteling: z.strictObject({ sleutelbestand: z.string().optional() }).default({}),
+    privacy: privacy.default(PRIVACY_STANDAARD),
   })
   .superRefine((c, ctx) => {
     const rollen = new Map(c.organisaties.map((o) => [o.oin, o.rol]));

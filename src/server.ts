@@ -16,6 +16,8 @@ import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
 import { createTerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import { buildPortal } from './portaal.js';
 import { LinkRepo } from './store/links.js';
+import { Logboek } from './store/logboek.js';
+import { Wisser } from './store/wissen.js';
 import { startWerker } from './werker.js';
 
 export const ROLLEN = ['api', 'portal', 'worker'] as const;
@@ -55,7 +57,11 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding'));
   await verbind(redis);
   await controleerDuurzaamheid(redis, log);
-  const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
+  const { prefix } = config.redis;
+  const { verwerkingsregister } = config.privacy;
+  const repo = new MeldingenRepo(redis, sleutels, prefix, verwerkingsregister);
+  const logboek = new Logboek(redis, prefix, verwerkingsregister);
+  const wisser = new Wisser(redis, prefix, verwerkingsregister);
   const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, klok);
   const terugkoppeling = createTerugkoppelingDienst({
     config, repo, sleutels, klok,
@@ -83,14 +89,14 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
     });
     const sms = config.portal.codeKanaal === 'sms' && config.portal.sms ? httpSms(config.portal.sms.url, config.portal.sms.token) : undefined;
     portal = await buildPortal({
-      config, repo, links, terugkoppeling, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),
+      config, repo, links, terugkoppeling, logboek, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),
       // Server certificate only: people in a browser, not partner systems.
       https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) },
     });
     adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
   }
   let werker: { stop(): Promise<void> } | undefined;
-  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok });
+  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok, wisser, logboek });
 
   // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
   const ops = await buildOps({ redis, tls, metrics, log });

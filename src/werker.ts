@@ -1,4 +1,4 @@
-// The worker role: outbox relay, delivery and deadline workers, each on BullMQ. Built here,
+// The worker role: outbox relay, delivery, deadline and retention workers, each on BullMQ. Built here,
 // stopped in reverse order so jobs in progress finish before their connections close.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -13,6 +13,9 @@ import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import type { Metrics } from './metrics.js';
 import type { LinkRepo } from './store/links.js';
 import type { MeldingenRepo } from './store/meldingen.js';
+import type { Logboek } from './store/logboek.js';
+import type { Wisser } from './store/wissen.js';
+import { createOpruimer, privacyQueue, startOpruimWorker } from './jobs/opruimen.js';
 import { createRedis, verbind } from './store/redis.js';
 
 export interface WerkerDeps {
@@ -23,6 +26,8 @@ export interface WerkerDeps {
   metrics: Metrics;
   log: Logger;
   klok: () => Date;
+  wisser: Wisser;
+  logboek: Logboek;
 }
 
 export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<void> }> {
@@ -50,13 +55,17 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
   eventsVerbinding.on('error', () => {});
   const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding, eventsVerbinding, bezorgingen);
   const termijnWerker = await startTermijnWorker({ config, repo, log, klok }, termijnen, termijnenQ, verbinding);
+  const privacyQ = privacyQueue(config, verbinding);
+  const opruimer = createOpruimer({ config, wisser: deps.wisser, links: deps.links, logboek: deps.logboek, bezorgingen, termijnen: termijnenQ, klok, log });
+  const opruimWerker = await startOpruimWorker(config, opruimer, privacyQ, verbinding, log);
 
   return {
     async stop() {
       await relay.stop();
       await termijnWerker.close();
+      await opruimWerker.close();
       await bezorger.close(); // waits for the jobs in progress
-      await Promise.all([bezorgingen.close(), termijnenQ.close()]);
+      await Promise.all([bezorgingen.close(), termijnenQ.close(), privacyQ.close()]);
       smtp.close();
       await verbinding.quit().catch(() => verbinding.disconnect());
       eventsVerbinding.disconnect();

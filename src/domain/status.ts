@@ -19,6 +19,7 @@ export const GEBEURTENISSEN = [
   'geescaleerd',
   'ingetrokken',
   'afgesloten',
+  'gegevens-verwijderd', // personal data removed (retention or the tenant's request); moves no status
 ] as const;
 export type Gebeurtenissoort = (typeof GEBEURTENISSEN)[number];
 

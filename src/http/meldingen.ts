@@ -7,6 +7,7 @@ import { invalidParams } from '../domain/invoerfouten.js';
 import { meldingSchema } from '../domain/melding.js';
 import { routeer } from '../domain/routering.js';
 import { werkdagenNa } from '../domain/werkdagen.js';
+import { verwijderUiterlijk } from '../domain/bewaartermijn.js';
 import { SignaalbrugError } from '../errors.js';
 import { eisRol } from './mtls-identiteit.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
@@ -67,7 +68,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       // convenant art. 3.7: feedback within N werkdagen after receipt (the day of receipt does not count)
       terugkoppelingUiterlijk: werkdagenNa(nu, config.convenant.werkdagenTerugkoppeling, kalender),
       gegevens: melding,
-    });
+    }, { spoor: request.spoor, verwijderUiterlijk: verwijderUiterlijk(config.privacy, nu) });
     if (uitkomst.nieuw) {
       deps.onOntvangen?.(uitkomst.record);
       return reply.code(201).header('Location', `/v1/meldingen/${uitkomst.record.id}`).send(samenvatting(uitkomst.record));

@@ -30,7 +30,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/terugkoppeling', async (request, reply) => {
     eisRol(request, 'gemeente', 'terugkoppeling geven');
     const invoer = ontleed(terugkoppelingSchema, request.body, 'de terugkoppeling');
-    const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api' });
+    const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
   });
 
@@ -38,7 +38,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     eisRol(request, 'corporatie', 'een melding intrekken');
     // An empty body is allowed: the reden is optional.
     const { reden } = ontleed(intrekkingSchema, request.body ?? {}, 'de intrekking');
-    const r = await terugkoppeling.trekIn(request.params.id, { oin: request.organisatie.oin }, reden);
+    const r = await terugkoppeling.trekIn(request.params.id, { oin: request.organisatie.oin, spoor: request.spoor }, reden);
     return reply.code(r.nieuw ? 201 : 200).send({ id: request.params.id, status: r.status });
   });
 

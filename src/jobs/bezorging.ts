@@ -214,7 +214,11 @@ export function createBezorger(deps: BezorgDeps) {
       // Only the melding itself moves the case to verzonden; other messages are events.
       soort: alleenDeMelding ? 'verzonden' : 'bericht-verzonden', op: klok().toISOString(), bericht: o.bericht, kanaal: doel.bezorging,
       ontvanger: doel.mailbox, poging, smtpAntwoord: bewijs.smtpAntwoord.slice(0, 200), tls: 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)', messageId,
-    }, { bezorgd: jobId(o) }));
+    }, {
+      bezorgd: jobId(o),
+      // Logboek: the service delivers on behalf of the corporation that sent the melding.
+      logboek: { actie: 'melding-bezorgd', oin: r.oin, extra: { kanaal: 'werker', bericht: o.bericht, ontvanger: o.ontvanger, bezorging: doel.bezorging } },
+    }));
     metrics.bezorgd.inc({ kanaal: doel.bezorging, bericht: o.bericht });
     return { smtpAntwoord: bewijs.smtpAntwoord };
   }

@@ -98,6 +98,7 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
     // convenant art. 3.7 broken: the troubleshooter hears of it (escalation), exactly once per case.
     const r = await repo.registreer(meldingId, { soort: 'geescaleerd', op: tijd, werkdagenTeLaat: teLaat, termijn: meta.terugkoppelingUiterlijk }, {
       poort: lid, alleenVanuit, stop: [termijnLid(meldingId, 'herinnering')], outbox: { melding: meldingId, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
+      logboek: { actie: 'melding-geescaleerd', oin: meta.oin, extra: { kanaal: 'werker', werkdagenTeLaat: String(teLaat) } },
     });
     if (r) log.info({ meldingId, werkdagenTeLaat: teLaat }, 'termijn verstreken: geëscaleerd naar de troubleshooter');
     return r ? 'geescaleerd' : 'al-gedaan';

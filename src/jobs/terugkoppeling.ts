@@ -9,13 +9,15 @@ import { SignaalbrugError } from '../errors.js';
 import type { MeldingenRepo } from '../store/meldingen.js';
 import type { Sleutelring } from '../store/sleutelring.js';
 import type { Status } from '../domain/status.js';
+import { verwijderNaEinde } from '../domain/bewaartermijn.js';
+import type { Spoor } from '../domain/verwerking.js';
 
 export const INTREKKINGSREDENEN = ['achterstand-betaald', 'betalingsregeling-getroffen', 'huurder-verhuisd', 'vergissing', 'overig'] as const;
 export type Intrekkingsreden = (typeof INTREKKINGSREDENEN)[number];
 
 export interface TerugkoppelingDienst {
-  geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal' }): Promise<{ status: Status; opTijd: boolean }>;
-  trekIn(meldingId: string, door: { oin: string }, reden?: Intrekkingsreden): Promise<{ status: Status; nieuw: boolean }>;
+  geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }>;
+  trekIn(meldingId: string, door: { oin: string; spoor?: Spoor }, reden?: Intrekkingsreden): Promise<{ status: Status; nieuw: boolean }>;
   /** The stored feedback of a melding, decrypted. */
   lees(meldingId: string): Promise<(Terugkoppeling & { ontvangenOp: string; opTijd: boolean }) | undefined>;
 }
@@ -52,6 +54,9 @@ export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): Terugkoppe
         velden: { terugkoppeling: sleutels.versleutel(JSON.stringify(opgeslagen), `${meldingId}:terugkoppeling`) },
         outbox: { melding: meldingId, actie: 'terugkoppelen' },
         feed: { oin: meta.oin, velden: { melding: meldingId } },
+        logboek: { actie: 'terugkoppeling-ontvangen', oin: door.oin, spoor: door.spoor, extra: { kanaal: door.kanaal } },
+        // The case ended with feedback: its personal data goes after the retention term.
+        verwijderUiterlijk: verwijderNaEinde(deps.config.privacy, nu, invoer),
       });
       return { status: status!, opTijd: tijdig };
     },
@@ -63,8 +68,11 @@ export function createTerugkoppelingDienst(deps: TerugkoppelingDeps): Terugkoppe
       if (nieuw) {
         if (isFinaal(meta.status)) throw new SignaalbrugError('SB_CONFLICT', `de melding is ${meta.status}`);
         try {
-          await repo.registreer(meldingId, { soort: 'ingetrokken', op: klok().toISOString(), reden }, {
+          const nu = klok();
+          await repo.registreer(meldingId, { soort: 'ingetrokken', op: nu.toISOString(), reden }, {
             alleenVanuit: [...OPEN, 'teruggekoppeld'], stop: timers(meldingId), outbox: { melding: meldingId, actie: 'intrekken' },
+            logboek: { actie: 'melding-ingetrokken', oin: door.oin, spoor: door.spoor, extra: { kanaal: 'api', reden } },
+            verwijderUiterlijk: verwijderNaEinde(deps.config.privacy, nu),
           });
         } catch (err) {
           // Two withdrawals at once: the other one won, which is the same outcome.

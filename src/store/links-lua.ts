@@ -56,9 +56,18 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}
 `;
 
+// KEYS: melding pointer, link base, read-marker; removes the current link, its code and the markers
+// (retention and erasure: the melding's personal data is gone, so is every way to it).
+const VERWIJDER = `
+local h = redis.call('GET', KEYS[1])
+if h then redis.call('DEL', KEYS[2] .. h, KEYS[2] .. 'code:' .. h) end
+return redis.call('DEL', KEYS[1], KEYS[3])
+`;
+
 export const LINK_LUA = {
   sbLinkMaak: { keys: 3, lua: MAAK },
   sbLinkCode: { keys: 2, lua: CODE },
   sbLinkTrekIn: { keys: 2, lua: TREK_IN },
   sbLinkTempo: { keys: 1, lua: TEMPO },
+  sbLinkVerwijder: { keys: 3, lua: VERWIJDER },
 } as const;

@@ -132,6 +132,11 @@ export class LinkRepo {
     return (await this.lua('sbLinkTrekIn', this.key('melding', meldingId), this.key(''))) === 1;
   }
 
+  /** Retention and erasure: the melding's link, its code and its read-marker are gone. */
+  async verwijder(meldingId: string): Promise<void> {
+    await this.lua('sbLinkVerwijder', this.key('melding', meldingId), this.key(''), this.key('gelezen', meldingId));
+  }
+
   /** True exactly once per melding: the first opening is the `gelezen` gebeurtenis. */
   async eersteOpening(meldingId: string): Promise<boolean> {
     return (await opslag(() => this.redis.set(this.key('gelezen', meldingId), '1', 'PX', 400 * DAG, 'NX'))) === 'OK';

@@ -1,119 +1,54 @@
 // Repository of meldingen in Redis, the system of record. One Lua script writes a new case, its
-// idempotency key, its indexes and its outbox entry atomically, so a 201 never stands for half a case.
-// Personal data lives only inside the encrypted `gegevens` field.
+// idempotency key, its indexes, its outbox entry and its logboek record atomically, so a 201 never
+// stands for half a case. Personal data lives only inside the encrypted `gegevens` field.
 import type { Redis } from 'ioredis';
 import { SignaalbrugError } from '../errors.js';
 import type { Melding, Soort } from '../domain/melding.js';
 import type { Sleutelring } from './sleutelring.js';
-
-import { volgendeStatus, type Gebeurtenissoort, type Status } from '../domain/status.js';
+import { volgendeStatus, type Status } from '../domain/status.js';
+import { nieuwSpoor, verwerking } from '../domain/verwerking.js';
+import { logboekVelden } from './logboek-lua.js';
+import { BEWAAR_LUA, REGISTREER_LUA } from './meldingen-lua.js';
+import type { BewaarOpties, BewaarUitkomst, Gebeurtenis, MeldingRecord, RegistreerOpties } from './meldingen-typen.js';
+import { canoniek, opslag } from './opslag.js';
 
 export type { Status };
 
-export interface Gebeurtenis {
-  soort: Gebeurtenissoort;
-  op: string;
-  [detail: string]: unknown;
-}
-
-export interface MeldingRecord {
-  id: string;
-  oin: string;
-  wijkteam: string;
-  wijkteamOin: string;
-  soort: Soort;
-  status: Status;
-  ontvangenOp: string;
-  terugkoppelingUiterlijk: string;
-  gegevens: Melding;
-}
-
-export type BewaarUitkomst =
-  | { nieuw: true; record: MeldingRecord }
-  | { nieuw: false; id: string; zelfdeInhoud: boolean };
-
-// KEYS: idem, case, events, idx-corp, idx-wijkteam, outbox
-// ARGV: id, fingerprint, score, event, then field/value pairs of the case hash
-const BEWAAR_LUA = `
-local bestaand = redis.call('GET', KEYS[1])
-if bestaand then return {0, bestaand} end
-redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 5))
-redis.call('RPUSH', KEYS[3], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
-redis.call('XADD', KEYS[6], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
-return {1, ARGV[1]}
-`;
-
-// One state change, all or nothing: compare-and-set of the status, the event, and what must happen
-// with it (delivered-marker, timers stopped or planned, an outbox entry, the corporation's feed).
-// KEYS: case, events, marker|'', timers zset, outbox, feed|''
-// ARGV: expected status, new status, event, time, gate member|'', JSON {velden, stop, plan, outbox, feed}
-const REGISTREER_LUA = `
-if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
-if ARGV[5] ~= '' and redis.call('ZREM', KEYS[4], ARGV[5]) == 0 then return -1 end
-local x = cjson.decode(ARGV[6])
-if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
-redis.call('RPUSH', KEYS[2], ARGV[3])
-if KEYS[3] ~= '' then redis.call('SET', KEYS[3], ARGV[4]) end
-for k, v in pairs(x.velden) do redis.call('HSET', KEYS[1], k, v) end
-for _, lid in ipairs(x.stop) do redis.call('ZREM', KEYS[4], lid) end
-for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[4], p[2], p[1]) end
-if #x.outbox > 0 then redis.call('XADD', KEYS[5], '*', unpack(x.outbox)) end
-if KEYS[6] ~= '' then redis.call('XADD', KEYS[6], '*', unpack(x.feed)) end
-return 1
-`;
-
-export interface RegistreerOpties {
-  /** Mark one message as delivered (by its job id) in the same step. */
-  bezorgd?: string;
-  /** A timer that must still be pending; it is claimed (removed), or nothing happens (returns undefined). */
-  poort?: string;
-  /** Timers to cancel, e.g. on feedback or withdrawal. */
-  stop?: string[];
-  /** Timers to plan: member and due time (ms). */
-  plan?: [string, number][];
-  /** Extra case fields (already encrypted where personal). */
-  velden?: Record<string, string>;
-  /** An outbox entry: what the relay must do next (e.g. send the escalation). */
-  outbox?: Record<string, string>;
-  /** Only from these statuses; otherwise SB_CONFLICT (checked under the same compare-and-set). */
-  alleenVanuit?: readonly Status[];
-  /** An entry in the sending corporation's feed (GET /v1/terugkoppelingen). */
-  feed?: { oin: string; velden: Record<string, string> };
-}
-
-/** Canonical JSON (sorted keys) so the same melding always has the same fingerprint. */
-export function canoniek(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canoniek).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canoniek((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
-}
-
-/**
- * Run a Redis call; any failure of Redis itself becomes a 503 problem. A write whose reply was lost
- * may still have landed, which is safe: the caller retries and gets the idempotent replay.
- */
-export async function opslag<T>(werk: () => Promise<T>): Promise<T> {
-  try {
-    return await werk();
-  } catch (err) {
-    if (err instanceof SignaalbrugError) throw err;
-    throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'de opslag is tijdelijk niet bereikbaar; probeer het later opnieuw', undefined, err);
-  }
-}
+export type { BewaarOpties, BewaarUitkomst, Gebeurtenis, Logboekactie, MeldingRecord, RegistreerOpties } from './meldingen-typen.js';
+export { canoniek, opslag } from './opslag.js';
 
 export class MeldingenRepo {
   constructor(
     private readonly redis: Redis,
     private readonly sleutels: Sleutelring,
     private readonly prefix: string,
+    /** Base URI of the register of processing activities, for `dpl.core.processing_activity_id`. */
+    private readonly register = 'urn:signaalbrug:verwerkingsregister',
   ) {
-    redis.defineCommand('sbBewaarMelding', { numberOfKeys: 6, lua: BEWAAR_LUA });
-    redis.defineCommand('sbRegistreer', { numberOfKeys: 6, lua: REGISTREER_LUA });
+    redis.defineCommand('sbBewaarMelding', { numberOfKeys: 9, lua: BEWAAR_LUA });
+    redis.defineCommand('sbRegistreer', { numberOfKeys: 8, lua: REGISTREER_LUA });
+  }
+
+  /** The data subject's keyed pseudonym: (corporation OIN, relatienummer), never reversible without the key. */
+  betrokkene(oin: string, relatienummer: string): string {
+    return this.sleutels.pseudoniem('betrokkene', oin, relatienummer);
+  }
+
+  betrokkeneKey(pseudoniem: string): string {
+    return this.key('idx', 'betrokkene', pseudoniem);
+  }
+
+  /** The cases that still hold personal data of this data subject (the index written at intake). */
+  async meldingenVan(pseudoniem: string): Promise<string[]> {
+    return (await opslag(() => this.redis.smembers(this.betrokkeneKey(pseudoniem)))).sort();
+  }
+
+  get logboekKey(): string {
+    return this.key('logboek');
+  }
+
+  get bewaartermijnenKey(): string {
+    return this.key('bewaartermijnen');
   }
 
   private key(...delen: string[]): string {
@@ -128,21 +63,29 @@ export class MeldingenRepo {
     return this.key('outbox');
   }
 
-  async bewaar(nieuw: Omit<MeldingRecord, 'status'>): Promise<BewaarUitkomst> {
+  async bewaar(nieuw: Omit<MeldingRecord, 'status'>, o: BewaarOpties = {}): Promise<BewaarUitkomst> {
     const { id, oin, gegevens } = nieuw;
-    const idem = this.key('idem', this.sleutels.pseudoniem('idem', oin, gegevens.referentie));
+    const idemHash = this.sleutels.pseudoniem('idem', oin, gegevens.referentie);
     const vingerafdruk = this.sleutels.pseudoniem('vingerafdruk', canoniek(gegevens));
     const record: MeldingRecord = { ...nieuw, status: 'ontvangen' };
+    const betrokkene = this.betrokkene(oin, gegevens.huurder.relatienummer);
+    const spoor = o.spoor ?? nieuwSpoor();
+    const span = verwerking({ actie: 'melding-ontvangen', spoor, register: this.register, betrokkene, oin, meldingId: id,
+      start: new Date(nieuw.ontvangenOp), extra: { soort: nieuw.soort, wijkteam: nieuw.wijkteam } });
     const velden: Record<string, string> = {
       id, oin, wijkteam: nieuw.wijkteam, wijkteamOin: nieuw.wijkteamOin, soort: nieuw.soort, status: record.status,
       ontvangenOp: nieuw.ontvangenOp, terugkoppelingUiterlijk: nieuw.terugkoppelingUiterlijk,
       gegevens: this.sleutels.versleutel(JSON.stringify(gegevens), id),
+      // Pseudonymous only: for the logboek, retention (idem key, index) and later spans of this trace.
+      betrokkene, idem: idemHash, traceId: span.traceId, spanId: span.spanId,
     };
     const gebeurtenis: Gebeurtenis = { soort: 'ontvangen', op: nieuw.ontvangenOp };
     const [ok, waarde] = (await opslag(() => this.lua('sbBewaarMelding',
-      idem, this.key('melding', id), this.key('melding', id, 'gebeurtenissen'),
+      this.key('idem', idemHash), this.key('melding', id), this.key('melding', id, 'gebeurtenissen'),
       this.key('idx', 'corporatie', oin), this.key('idx', 'wijkteam', nieuw.wijkteam), this.outboxKey,
-      id, vingerafdruk, Date.parse(nieuw.ontvangenOp), JSON.stringify(gebeurtenis), ...Object.entries(velden).flat(),
+      this.betrokkeneKey(betrokkene), this.logboekKey, this.bewaartermijnenKey,
+      id, vingerafdruk, Date.parse(nieuw.ontvangenOp), JSON.stringify(gebeurtenis),
+      Date.parse(nieuw.ontvangenOp), JSON.stringify(logboekVelden(span)), o.verwijderUiterlijk ?? '', ...Object.entries(velden).flat(),
     ))) as [number, string];
     if (ok === 1) return { nieuw: true, record };
     const [bestaandId = '', bestaandeAfdruk] = waarde.split(' ');
@@ -151,7 +94,8 @@ export class MeldingenRepo {
 
   async haal(id: string): Promise<MeldingRecord | undefined> {
     const h = await opslag(() => this.redis.hgetall(this.key('melding', id)));
-    if (!h.id) return undefined;
+    // Personal data removed (retention or the tenant's request): for every reader it no longer exists.
+    if (!h.id || !h.gegevens) return undefined;
     return {
       id: h.id, oin: h.oin!, wijkteam: h.wijkteam!, wijkteamOin: h.wijkteamOin!, soort: h.soort as Soort,
       status: h.status as Status, ontvangenOp: h.ontvangenOp!, terugkoppelingUiterlijk: h.terugkoppelingUiterlijk!,
@@ -161,9 +105,9 @@ export class MeldingenRepo {
 
   /** The case without its personal data (no decryption), e.g. to plan deliveries. */
   async haalMeta(id: string): Promise<Omit<MeldingRecord, 'gegevens'> | undefined> {
-    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk] = await opslag(() =>
-      this.redis.hmget(this.key('melding', id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp', 'terugkoppelingUiterlijk'));
-    if (!soort) return undefined;
+    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, verwijderdOp] = await opslag(() =>
+      this.redis.hmget(this.key('melding', id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp', 'terugkoppelingUiterlijk', 'verwijderdOp'));
+    if (!soort || verwijderdOp) return undefined;
     return { id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: ontvangenOp!, terugkoppelingUiterlijk: terugkoppelingUiterlijk! };
   }
 
@@ -175,18 +119,27 @@ export class MeldingenRepo {
   async registreer(id: string, gebeurtenis: Gebeurtenis, o: RegistreerOpties = {}): Promise<Status | undefined> {
     const caseKey = this.key('melding', id);
     const plat = (r: Record<string, string> | undefined) => Object.entries(r ?? {}).flat();
-    const extra = JSON.stringify({
-      velden: o.velden ?? {}, stop: o.stop ?? [], plan: o.plan ?? [], outbox: plat(o.outbox), feed: plat(o.feed?.velden),
-    });
     for (let poging = 0; poging < 20; poging++) {
-      const huidig = (await opslag(() => this.redis.hget(caseKey, 'status'))) as Status | null;
+      const [huidig, betrokkene, traceId, spanId] = (await opslag(() =>
+        this.redis.hmget(caseKey, 'status', 'betrokkene', 'traceId', 'spanId'))) as [Status | null, ...(string | null)[]];
       if (!huidig) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       if (o.alleenVanuit && !o.alleenVanuit.includes(huidig))
         throw new SignaalbrugError('SB_CONFLICT', `de melding is ${huidig}; dit kan nu niet meer`);
       const volgende = volgendeStatus(huidig, gebeurtenis.soort);
+      const l = o.logboek;
+      const span = l && verwerking({
+        actie: l.actie, oin: l.oin, register: this.register, betrokkene: betrokkene ?? 'onbekend', meldingId: id,
+        spoor: l.spoor ?? (traceId ? { traceId, ...(spanId ? { parentSpanId: spanId } : {}) } : nieuwSpoor()),
+        start: l.start ?? new Date(gebeurtenis.op), eind: new Date(gebeurtenis.op), extra: l.extra,
+      });
+      const extra = JSON.stringify({
+        id, velden: o.velden ?? {}, stop: o.stop ?? [], plan: o.plan ?? [], outbox: plat(o.outbox), feed: plat(o.feed?.velden),
+        ...(span ? { logboek: logboekVelden(span), ms: String(Date.parse(gebeurtenis.op)) } : {}),
+        ...(o.verwijderUiterlijk !== undefined ? { bewaar: String(o.verwijderUiterlijk) } : {}),
+      });
       const ok = await opslag(() => this.lua('sbRegistreer', caseKey, this.key('melding', id, 'gebeurtenissen'),
         o.bezorgd ? this.key('bezorgd', o.bezorgd) : '', this.termijnenKey, this.outboxKey, o.feed ? this.feedKey(o.feed.oin) : '',
-        huidig, volgende, JSON.stringify(gebeurtenis), gebeurtenis.op, o.poort ?? '', extra));
+        this.logboekKey, this.bewaartermijnenKey, huidig, volgende, JSON.stringify(gebeurtenis), gebeurtenis.op, o.poort ?? '', extra));
       if (ok === 1) return volgende;
       if (ok === -1) return undefined;
     }

@@ -54,14 +54,15 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   app.get('/b/:token/bericht', async (request: Verzoek, reply) => {
     const g = await toegang(request, reply);
     if (!g) return reply;
+    const gelezen = { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, extra: { kanaal: 'portaal' } } as const;
     if (await links.eersteOpening(g.meta.id)) {
       try {
-        await repo.registreer(g.meta.id, { soort: 'gelezen', op: klok().toISOString(), kanaal: 'portaal' });
+        await repo.registreer(g.meta.id, { soort: 'gelezen', op: klok().toISOString(), kanaal: 'portaal' }, { logboek: gelezen });
       } catch (err) {
         await links.vergeetOpening(g.meta.id); // so the next opening records it
         throw err;
       }
-    }
+    } else await deps.logboek?.vastleggen(g.meta.id, { ...gelezen, op: klok() }); // Logboek: every reading, not only the first
     return berichtPagina(reply, 200, request.params.token, g);
   });
 
@@ -69,6 +70,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const g = await toegang(request, reply);
     if (!g) return reply;
     const t = ctx.casus(await melding(g.meta.id));
+    await deps.logboek?.vastleggen(g.meta.id, { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, op: klok(), extra: { kanaal: 'portaal', vorm: 'eml' } });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
     const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t)), {

@@ -9,6 +9,7 @@ import type { Sjablonen } from '../../jobs/sjablonen.js';
 import type { TerugkoppelingDienst } from '../../jobs/terugkoppeling.js';
 import type { MeldingenRepo, MeldingRecord } from '../../store/meldingen.js';
 import type { Link, LinkRepo } from '../../store/links.js';
+import type { Logboek } from '../../store/logboek.js';
 import type { Paginamodel, Paginanaam, Paginas } from './paginas.js';
 
 /** Fixed-window limits (issue 5: per link and per IP). Counts per window of `venster` seconds. */
@@ -34,6 +35,8 @@ export interface PortaalDeps {
   sms?: SmsKanaal;
   klok: () => Date;
   limieten?: Partial<Tempolimieten>;
+  /** Logboek dataverwerkingen: every reading of a melding in the portal is recorded. */
+  logboek?: Pick<Logboek, 'vastleggen'>;
 }
 
 type Meta = Omit<MeldingRecord, 'gegevens'>;

@@ -1,0 +1,82 @@
+// What the privacy tests look at: every key and value in Redis as text, the AOF after a rewrite, the
+// logboek of a melding, and reading a melding through the portal as a wijkteam would.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { httpsVraag, wachtOp, type Antwoord, type Gebouwd } from './build.js';
+import { platteTekst } from './mail.js';
+import type { Verwerking } from '../../src/domain/verwerking.js';
+
+/** Every key with its whole value, whatever its type: what a copy of Redis would give away. */
+export async function redisDump(url: string): Promise<string> {
+  const r = new Redis(url);
+  try {
+    const delen: string[] = [];
+    let cursor = '0';
+    do {
+      const [volgende, keys] = await r.scan(cursor, 'COUNT', 500);
+      cursor = volgende;
+      for (const k of keys) {
+        const type = await r.type(k);
+        const waarde = type === 'string' ? await r.get(k)
+          : type === 'hash' ? await r.hgetall(k)
+          : type === 'list' ? await r.lrange(k, 0, -1)
+          : type === 'set' ? await r.smembers(k)
+          : type === 'zset' ? await r.zrange(k, '0', '-1', 'WITHSCORES')
+          : type === 'stream' ? await r.xrange(k, '-', '+') : `(${type})`;
+        delen.push(`${k} ${JSON.stringify(waarde)}`);
+      }
+    } while (cursor !== '0');
+    return delen.join('\n');
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** BGREWRITEAOF, wait until done, then the text of every AOF file (history files are gone by then). */
+export async function aofNaHerschrijven(url: string, dir: string): Promise<string> {
+  const r = new Redis(url);
+  try {
+    await r.bgrewriteaof();
+    await wachtOp(async () => {
+      const info = await r.info('persistence');
+      return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) && /aof_last_bgrewrite_status:ok/.test(info);
+    });
+    const map = path.join(dir, 'appendonlydir');
+    return readdirSync(map).map((f) => readFileSync(path.join(map, f), 'latin1')).join('\n');
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function logboekVan(url: string, meldingId?: string): Promise<Verwerking[]> {
+  const r = new Redis(url);
+  try {
+    return (await r.xrange('sb:logboek', '-', '+'))
+      .map(([, v]) => JSON.parse(v[v.indexOf('span') + 1]!) as Verwerking)
+      .filter((s) => !meldingId || s.attributes['dpl.signaalbrug.melding_id'] === meldingId);
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Through the portal as the wijkteam: link from the notification, code from the second mail, then the melding. */
+export async function leesInPortaal(app: Gebouwd, aantalMailsVoor: number): Promise<{ token: string; cookie: string; bericht: Antwoord }> {
+  const mails = () => app.sink!.bestanden().map((f) => readFileSync(f, 'utf8'));
+  await wachtOp(async () => mails().length > aantalMailsVoor);
+  const token = /\/b\/([A-Za-z0-9_-]{43})/.exec(platteTekst(mails()[aantalMailsVoor]!))![1]!;
+  const ca = readFileSync(path.join(app.pki, 'ca.crt'));
+  const vraag = (method: string, pad: string, o: { form?: Record<string, string>; cookie?: string } = {}) => {
+    const body = o.form ? new URLSearchParams(o.form).toString() : undefined;
+    return httpsVraag({ host: '127.0.0.1', port: app.portalPort, method, path: pad, ca, servername: 'localhost',
+      headers: { ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(o.cookie ? { cookie: o.cookie } : {}) } }, body);
+  };
+  const n = mails().length;
+  if ((await vraag('POST', `/b/${token}/code`, { form: {} })).status !== 303) throw new Error('code not sent');
+  await wachtOp(async () => mails().length > n);
+  const code = /toegangscode is: (\d{6})/.exec(platteTekst(mails().at(-1)!))![1]!;
+  const toegang = await vraag('POST', `/b/${token}/toegang`, { form: { code } });
+  const sc = toegang.headers['set-cookie'];
+  const cookie = (Array.isArray(sc) ? sc : [sc ?? '']).map((c) => c.split(';')[0]!).find((c) => c.startsWith('__Secure-sb-sessie='))!;
+  return { token, cookie, bericht: await vraag('GET', `/b/${token}/bericht`, { cookie }) };
+}

@@ -1,0 +1,90 @@
+// Retention with an injected clock (003 "Bewaartermijnen"): personal data goes at the right moment and
+// not a second before; 6 months for people who refused help, the normal term after feedback or
+// withdrawal, a cap for cases that never end; metadata for the counts stays; the logboek is trimmed.
+import { Redis } from 'ioredis';
+import t, { type Test } from 'tap';
+import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
+import { logboekVan } from '../helpers/privacy.js';
+
+const DAG = 86_400_000;
+const T0 = Date.parse('2026-11-23T09:00:00Z');
+const T1 = Date.parse('2026-11-24T09:00:00Z'); // feedback and withdrawal
+const tk = (wilHulp: boolean) => ({ contactGelegd: true, inBehandeling: wilHulp, incassoHervatten: false, wilHulp, nietOpgepakt: null });
+const rust = () => new Promise((r) => setTimeout(r, 800)); // four retention rounds
+
+t.test('each case loses its personal data exactly when its term ends', async (t) => {
+  let nu = T0;
+  const app = await build(t, {
+    rollen: ['api', 'worker'], klok: () => new Date(nu),
+    configAanpassen: (d) => (d.privacy = { opruimSeconden: 0.2, bewaartermijnDagen: 365, weigeringBewaartermijnDagen: 183, uiterlijkeBewaartermijnDagen: 730 }),
+  });
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  const post = async (m: Record<string, unknown>) => (await app.vraag('elan-wonen', 'POST', '/v1/meldingen', m)).body.id as string;
+  const lichaamA = voorbeeldMelding();
+  const [a, b, c, d] = [await post(lichaamA), await post(voorbeeldMelding()), await post(voorbeeldMelding()), await post(voorbeeldMelding())];
+  for (const id of [a, b, c, d]) await wachtOp(async () => (await r.exists(`sb:bezorgd:${id}.melding-aan-wijkteam.wijkteam`)) === 1);
+  nu = T1;
+  t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${a}/terugkoppeling`, tk(false))).status, 201);
+  t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${b}/terugkoppeling`, tk(true))).status, 201);
+  t.equal((await app.vraag('elan-wonen', 'POST', `/v1/meldingen/${c}/intrekking`, {})).status, 201);
+
+  const heeftGegevens = async (id: string) => (await r.hexists(`sb:melding:${id}`, 'gegevens')) === 1;
+  const weg = (id: string) => wachtOp(async () => (await r.hexists(`sb:melding:${id}`, 'verwijderdOp')) === 1);
+  async function nietVoor(moment: number, ids: string[], wat: string) {
+    nu = moment - 1000;
+    await rust();
+    for (const id of ids) t.ok(await heeftGegevens(id), `${wat}: still there a second before`);
+    nu = moment + 1000;
+  }
+
+  // 003: refused help, at most 6 months.
+  await nietVoor(T1 + 183 * DAG, [a, b, c, d], 'refused help');
+  await weg(a);
+  t.ok(await heeftGegevens(b), 'who wanted help keeps the normal term');
+  await geenPersoonsgegevensMeer(t, app, r, a);
+  const opnieuw = await app.vraag('elan-wonen', 'POST', '/v1/meldingen', lichaamA);
+  t.equal(opnieuw.status, 201, 'the idempotency key is gone: the same body is a new melding');
+  t.not(opnieuw.body.id, a);
+
+  await nietVoor(T1 + 365 * DAG, [b, c, d], 'feedback and withdrawal');
+  await weg(b);
+  await weg(c);
+  for (const id of [b, c]) await geenPersoonsgegevensMeer(t, app, r, id);
+
+  // Never answered, never withdrawn: the cap from receipt.
+  await nietVoor(T0 + 730 * DAG, [d], 'a case that never ends');
+  await weg(d);
+  await geenPersoonsgegevensMeer(t, app, r, d);
+
+  for (const id of [a, b, c, d]) {
+    const v = (await logboekVan(app.redis.url, id)).filter((s) => s.name === 'gegevens-verwijderd');
+    t.equal(v.length, 1, 'the deletion is logged once');
+    t.equal(v[0]!.attributes['dpl.signaalbrug.reden'], 'bewaartermijn');
+  }
+  t.same(await r.zrange('sb:bewaartermijnen', '0', '-1'), [opnieuw.body.id], 'only the new melding is still planned');
+
+  // The logboek itself: 5 years, trimmed by entry time.
+  const grens = new Date(T1);
+  grens.setUTCFullYear(grens.getUTCFullYear() + 5);
+  nu = grens.getTime() + 1000;
+  await wachtOp(async () => !(await logboekVan(app.redis.url)).some((s) => Date.parse(s.startTime) < nu - 5 * 365.25 * DAG + DAG));
+  const over = await logboekVan(app.redis.url);
+  t.notOk(over.some((s) => s.startTime < new Date(T1 + 1000).toISOString()), 'nothing older than 5 years');
+  t.ok(over.some((s) => s.name === 'gegevens-verwijderd'), 'younger records stay');
+});
+
+async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: string) {
+  t.equal((await app.vraag('elan-wonen', 'GET', `/v1/meldingen/${id}`)).status, 404, 'gone for the API');
+  const h = await r.hgetall(`sb:melding:${id}`);
+  for (const veld of ['gegevens', 'terugkoppeling', 'idem', 'feedId']) t.notOk(veld in h, `no ${veld}`);
+  t.match(h, { soort: 'huurachterstand', wijkteam: 'noord', oin: '00000099000000000001', ontvangenOp: /Z$/, status: /./, verwijderdOp: /Z$/ },
+    'metadata for the counts stays');
+  t.same(await r.keys(`sb:bezorgd:${id}*`), [], 'no delivered-markers');
+  t.notOk((await r.zrange('sb:termijnen', '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
+  t.notOk((await r.xrange('sb:feed:00000099000000000001', '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
+  const index = await r.keys('sb:idx:betrokkene:*');
+  for (const k of index) t.notOk(await r.sismember(k, id), 'not in the pseudonymous index');
+  const g = (await r.lrange(`sb:melding:${id}:gebeurtenissen`, 0, -1)).map((x) => JSON.parse(x));
+  t.match(g.at(-1), { soort: 'gegevens-verwijderd', reden: 'bewaartermijn' });
+}

@@ -1,0 +1,62 @@
+// The logboek stream on a real Redis: entry ids follow the service clock (so MINID trims by it), stay
+// monotonic when a clock lags, filters work, and trimming keeps everything younger than the limit.
+import { Redis } from 'ioredis';
+import t from 'tap';
+import { nieuwSpoor, verwerking, type Actie } from '../../src/domain/verwerking.js';
+import { Logboek } from '../../src/store/logboek.js';
+import { startRedis } from '../helpers/redis.js';
+
+async function logboek(t: Parameters<typeof startRedis>[0]) {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  return { redis, lb: new Logboek(redis, 'sb', 'urn:test') };
+}
+
+const record = (actie: Actie, op: string, meldingId?: string, betrokkene = 'p1') =>
+  verwerking({ actie, spoor: nieuwSpoor(), register: 'urn:test', betrokkene, oin: '00000099000000000001', meldingId, start: new Date(op) });
+
+t.test('entry ids carry the clock; a lagging clock still appends after the newest', async (t) => {
+  const { redis, lb } = await logboek(t);
+  await lb.schrijf(record('melding-ontvangen', '2026-11-23T09:00:00Z', 'a'));
+  await lb.schrijf(record('melding-bezorgd', '2026-11-23T09:00:00Z', 'a'));
+  await lb.schrijf(record('melding-gelezen', '2026-11-23T08:00:00Z', 'a')); // another process with a slower clock
+  const ids = (await redis.xrange('sb:logboek', '-', '+')).map(([id]) => id);
+  const ms = String(Date.parse('2026-11-23T09:00:00Z'));
+  t.same(ids, [`${ms}-0`, `${ms}-1`, `${ms}-2`], 'never earlier than the newest entry');
+});
+
+t.test('filters: time window, melding, activity (span name or processing activity), subject', async (t) => {
+  const { lb } = await logboek(t);
+  await lb.schrijf(record('melding-ontvangen', '2026-01-01T00:00:00Z', 'a'));
+  await lb.schrijf(record('melding-ontvangen', '2026-02-01T00:00:00Z', 'b', 'p2'));
+  await lb.schrijf(record('gegevens-verwijderd', '2026-03-01T00:00:00Z', 'a'));
+  const namen = async (f: Parameters<Logboek['lees']>[0]) => {
+    const uit: string[] = [];
+    for await (const v of lb.lees(f)) uit.push(`${v.attributes['dpl.signaalbrug.melding_id']}:${v.name}`);
+    return uit;
+  };
+  t.same(await namen({}), ['a:melding-ontvangen', 'b:melding-ontvangen', 'a:gegevens-verwijderd']);
+  t.same(await namen({ melding: 'a' }), ['a:melding-ontvangen', 'a:gegevens-verwijderd']);
+  t.same(await namen({ sinds: new Date('2026-01-15T00:00:00Z'), tot: new Date('2026-02-15T00:00:00Z') }), ['b:melding-ontvangen']);
+  t.same(await namen({ activiteit: 'gegevens-verwijderd' }), ['a:gegevens-verwijderd']);
+  t.same(await namen({ activiteit: 'bewaartermijn' }), ['a:gegevens-verwijderd'], 'by processing activity');
+  t.same(await namen({ betrokkene: 'p2' }), ['b:melding-ontvangen']);
+});
+
+t.test('more records than one page are all read', async (t) => {
+  const { lb } = await logboek(t);
+  for (let i = 0; i < 1203; i++) await lb.schrijf(record('melding-ontvangen', new Date(Date.UTC(2026, 0, 1) + i).toISOString(), `m${i}`));
+  let n = 0;
+  for await (const v of lb.lees()) if (v.attributes['dpl.signaalbrug.melding_id'] === `m${n}`) n++;
+  t.equal(n, 1203);
+});
+
+t.test('trim drops exactly what is older than the limit', async (t) => {
+  const { lb, redis } = await logboek(t);
+  await lb.schrijf(record('melding-ontvangen', '2021-11-22T23:59:59Z', 'oud'));
+  await lb.schrijf(record('melding-ontvangen', '2021-11-23T00:00:00Z', 'grens'));
+  await lb.schrijf(record('melding-ontvangen', '2026-11-23T00:00:00Z', 'nieuw'));
+  t.equal(await lb.trim(new Date('2021-11-23T00:00:00Z')), 1);
+  t.same((await redis.xrange('sb:logboek', '-', '+')).map(([, v]) => v[3]), ['grens', 'nieuw']);
+});
