@@ -1,5 +1,5 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
-// (logboek, inzage, verwijder) in src/cli/.
+// (logboek, inzage, verwijder, datalek) in src/cli/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { createDevPki } from './pki/dev-pki.js';
 import { parseRollen, start, stopBijSignaal } from './server.js';
 import { Sleutelring } from './store/sleutelring.js';
+import { datalek } from './cli/datalek.js';
 import { GebruikFout } from './cli/gebruik.js';
 import { omgeving } from './cli/omgeving.js';
 import { logboek, rechten } from './cli/rechten.js';
@@ -26,6 +27,8 @@ const HULP = `signaalbrug <opdracht>
                                     alles wat over deze huurder is opgeslagen (recht op inzage)
   verwijder --corporatie <OIN> --relatienummer <nr>
                                     wis de persoonsgegevens van deze huurder (recht op verwijdering)
+  datalek registreer | bijwerken | lijst | getroffen
+                                    register van datalekken (004 Bijlage 1 art. 9.3)
   dev-smtp [--port 2525] [--dir var/mail] [--certs certs/dev]
                                     ontwikkel-SMTP-server met STARTTLS die elk bericht als .eml bewaart
 `;
@@ -86,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
     case 'inzage':
     case 'verwijder':
       return rechten(opdracht, rest, () => omgeving());
+    case 'datalek':
+      return datalek(rest, () => omgeving());
     case 'dev-smtp': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
       const certs = path.resolve(values.certs ?? 'certs/dev');

@@ -1,0 +1,98 @@
+// The register of breaches (004 Bijlage 1 art. 9.3, fields a to j): each incident encrypted at rest
+// (a description of a breach can itself name people), and which meldingen and organisations were
+// held in a time window, so partners can be told within 24 hours (art. 9.1).
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { opslag } from './opslag.js';
+import type { Sleutelring } from './sleutelring.js';
+
+/** 004 Bijlage 1 art. 9.3; `null` where not (yet) known. */
+export interface Datalek {
+  /** a */ aard: string; oorzaak: string | null; omvang: string | null;
+  /** b */ plaatsgevondenVan: string; plaatsgevondenTot: string | null;
+  /** c */ bekendOp: string;
+  /** d */ categorieenBetrokkenen: string | null;
+  /** e */ soortGegevens: string | null;
+  /** f */ versleuteld: boolean | null; versleuteldToelichting: string | null;
+  /** g */ contact: string | null;
+  /** h */ gevolgen: string | null;
+  /** i */ maatregelen: string | null;
+  /** j */ gemeldBijAp: boolean | null; redenAp: string | null;
+}
+
+/** Which letter of art. 9.3 each field answers: to say what is still missing. */
+export const ARTIKEL_9_3: Record<keyof Datalek, string> = {
+  aard: 'a', oorzaak: 'a', omvang: 'a', plaatsgevondenVan: 'b', plaatsgevondenTot: 'b', bekendOp: 'c',
+  categorieenBetrokkenen: 'd', soortGegevens: 'e', versleuteld: 'f', versleuteldToelichting: 'f', contact: 'g',
+  gevolgen: 'h', maatregelen: 'i', gemeldBijAp: 'j', redenAp: 'j',
+};
+
+export interface Geregistreerd extends Datalek { id: string; geregistreerdOp: string; bijgewerktOp: string }
+
+export interface Getroffen {
+  id: string; oin: string; wijkteam: string; wijkteamOin: string; soort: string; ontvangenOp: string; verwijderdOp: string | null;
+}
+
+export class DatalekRegister {
+  constructor(private readonly redis: Redis, private readonly sleutels: Sleutelring, private readonly prefix: string) {}
+
+  private key(id: string) {
+    return `${this.prefix}:datalek:${id}`;
+  }
+
+  async registreer(d: Datalek, nu: Date): Promise<Geregistreerd> {
+    const g: Geregistreerd = { id: randomUUID(), geregistreerdOp: nu.toISOString(), bijgewerktOp: nu.toISOString(), ...d };
+    await opslag(() => this.redis.multi()
+      .hset(this.key(g.id), 'id', g.id, 'geregistreerdOp', g.geregistreerdOp, 'gegevens', this.sleutels.versleutel(JSON.stringify(g), `datalek:${g.id}`))
+      .zadd(`${this.prefix}:datalekken`, nu.getTime(), g.id).exec());
+    return g;
+  }
+
+  /** Complete or correct a record: the given fields replace the old ones (compare-and-set on the ciphertext). */
+  async werkBij(id: string, wijziging: Partial<Datalek>, nu: Date): Promise<Geregistreerd> {
+    for (let i = 0; i < 5; i++) {
+      const oud = await opslag(() => this.redis.hget(this.key(id), 'gegevens'));
+      if (!oud) throw new Error(`datalek ${id} bestaat niet`);
+      const g: Geregistreerd = { ...(JSON.parse(this.sleutels.ontsleutel(oud, `datalek:${id}`)) as Geregistreerd), ...wijziging, bijgewerktOp: nu.toISOString() };
+      const nieuw = this.sleutels.versleutel(JSON.stringify(g), `datalek:${id}`);
+      const ok = await opslag(() => this.redis.eval(
+        "if redis.call('HGET', KEYS[1], 'gegevens') == ARGV[1] then redis.call('HSET', KEYS[1], 'gegevens', ARGV[2]) return 1 end return 0",
+        '1', this.key(id), oud, nieuw));
+      if (ok === 1) return g;
+    }
+    throw new Error(`datalek ${id}: te veel gelijktijdige wijzigingen`);
+  }
+
+  async haal(id: string): Promise<Geregistreerd | undefined> {
+    const blob = await opslag(() => this.redis.hget(this.key(id), 'gegevens'));
+    return blob ? (JSON.parse(this.sleutels.ontsleutel(blob, `datalek:${id}`)) as Geregistreerd) : undefined;
+  }
+
+  async lijst(): Promise<Geregistreerd[]> {
+    const ids = await opslag(() => this.redis.zrange(`${this.prefix}:datalekken`, '0', '-1'));
+    return (await Promise.all(ids.map((id) => this.haal(id)))).filter((g): g is Geregistreerd => g !== undefined);
+  }
+
+  /**
+   * Meldingen whose personal data was held at some moment in [van, tot]: received by `tot` and not
+   * removed before `van`. Found through the per-corporation indexes (by time), no decryption.
+   */
+  async getroffen(van: Date, tot: Date): Promise<Getroffen[]> {
+    const uit: Getroffen[] = [];
+    let cursor = '0';
+    do {
+      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}:idx:corporatie:*`, 'COUNT', 500));
+      cursor = volgende;
+      for (const k of keys) {
+        const ids = await opslag(() => this.redis.zrangebyscore(k, '-inf', tot.getTime()));
+        for (const id of ids) {
+          const [oin, wijkteam, wijkteamOin, soort, ontvangenOp, verwijderdOp] = await opslag(() =>
+            this.redis.hmget(`${this.prefix}:melding:${id}`, 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
+          if (!oin || (verwijderdOp && Date.parse(verwijderdOp) < van.getTime())) continue;
+          uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: ontvangenOp!, verwijderdOp: verwijderdOp ?? null });
+        }
+      }
+    } while (cursor !== '0');
+    return uit.sort((a, b) => a.ontvangenOp.localeCompare(b.ontvangenOp));
+  }
+}
