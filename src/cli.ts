@@ -1,5 +1,5 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
-// (logboek, inzage, verwijder, datalek) in src/cli/.
+// (logboek, inzage, verwijder, datalek, sleutel) in src/cli/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { datalek } from './cli/datalek.js';
 import { GebruikFout } from './cli/gebruik.js';
 import { omgeving } from './cli/omgeving.js';
 import { logboek, rechten } from './cli/rechten.js';
+import { sleutel } from './cli/sleutel.js';
 
 const HULP = `signaalbrug <opdracht>
 
@@ -21,6 +22,8 @@ const HULP = `signaalbrug <opdracht>
   certs --dev [--dir certs/dev]     maak de ontwikkel-PKI aan (overschrijft nooit bestaande sleutels)
   termijn <ISO-8601> [werkdagen]    uiterste datum voor terugkoppeling bij ontvangst op dat moment
   sleutels nieuw <bestand>          maak een nieuwe sleutelring voor versleuteling in rust
+  sleutel toevoegen | roteer | status
+                                    nieuwe actieve sleutel; alles opnieuw versleutelen; telling per sleutel
   logboek [--sinds <ISO>] [--tot <ISO>] [--melding <id>] [--activiteit <naam>]
                                     het logboek dataverwerkingen als JSON-regels
   inzage --corporatie <OIN> --relatienummer <nr>
@@ -77,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sleutels': {
       const [sub, bestand] = rest;
-      if (sub !== 'nieuw' || !bestand) throw new GebruikFout('gebruik: signaalbrug sleutels nieuw <bestand>');
+      if (sub !== 'nieuw') return sleutel(rest, () => omgeving());
+      if (!bestand) throw new GebruikFout('gebruik: signaalbrug sleutels nieuw <bestand>');
       if (existsSync(bestand)) throw new GebruikFout(`${bestand} bestaat al; een sleutelring wordt nooit overschreven`);
       mkdirSync(path.dirname(path.resolve(bestand)), { recursive: true });
       writeFileSync(bestand, Sleutelring.nieuw(), { mode: 0o600, flag: 'wx' });
@@ -91,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       return rechten(opdracht, rest, () => omgeving());
     case 'datalek':
       return datalek(rest, () => omgeving());
+    case 'sleutel':
+      return sleutel(rest, () => omgeving());
     case 'dev-smtp': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
       const certs = path.resolve(values.certs ?? 'certs/dev');

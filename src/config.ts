@@ -168,7 +168,11 @@ export const configSchema = z
       lockSeconden: z.number().min(1).max(600).default(30),
     }).default({ pogingen: 12, eersteWachttijdSeconden: 60, gelijktijdig: 8, lockSeconden: 30 }),
     /** Keyring for encryption at rest; or the env var SIGNAALBRUG_SLEUTELS with the same JSON. */
-    versleuteling: z.strictObject({ sleutelbestand: z.string().optional() }).default({}),
+    versleuteling: z.strictObject({
+      sleutelbestand: z.string().optional(),
+      /** How often a running service re-reads the keyring file (key rotation without a restart); 0: never. */
+      herlaadSeconden: z.number().min(0).max(3600).default(30),
+    }).default({ herlaadSeconden: 30 }),
     privacy: privacy.default(PRIVACY_STANDAARD),
   })
   .superRefine((c, ctx) => {

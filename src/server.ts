@@ -62,6 +62,9 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const repo = new MeldingenRepo(redis, sleutels, prefix, verwerkingsregister);
   const logboek = new Logboek(redis, prefix, verwerkingsregister);
   const wisser = new Wisser(redis, prefix, verwerkingsregister);
+  // Key rotation without downtime: a new active key in the keyring file is taken up while running.
+  const stopHerladen = config.versleuteling.sleutelbestand && !env.SIGNAALBRUG_SLEUTELS
+    ? sleutels.volg(config.versleuteling.sleutelbestand, config.versleuteling.herlaadSeconden, log) : () => {};
   const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, klok);
   const terugkoppeling = createTerugkoppelingDienst({
     config, repo, sleutels, klok,
@@ -107,6 +110,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const stop = () =>
     (gestopt ??= (async () => {
       tls?.stop();
+      stopHerladen();
       await api?.close();
       await portal?.close();
       portaalSmtp?.close();

@@ -2,6 +2,7 @@
 // The keyring comes from a file or the env var SIGNAALBRUG_SLEUTELS, never from the repo.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 
 const sleutel = z
@@ -17,11 +18,51 @@ const sleutelringSchema = z.strictObject({
 });
 
 export class Sleutelring {
+  // Not readonly: a running service takes up a rotated keyring (volg) without a restart.
   private constructor(
-    private readonly actief: string,
-    private readonly sleutels: ReadonlyMap<string, Buffer>,
+    private actief: string,
+    private sleutels: ReadonlyMap<string, Buffer>,
     private readonly pseudoniemSleutel: Buffer,
   ) {}
+
+  /**
+   * Re-read the keyring file every `seconden` and take up a new active key or added keys. The pseudonym
+   * key may never change (idempotency keys and indexes are built with it): such a file is refused.
+   */
+  volg(bestand: string, seconden: number, log: Logger): () => void {
+    if (!(seconden > 0)) return () => {};
+    let vorige = '';
+    const kijk = () => {
+      try {
+        const tekst = readFileSync(bestand, 'utf8');
+        if (tekst === vorige) return;
+        vorige = tekst;
+        const nieuw = Sleutelring.fromJson(tekst, bestand);
+        if (!nieuw.pseudoniemSleutel.equals(this.pseudoniemSleutel)) throw new Error('de pseudoniem-sleutel mag niet veranderen');
+        if (nieuw.actief === this.actief && [...nieuw.sleutels.keys()].join() === [...this.sleutels.keys()].join()) return;
+        this.actief = nieuw.actief;
+        this.sleutels = nieuw.sleutels;
+        log.info({ actief: this.actief, sleutels: [...this.sleutels.keys()] }, 'sleutelring herladen');
+      } catch (err) {
+        log.error({ alarm: 'sleutelring', err: (err as Error).message }, 'sleutelring niet herladen; de vorige blijft in gebruik');
+      }
+    };
+    kijk();
+    const timer = setInterval(kijk, seconden * 1000);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Key ids in the ring. */
+  get sleutelIds(): string[] {
+    return [...this.sleutels.keys()];
+  }
+
+  /** The key id a ciphertext was made with (without decrypting it). */
+  static sleutelVan(blob: string): string | undefined {
+    const [v, kid] = blob.split('.');
+    return v === 'v1' ? kid : undefined;
+  }
 
   static fromJson(text: string, bron: string): Sleutelring {
     let raw: unknown;
@@ -46,6 +87,18 @@ export class Sleutelring {
   static nieuw(kid = 'k1'): string {
     const b64 = () => randomBytes(32).toString('base64');
     return JSON.stringify({ actief: kid, sleutels: { [kid]: b64() }, pseudoniem: b64() }, null, 2);
+  }
+
+  /** The keyring JSON with one more key, made active; the old keys stay to read what they encrypted. */
+  static metNieuweSleutel(tekst: string, bron: string): { tekst: string; kid: string } {
+    Sleutelring.fromJson(tekst, bron);
+    const ring = JSON.parse(tekst) as { actief: string; sleutels: Record<string, string>; pseudoniem: string };
+    let n = Object.keys(ring.sleutels).length + 1;
+    while (ring.sleutels[`k${n}`]) n++;
+    const kid = `k${n}`;
+    ring.sleutels[kid] = randomBytes(32).toString('base64');
+    ring.actief = kid;
+    return { tekst: JSON.stringify(ring, null, 2), kid };
   }
 
   /** `v1.<kid>.<iv>.<ciphertext>.<tag>`; the context (e.g. the record id) is bound as AAD. */

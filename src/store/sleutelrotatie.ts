@@ -1,0 +1,98 @@
+// Key rotation (`signaalbrug sleutel roteer`): re-encrypt every ciphertext in Redis with the active
+// key while the service runs. SCAN in batches, and per field a compare-and-set, so a value the service
+// wrote meanwhile (e.g. feedback arriving) is never overwritten with an older one. Passes repeat until
+// no ciphertext with another key id is left (a service that has not yet taken up the new keyring may
+// still write with the old key for a moment).
+import type { Redis } from 'ioredis';
+import { opslag } from './opslag.js';
+import { Sleutelring } from './sleutelring.js';
+
+/** Every encrypted field in Redis, with the context (AAD) it was bound to. Keys relative to the prefix. */
+export const VERSLEUTELD: { sleutel: RegExp; velden: Record<string, (id: string) => string> }[] = [
+  { sleutel: /^melding:([^:]+)$/, velden: { gegevens: (id) => id, terugkoppeling: (id) => `${id}:terugkoppeling` } },
+  { sleutel: /^datalek:([^:]+)$/, velden: { gegevens: (id) => `datalek:${id}` } },
+];
+
+const CAS = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0";
+
+export interface Rotatieverslag {
+  herversleuteld: number;
+  /** Changed by the service between our read and our write: read again, nothing lost. */
+  gelijktijdigGewijzigd: number;
+  rondes: number;
+  /** Ciphertexts per key id after the last pass. */
+  perSleutel: Record<string, number>;
+}
+
+export class Sleutelrotatie {
+  constructor(
+    private readonly redis: Redis,
+    private readonly sleutels: Sleutelring,
+    private readonly prefix: string,
+  ) {}
+
+  /** Every encrypted field: key, field, context, current ciphertext; in SCAN batches. */
+  private async *velden(batch: number): AsyncGenerator<{ key: string; veld: string; context: string; blob: string }[]> {
+    let cursor = '0';
+    do {
+      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', batch));
+      cursor = volgende;
+      const doelen = keys.flatMap((key) => {
+        const rest = key.slice(this.prefix.length + 1);
+        const soort = VERSLEUTELD.find((s) => s.sleutel.test(rest));
+        return soort ? Object.entries(soort.velden).map(([veld, ctx]) => ({ key, veld, context: ctx(soort.sleutel.exec(rest)![1]!) })) : [];
+      });
+      if (!doelen.length) continue;
+      const p = this.redis.pipeline();
+      for (const d of doelen) p.hget(d.key, d.veld);
+      const waarden = (await opslag(() => p.exec())) ?? [];
+      yield doelen.flatMap((d, i) => {
+        const w = waarden[i]?.[1];
+        return typeof w === 'string' ? [{ ...d, blob: w }] : [];
+      });
+    } while (cursor !== '0');
+  }
+
+  /** How many ciphertexts each key id still has. */
+  async status(batch = 500): Promise<Record<string, number>> {
+    const telling: Record<string, number> = {};
+    for await (const b of this.velden(batch)) for (const v of b) {
+      const kid = Sleutelring.sleutelVan(v.blob) ?? 'onbekend';
+      telling[kid] = (telling[kid] ?? 0) + 1;
+    }
+    return telling;
+  }
+
+  /** One field: re-encrypt with the active key unless the service changed it meanwhile (then read again). */
+  private async roteerVeld(v: { key: string; veld: string; context: string; blob: string }, verslag: Rotatieverslag): Promise<void> {
+    let blob: string | null = v.blob;
+    for (let poging = 0; poging < 5 && blob && Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel; poging++) {
+      const nieuw = this.sleutels.versleutel(this.sleutels.ontsleutel(blob, v.context), v.context);
+      if ((await opslag(() => this.redis.eval(CAS, 1, v.key, v.veld, blob!, nieuw))) === 1) {
+        verslag.herversleuteld++;
+        return;
+      }
+      verslag.gelijktijdigGewijzigd++;
+      blob = await opslag(() => this.redis.hget(v.key, v.veld));
+    }
+  }
+
+  async roteer(o: { batch?: number; pauzeMs?: number; maxRondes?: number } = {}): Promise<Rotatieverslag> {
+    const verslag: Rotatieverslag = { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 0, perSleutel: {} };
+    const actief = this.sleutels.actieveSleutel;
+    for (let ronde = 1; ronde <= (o.maxRondes ?? 10); ronde++) {
+      verslag.rondes = ronde;
+      let oud = 0;
+      for await (const b of this.velden(o.batch ?? 200)) {
+        for (const v of b) if (Sleutelring.sleutelVan(v.blob) !== actief) {
+          oud++;
+          await this.roteerVeld(v, verslag);
+        }
+        if (o.pauzeMs) await new Promise((r) => setTimeout(r, o.pauzeMs));
+      }
+      if (oud === 0) break;
+    }
+    verslag.perSleutel = await this.status();
+    return verslag;
+  }
+}
