@@ -19,6 +19,21 @@ t.test('config/dev.yaml is valid and resolves paths against its folder', async (
   t.equal(c.portal.port, 8444);
 });
 
+t.test('privacy settings: dev.yaml states them, a config without them gets the same defaults', async (t) => {
+  const verwacht = { bewaartermijnDagen: 365, weigeringBewaartermijnDagen: 183, uiterlijkeBewaartermijnDagen: 730, opruimSeconden: 3600,
+    logboekJaren: 5, verwerkingsregister: 'urn:signaalbrug:verwerkingsregister' };
+  t.same(parseConfig(dev, 'dev.yaml').privacy, verwacht);
+  const zonder = parse(dev);
+  delete zonder.privacy;
+  delete zonder.versleuteling.herlaadSeconden;
+  const c = parseConfig(stringify(zonder), 'dev.yaml');
+  t.same(c.privacy, verwacht);
+  t.equal(c.versleuteling.herlaadSeconden, 30);
+  const d = parse(dev);
+  d.privacy = { logboekJaren: 2 };
+  t.match(parseConfig(stringify(d), 'dev.yaml').privacy, { logboekJaren: 2, weigeringBewaartermijnDagen: 183 }, 'a partial section keeps the other defaults');
+});
+
 t.test('PORT and PORTAL_PORT override the ports', async (t) => {
   const c = parseConfig(dev, 'dev.yaml', { PORT: '9443', PORTAL_PORT: '9444' });
   t.equal(c.api.port, 9443);
@@ -38,6 +53,8 @@ t.test('errors name the file and the field', async (t) => {
     ['unknown field', (d) => (d.redis.wachtwoord = 'x'), /redis: Onbekende key: "wachtwoord"/],
     ['missing section', (d) => delete d.tls, /tls: /],
     ['werkdagen out of range', (d) => (d.convenant.werkdagenTerugkoppeling = 0), /convenant\.werkdagenTerugkoppeling/],
+    ['retention of zero days', (d) => (d.privacy.weigeringBewaartermijnDagen = 0), /x\.yaml: privacy\.weigeringBewaartermijnDagen: /],
+    ['unknown privacy field', (d) => (d.privacy.bewaarVoorAltijd = true), /privacy: Onbekende key: "bewaarVoorAltijd"/],
   ];
   for (const [naam, wijzig, verwacht] of cases) {
     const doc = parse(dev);
