@@ -26,6 +26,12 @@ const STATUSSEN = ['ontvangen', 'verzonden', 'gelezen', 'teruggekoppeld', 'geesc
 const problemen = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Probleem${c}` }]));
 
+/** W3C Trace Context: the logboek records of the call join the caller's trace (Logboek dataverwerkingen). */
+const TRACEPARENT = {
+  name: 'traceparent', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}' },
+  description: 'W3C Trace Context; de vastleggingen in het logboek dataverwerkingen komen in deze trace. Ongeldig: genegeerd (nieuwe trace).',
+};
+
 export function openapiDocument(): Record<string, unknown> {
   const samenvatting = {
     type: 'object',
@@ -50,6 +56,7 @@ export function openapiDocument(): Record<string, unknown> {
         post: {
           operationId: 'meldingDoen',
           summary: 'Een melding doen (corporatie)',
+          parameters: [TRACEPARENT],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Melding' } } } },
           responses: {
             '201': { description: 'Melding ontvangen en duurzaam opgeslagen', headers: { Location: { schema: { type: 'string' } } },
@@ -75,7 +82,7 @@ export function openapiDocument(): Record<string, unknown> {
         post: {
           operationId: 'terugkoppelingGeven',
           summary: 'Terugkoppeling geven (de gemeente waarheen de melding is gerouteerd; convenant art. 3.7)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Terugkoppeling' } } } },
           responses: {
             '201': { description: 'Terugkoppeling vastgelegd; termijnen gestopt; corporatie geïnformeerd',
@@ -88,7 +95,7 @@ export function openapiDocument(): Record<string, unknown> {
         post: {
           operationId: 'meldingIntrekken',
           summary: 'Een melding intrekken (de corporatie die haar deed), bijvoorbeeld omdat de achterstand is betaald',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
           requestBody: { required: false, content: { 'application/json': { schema: {
             type: 'object', additionalProperties: false, properties: { reden: { enum: [...INTREKKINGSREDENEN] } } } } } },
           responses: {
