@@ -1,12 +1,12 @@
 // npm run bench [-- --quick]: figures on this machine, each against a baseline measured in the same
 // run (the machine is shared and noisy, so ratios matter more than absolute numbers).
-//  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients, against a bare
+//  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients from a separate
+//    load-generator process (bench/last.ts), against a bare
 //    Fastify HTTPS server with the same TLS settings that parses the same JSON and answers 201;
 //  - delivery per channel, end to end to a real SMTP sink, against `openssl cms -encrypt` of the
 //    same message.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
@@ -34,39 +34,20 @@ const t = { teardown: (fn: () => unknown) => teardowns.push(fn) };
 
 interface Meting { perSecond: number; p50Ms: number; p99Ms: number }
 
-function percentiel(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
-async function belast(port: number, pki: string, n: number, lichaam: (i: number) => string, keepAlive = true): Promise<Meting> {
-  const agent = new Agent({ keepAlive, maxSockets: CONCURRENCY });
-  const opties = {
-    host: '127.0.0.1', port, method: 'POST', path: '/v1/meldingen', servername: 'localhost', agent,
-    ca: readFileSync(path.join(pki, 'ca.crt')), cert: readFileSync(path.join(pki, 'clients/elan-wonen.crt')), key: readFileSync(path.join(pki, 'clients/elan-wonen.key')),
-    headers: { 'content-type': 'application/json' },
-  };
-  const duren: number[] = [];
-  let volgende = 0;
-  let fouten = 0;
-  const begin = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (volgende < n) {
-      const i = volgende++;
-      const t0 = performance.now();
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = request(opties, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
-        req.on('error', reject);
-        req.end(lichaam(i));
-      });
-      if (status !== 201) fouten++;
-      duren.push(performance.now() - t0);
-    }
-  }));
-  const s = (performance.now() - begin) / 1000;
-  agent.destroy();
-  if (fouten) throw new Error(`${fouten} requests did not get 201`);
-  return { perSecond: Math.round(n / s), p50Ms: +percentiel(duren, 50).toFixed(2), p99Ms: +percentiel(duren, 99).toFixed(2) };
+/** Run the load generator (bench/last.ts) in a child process and read its figures. */
+function belast(port: number, pki: string, n: number, prefix: string, keepAlive = true): Promise<Meting> {
+  return new Promise((resolve, reject) => {
+    const kind = spawn(process.execPath, [new URL('./last.js', import.meta.url).pathname, JSON.stringify({ port, pki, n, gelijktijdig: CONCURRENCY, keepAlive, prefix })],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let uit = '';
+    kind.stdout.on('data', (d: Buffer) => (uit += d));
+    kind.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      const r = JSON.parse(uit) as Meting & { fouten: number };
+      if (r.fouten) return reject(new Error(`${r.fouten} requests did not get 201`));
+      resolve(r);
+    });
+  });
 }
 
 async function baselineServer(pki: string): Promise<{ port: number; close: () => Promise<void> }> {
@@ -84,14 +65,13 @@ async function intake() {
   // Logs at info as in production, written to /dev/null (kept in memory they would cost the test harness, not the service).
   const app = await build(t, { klok: () => new Date(), logNaar: createWriteStream('/dev/null') });
   const pki = app.pki;
-  const lichamen = (prefix: string) => (i: number) => JSON.stringify(voorbeeldMelding({ referentie: `${prefix}-${i}` }));
-  await belast(app.apiPort, pki, 200, lichamen('warm'));
+  await belast(app.apiPort, pki, 200, 'warm');
   const base = await baselineServer(pki);
-  await belast(base.port, pki, 200, lichamen('warm-b'));
-  const baseline = await belast(base.port, pki, N_INTAKE, lichamen('b'));
-  const ours = await belast(app.apiPort, pki, N_INTAKE, lichamen('m'));
+  await belast(base.port, pki, 200, 'warm-b');
+  const baseline = await belast(base.port, pki, N_INTAKE, 'b');
+  const ours = await belast(app.apiPort, pki, N_INTAKE, 'm');
   // What a naive client does: a new TLS connection (full mTLS handshake) for every request.
-  const handdruk = await belast(app.apiPort, pki, N_HANDDRUK, lichamen('h'), false);
+  const handdruk = await belast(app.apiPort, pki, N_HANDDRUK, 'h', false);
   await base.close();
   return { ours, baseline, handdruk };
 }
