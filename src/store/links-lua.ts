@@ -6,7 +6,7 @@
 /** goed: right code (now used up); fout: wrong, expired or already used; vergrendeld-nu: this try locked the link. */
 export type Codeuitkomst = 'goed' | 'fout' | 'vergrendeld' | 'vergrendeld-nu' | 'onbekend';
 
-// KEYS: new link, melding pointer, link base ("sb:link:"); ARGV: hash, meldingId, geldigTot, ttl ms
+// KEYS: new link, melding pointer, link base ("sb:link:"), all links of the melding; ARGV: hash, meldingId, geldigTot, ttl ms
 const MAAK = `
 local oud = redis.call('GET', KEYS[2])
 if oud and redis.call('EXISTS', KEYS[3] .. oud) == 1 then
@@ -16,6 +16,8 @@ end
 redis.call('HSET', KEYS[1], 'meldingId', ARGV[2], 'geldigTot', ARGV[3], 'pogingen', 0, 'vergrendeld', 0, 'ingetrokken', 0, 'vervangen', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[4])
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
 return 1
 `;
 
@@ -56,18 +58,21 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}
 `;
 
-// KEYS: melding pointer, link base, read-marker; removes the current link, its code and the markers
-// (retention and erasure: the melding's personal data is gone, so is every way to it).
+// KEYS: melding pointer, link base, read-marker, all links of the melding; removes every link the
+// melding ever had (also ones a reminder replaced), their codes and the markers (retention and
+// erasure: the melding's personal data is gone, so is every way to it).
 const VERWIJDER = `
+local hashes = redis.call('SMEMBERS', KEYS[4])
 local h = redis.call('GET', KEYS[1])
-if h then redis.call('DEL', KEYS[2] .. h, KEYS[2] .. 'code:' .. h) end
-return redis.call('DEL', KEYS[1], KEYS[3])
+if h then table.insert(hashes, h) end
+for _, x in ipairs(hashes) do redis.call('DEL', KEYS[2] .. x, KEYS[2] .. 'code:' .. x) end
+return redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
 `;
 
 export const LINK_LUA = {
-  sbLinkMaak: { keys: 3, lua: MAAK },
+  sbLinkMaak: { keys: 4, lua: MAAK },
   sbLinkCode: { keys: 2, lua: CODE },
   sbLinkTrekIn: { keys: 2, lua: TREK_IN },
   sbLinkTempo: { keys: 1, lua: TEMPO },
-  sbLinkVerwijder: { keys: 3, lua: VERWIJDER },
+  sbLinkVerwijder: { keys: 4, lua: VERWIJDER },
 } as const;

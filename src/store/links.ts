@@ -61,7 +61,8 @@ export class LinkRepo {
     const token = willekeurig();
     const h = this.hash(token);
     const ttl = Math.max(geldigTot.getTime() - this.klok().getTime(), 0) + DAG;
-    await this.lua('sbLinkMaak', this.key(h), this.key('melding', meldingId), this.key(''), h, meldingId, geldigTot.toISOString(), ttl);
+    await this.lua('sbLinkMaak', this.key(h), this.key('melding', meldingId), this.key(''), this.key('alle', meldingId),
+      h, meldingId, geldigTot.toISOString(), ttl);
     return token;
   }
 
@@ -134,7 +135,7 @@ export class LinkRepo {
 
   /** Retention and erasure: the melding's link, its code and its read-marker are gone. */
   async verwijder(meldingId: string): Promise<void> {
-    await this.lua('sbLinkVerwijder', this.key('melding', meldingId), this.key(''), this.key('gelezen', meldingId));
+    await this.lua('sbLinkVerwijder', this.key('melding', meldingId), this.key(''), this.key('gelezen', meldingId), this.key('alle', meldingId));
   }
 
   /** True exactly once per melding: the first opening is the `gelezen` gebeurtenis. */

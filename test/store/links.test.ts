@@ -143,3 +143,21 @@ t.test('tempo: a fixed window per kind and key', async (t) => {
   t.equal((await links.tempo('test', '192.0.2.2', 3, 60)).toegestaan, true, 'another key has its own count');
   t.equal((await links.tempo('ander', '192.0.2.1', 3, 60)).toegestaan, true, 'another kind too');
 });
+
+t.test('verwijder: every link the melding ever had, their codes and its read-marker are gone', async (t) => {
+  const { redis, links, dagen } = await opzet(t);
+  const id = randomUUID();
+  const ander = randomUUID();
+  const eerste = await links.maak(id, dagen(90));
+  await links.maakCode(links.hash(eerste));
+  const tweede = await links.maak(id, dagen(90)); // a reminder replaced the first
+  await links.maakCode(links.hash(tweede));
+  await links.eersteOpening(id);
+  const blijft = await links.maak(ander, dagen(90));
+  await links.verwijder(id);
+  t.equal(await links.zoek(tweede), undefined);
+  const over = await redis.keys('sb:link:*');
+  t.notOk(over.some((k) => k.includes(id) || k.includes(links.hash(eerste)) || k.includes(links.hash(tweede))), over.join(' '));
+  t.ok(await links.zoek(blijft), 'another melding keeps its link');
+  await links.verwijder(id); // again: nothing left to do, no error
+});
