@@ -96,3 +96,16 @@ t.test('serve (all roles) runs, answers, logs JSON, and stops gracefully on SIGT
   t.match(stdout, /signaalbrug gestopt/);
   t.match(stdout, /"rollen":\["api","portal","worker"\]/);
 });
+
+t.test('operator commands fail fast (exit 2) when Redis is not there', async (t) => {
+  const { vrijePoort } = await import('./helpers/redis.js');
+  const dir = t.testdir();
+  const ring = path.join(dir, 'sleutels.json');
+  writeFileSync(ring, Sleutelring.nieuw());
+  writeFileSync(path.join(dir, 'config.yaml'), stringify(testConfigDoc(await testPki(), `redis://127.0.0.1:${await vrijePoort()}`, ring)));
+  const begin = Date.now();
+  const r = await cli(['logboek'], { env: { SIGNAALBRUG_CONFIG: path.join(dir, 'config.yaml') } });
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^signaalbrug: Redis is niet bereikbaar op 127\.0\.0\.1:\d+/);
+  t.ok(Date.now() - begin < 15_000, 'within seconds');
+});

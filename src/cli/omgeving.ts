@@ -13,6 +13,7 @@ import { MeldingenRepo } from '../store/meldingen.js';
 import { createRedis, verbind } from '../store/redis.js';
 import { Sleutelring } from '../store/sleutelring.js';
 import { Wisser } from '../store/wissen.js';
+import { GebruikFout } from './gebruik.js';
 
 export interface Omgeving {
   config: Config;
@@ -32,7 +33,15 @@ export async function omgeving(env: NodeJS.ProcessEnv = process.env): Promise<Om
   const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
   const redis = createRedis(config.redis.url, { naam: 'cli' });
   redis.on('error', () => {});
-  await verbind(redis);
+  // An operator command fails fast and says so, instead of waiting for Redis forever.
+  const bereikt = await Promise.race([
+    verbind(redis).then(() => true, () => false),
+    new Promise<false>((r) => setTimeout(() => r(false), 5000).unref()),
+  ]);
+  if (!bereikt) {
+    redis.disconnect();
+    throw new GebruikFout(`Redis is niet bereikbaar op ${new URL(config.redis.url).host}`);
+  }
   const { prefix } = config.redis;
   const register = config.privacy.verwerkingsregister;
   const repo = new MeldingenRepo(redis, sleutels, prefix, register);
