@@ -63,7 +63,9 @@ async function baselineServer(pki: string): Promise<{ port: number; close: () =>
 
 async function intake() {
   // Logs at info as in production, written to /dev/null (kept in memory they would cost the test harness, not the service).
-  const app = await build(t, { klok: () => new Date(), logNaar: createWriteStream('/dev/null') });
+  // BENCH_APPENDFSYNC=everysec shows what the fsync before every 201 costs (not a supported setting).
+  const fsync = process.env.BENCH_APPENDFSYNC;
+  const app = await build(t, { klok: () => new Date(), logNaar: createWriteStream('/dev/null'), redisArgs: fsync ? ['--appendfsync', fsync] : [] });
   const pki = app.pki;
   await belast(app.apiPort, pki, 200, 'warm');
   const base = await baselineServer(pki);
