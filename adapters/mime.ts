@@ -87,7 +87,8 @@ function quotedPrintable(tekst: string): string {
   return naarCrlf(qpWrap(qpEncode(Buffer.from(naarCrlf(tekst), 'utf8')), 76));
 }
 
-function tekstDeel(type: 'text/plain' | 'text/html', tekst: string): string {
+/** One UTF-8 quoted-printable text part, as every channel uses it. */
+export function tekstDeel(type: 'text/plain' | 'text/html', tekst: string): string {
   return [
     contentKop('Content-Type', type, { charset: 'utf-8' }),
     'Content-Transfer-Encoding: quoted-printable',

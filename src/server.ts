@@ -11,14 +11,14 @@ import { controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { readFileSync } from 'node:fs';
 import { httpSms } from '../adapters/beveiligde-link/index.js';
-import { SmtpTransport } from '../adapters/smtp/transport.js';
+import type { SmtpTransport } from '../adapters/smtp/transport.js';
 import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
 import { createTerugkoppelingDienst } from './jobs/terugkoppeling.js';
 import { buildPortal } from './portaal.js';
 import { LinkRepo } from './store/links.js';
 import { Logboek } from './store/logboek.js';
 import { Wisser } from './store/wissen.js';
-import { startWerker } from './werker.js';
+import { smtpUitConfig, startWerker } from './werker.js';
 
 export const ROLLEN = ['api', 'portal', 'worker'] as const;
 export type Rol = (typeof ROLLEN)[number];
@@ -86,10 +86,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   let portal: Draaiend['portal'];
   let portaalSmtp: SmtpTransport | undefined;
   if (rollen.includes('portal')) {
-    portaalSmtp = new SmtpTransport({
-      host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
-      ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord, maxVerbindingen: 1,
-    });
+    portaalSmtp = smtpUitConfig(config, 1);
     const sms = config.portal.codeKanaal === 'sms' && config.portal.sms ? httpSms(config.portal.sms.url, config.portal.sms.token) : undefined;
     portal = await buildPortal({
       config, repo, links, terugkoppeling, logboek, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),

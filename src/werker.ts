@@ -18,6 +18,15 @@ import type { Wisser } from './store/wissen.js';
 import { createOpruimer, privacyQueue, startOpruimWorker } from './jobs/opruimen.js';
 import { createRedis, verbind } from './store/redis.js';
 
+/** The SMTP transport the config describes; STARTTLS and certificate checks are the transport's own. */
+export function smtpUitConfig(config: Config, maxVerbindingen = config.smtp.maxVerbindingen): SmtpTransport {
+  return new SmtpTransport({
+    host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
+    ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord,
+    maxVerbindingen,
+  });
+}
+
 export interface WerkerDeps {
   config: Config;
   repo: MeldingenRepo;
@@ -36,11 +45,7 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
   const verbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' });
   verbinding.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding (bullmq)'));
   const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
-  const smtp = new SmtpTransport({
-    host: config.smtp.host, port: config.smtp.port, servername: config.smtp.servername,
-    ca: config.smtp.ca.map((f) => readFileSync(f, 'utf8')), gebruiker: config.smtp.gebruiker, wachtwoord: config.smtp.wachtwoord,
-    maxVerbindingen: config.smtp.maxVerbindingen,
-  });
+  const smtp = smtpUitConfig(config);
   const bezorgingen = bezorgQueue(config, verbinding);
   const termijnenQ = termijnQueue(config, verbinding);
   const termijnen = createTermijnen({ config, repo, log, klok }, termijnenQ);

@@ -4,22 +4,11 @@
 // notificatieModel (or toegangscodeModel for the code mail), which holds nothing about the tenant,
 // and its headers come from the Adressering only, with the neutral outer subject (CONTRACT.md "Mail").
 import type { Adressering, Bezorgkanaal, Inhoud } from '../kanaal.js';
-import { buitenBericht, contentKop, naarCrlf, nieuweGrens } from '../mime.js';
-import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { buitenBericht, contentKop, nieuweGrens, tekstDeel } from '../mime.js';
 
 export { httpSms, SmsFout, type SmsKanaal } from './sms.js';
 
 const CRLF = '\r\n';
-
-// Same encoding as the parts inside the encrypted channels (adapters/mime.ts): UTF-8, quoted-printable.
-function tekstDeel(type: 'text/plain' | 'text/html', tekst: string): string {
-  return [
-    contentKop('Content-Type', type, { charset: 'utf-8' }),
-    'Content-Transfer-Encoding: quoted-printable',
-    '',
-    naarCrlf(qpWrap(qpEncode(Buffer.from(naarCrlf(tekst), 'utf8')), 76)),
-  ].join(CRLF);
-}
 
 /** multipart/alternative (RFC 2046 5.1.4), text first so the HTML is the preferred rendering. */
 function onversleuteld(inhoud: Inhoud, adressering: Adressering): Buffer {
