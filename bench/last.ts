@@ -24,6 +24,7 @@ async function belast(o: Opdracht) {
   let volgende = 0;
   let fouten = 0;
   const begin = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: o.gelijktijdig }, async () => {
     while (volgende < o.n) {
       const i = volgende++;
@@ -38,8 +39,9 @@ async function belast(o: Opdracht) {
     }
   }));
   const s = (performance.now() - begin) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  return { perSecond: Math.round(o.n / s), p50Ms: +percentiel(duren, 50).toFixed(2), p99Ms: +percentiel(duren, 99).toFixed(2), fouten };
+  return { perSecond: Math.round(o.n / s), cpuMsPerRequest: +((cpu.user + cpu.system) / 1000 / o.n).toFixed(3), p50Ms: +percentiel(duren, 50).toFixed(2), p99Ms: +percentiel(duren, 99).toFixed(2), fouten };
 }
 
 belast(JSON.parse(process.argv[2]!) as Opdracht).then((r) => {

@@ -1,6 +1,6 @@
 // The Fastify instances, built by functions and never listening here (server.ts does that):
 // buildApi for partner systems over mutual TLS, buildOps for health and metrics on loopback.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TlsOptions } from 'node:tls';
@@ -42,6 +42,8 @@ export async function buildApi(deps: ApiDeps) {
     maxRequestsPerSocket: 1000,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // One access line per response (the onResponse hook below) instead of Fastify's two per request.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   // Slow clients: the whole header block must arrive within this time. Node checks headersTimeout
   // only every 30 s (connectionsCheckingInterval; a shorter interval turns idle-socket timeouts off
@@ -63,6 +65,7 @@ export async function buildApi(deps: ApiDeps) {
     const route = request.routeOptions.url ?? 'onbekend';
     metrics.httpVerzoeken.inc({ route, methode: request.method, status: String(reply.statusCode) });
     metrics.httpDuur.observe({ route, methode: request.method }, reply.elapsedTime / 1000);
+    request.log.info({ methode: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), oin: request.organisatie?.oin }, 'api');
   });
   await app.register(mtlsIdentiteit, { organisaties: config.organisaties });
 

@@ -24,3 +24,34 @@ t.test('personal fields are redacted at every depth; ids and codes stay', async 
   t.match(uit, /"meldingId":"id-123"/, 'ids stay');
   t.match(uit, /\[verwijderd\]/);
 });
+
+t.test('redaction reaches any depth, arrays and error properties, and never changes the caller\'s object', async (t) => {
+  const stroom = new PassThrough();
+  let uit = '';
+  stroom.on('data', (d: Buffer) => (uit += d));
+  const log = createLogger(stroom, 'info');
+  const m = kanarieMelding();
+  const diep = { a: { b: { c: { d: { e: { huurder: m.huurder } } } } } };
+  log.info(diep, 'vijf niveaus');
+  log.info({ lijst: [{ adres: m.adres }, 'los', 3] }, 'lijst');
+  const fout = Object.assign(new Error('opslag faalde'), { body: JSON.stringify(m) });
+  log.error({ err: fout }, 'fout met body');
+  let nest: Record<string, unknown> = { achternaam: KANARIE.achternaam };
+  for (let i = 0; i < 20; i++) nest = { n: nest };
+  log.info(nest, 'te diep');
+  await new Promise((r) => setImmediate(r));
+  for (const [veld, waarde] of Object.entries(KANARIE)) t.notOk(uit.includes(waarde), `no ${veld}`);
+  t.match(uit, /opslag faalde/, 'the error message stays');
+  t.match(uit, /"los"/, 'harmless array items stay');
+  t.match(uit, /\[te diep\]/);
+  t.equal(diep.a.b.c.d.e.huurder, m.huurder, 'the object passed in is not modified');
+  t.equal(fout.body, JSON.stringify(m));
+});
+
+t.test('a log object without secrets is passed through as it is', async (t) => {
+  const { schoon } = await import('../src/logger.js');
+  const o = { meldingId: 'x', res: { statusCode: 201 }, lijst: [1, 2] };
+  t.equal(schoon(o), o);
+  const s = schoon({ ...o, nest: { cookie: 'c' } }) as { nest: { cookie: string } };
+  t.equal(s.nest.cookie, '[verwijderd]');
+});

@@ -1,7 +1,7 @@
 // Logboek dataverwerkingen (Logius draft standard): one record per action and per data subject,
 // shaped as an OpenTelemetry span. Trace context follows W3C Trace Context, which the standard
 // requires between applications over HTTP. Pure: no Redis, no Fastify.
-import { randomBytes } from 'node:crypto';
+import { willekeurigHex } from '../toeval.js';
 
 /** The actions we log: the span `name` (the operation within the processing activity). */
 export const ACTIES = [
@@ -44,7 +44,7 @@ export interface Verwerking {
   attributes: Record<string, string>;
 }
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const hex = willekeurigHex;
 export const nieuwSpanId = () => hex(8);
 export const nieuwSpoor = (): Spoor => ({ traceId: hex(16) });
 

@@ -93,6 +93,11 @@ export function amsterdamDatum(moment: Date): string {
   if (!(moment instanceof Date) || Number.isNaN(moment.getTime())) {
     throw new RangeError('Ongeldig tijdstip');
   }
+  // Since 1977 Amsterdam's offset is a whole hour and changes on the hour, so all instants of one
+  // UTC hour share a local date: remember the last one (intake asks this for every melding).
+  const ms = moment.getTime();
+  const uur = ms >= HELE_UREN_VANAF ? Math.floor(ms / 3_600_000) : NaN;
+  if (uur === laatsteUur) return laatsteDatum;
   datumFormatter ??= new Intl.DateTimeFormat('en-CA', {
     timeZone: TIJDZONE,
     year: 'numeric',
@@ -100,8 +105,14 @@ export function amsterdamDatum(moment: Date): string {
     day: '2-digit',
   });
   const p = onderdelen(datumFormatter, moment);
-  return `${p.get('year')}-${p.get('month')}-${p.get('day')}`;
+  const datum = `${p.get('year')}-${p.get('month')}-${p.get('day')}`;
+  if (!Number.isNaN(uur)) [laatsteUur, laatsteDatum] = [uur, datum];
+  return datum;
 }
+
+const HELE_UREN_VANAF = Date.UTC(1980, 0, 1);
+let laatsteUur = NaN;
+let laatsteDatum = '';
 
 /** Europe/Amsterdam wall-clock time of an instant, as if it were UTC (ms). */
 function amsterdamWandklok(moment: number): number {
@@ -259,8 +270,11 @@ export function werkdagenNa(ontvangen: Date, aantal: number, kalender?: Kalender
   if (!Number.isSafeInteger(aantal) || aantal < 1) {
     throw new RangeError(`aantal moet een positief geheel getal zijn, niet ${aantal}`);
   }
-  const start = ontleedOfGooi(amsterdamDatum(ontvangen));
+  const startDatum = amsterdamDatum(ontvangen);
   const extra = extraVrijeDagen(kalender);
+  const vorige = laatsteTermijn;
+  if (vorige && vorige.startDatum === startDatum && vorige.aantal === aantal && vorige.extra === extra) return vorige.uitkomst;
+  const start = ontleedOfGooi(startDatum);
   let n = dagnummer(start.jaar, start.maand, start.dag);
   let geteld = 0;
   while (geteld < aantal) {
@@ -268,5 +282,10 @@ export function werkdagenNa(ontvangen: Date, aantal: number, kalender?: Kalender
     const ymd = vanDagnummer(n);
     if (redenVoorDag(ymd, formatteer(ymd), extra) === null) geteld += 1;
   }
-  return formatteerDagnummer(n);
+  const uitkomst = formatteerDagnummer(n);
+  laatsteTermijn = { startDatum, aantal, extra, uitkomst };
+  return uitkomst;
 }
+
+/** The last answer of werkdagenNa: a day's meldingen all ask the same question. */
+let laatsteTermijn: { startDatum: string; aantal: number; extra: ReadonlySet<string> | undefined; uitkomst: string } | undefined;

@@ -2,6 +2,7 @@
 // The keyring comes from a file or the env var SIGNAALBRUG_SLEUTELS, never from the repo.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { willekeurig } from '../toeval.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -104,7 +105,7 @@ export class Sleutelring {
   /** `v1.<kid>.<iv>.<ciphertext>.<tag>`; the context (e.g. the record id) is bound as AAD. */
   versleutel(platte: string, context: string): string {
     const key = this.sleutels.get(this.actief)!;
-    const iv = randomBytes(12);
+    const iv = willekeurig(12);
     const c = createCipheriv('aes-256-gcm', key, iv);
     c.setAAD(Buffer.from(context));
     const ct = Buffer.concat([c.update(platte, 'utf8'), c.final()]);
