@@ -378,8 +378,12 @@ t.test('werkdagenNa rejects a bad aantal or instant', async (t) => {
 
 t.test('amsterdamDatum', async (t) => {
   const gevallen: Array<[string, string]> = [
+    // the first three share a UTC hour (the remembered answer), the fourth starts the next one
+    ['2026-01-14T22:00:00.000Z', '2026-01-14'],
+    ['2026-01-14T22:30:00.000Z', '2026-01-14'],
     ['2026-01-14T22:59:59.999Z', '2026-01-14'],
     ['2026-01-14T23:00:00.000Z', '2026-01-15'],
+    ['2026-01-14T22:59:59.999Z', '2026-01-14'],
     ['2026-06-10T21:59:59.999Z', '2026-06-10'],
     ['2026-06-10T22:00:00.000Z', '2026-06-11'],
     ['2026-03-28T23:30:00Z', '2026-03-29'],
