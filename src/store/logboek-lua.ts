@@ -13,8 +13,11 @@ local function logboek(sleutel, ms, velden)
 end
 `;
 
+/** Always these eight stream fields (the intake script takes them as ARGV 7 to 14). */
+export type LogboekVelden = ['naam', string, 'melding', string, 'betrokkene', string, 'span', string];
+
 /** The stream fields of one record: filters first (no JSON parse needed), then the span itself. */
-export function logboekVelden(v: Verwerking): string[] {
+export function logboekVelden(v: Verwerking): LogboekVelden {
   return [
     'naam', v.name, 'melding', v.attributes['dpl.signaalbrug.melding_id'] ?? '',
     'betrokkene', v.attributes['dpl.core.data_subject_id'] ?? '', 'span', JSON.stringify(v),

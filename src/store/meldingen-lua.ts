@@ -3,20 +3,20 @@
 import { LOGBOEK_LUA } from './logboek-lua.js';
 
 // KEYS: idem, case, events, idx-corp, idx-wijkteam, outbox, idx-betrokkene, logboek, bewaartermijnen
-// ARGV: id, fingerprint, score, event, logboek ms, logboek fields (JSON), delete-at-the-latest ms|'',
-//       then field/value pairs of the case hash
+// ARGV: id, fingerprint, score, event, logboek ms, delete-at-the-latest ms|'', the 8 logboek
+//       fields (logboekVelden), then field/value pairs of the case hash
 export const BEWAAR_LUA = `${LOGBOEK_LUA}
 local bestaand = redis.call('GET', KEYS[1])
 if bestaand then return {0, bestaand} end
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 8))
+redis.call('HSET', KEYS[2], unpack(ARGV, 15))
 redis.call('RPUSH', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 redis.call('XADD', KEYS[6], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
 redis.call('SADD', KEYS[7], ARGV[1])
-logboek(KEYS[8], ARGV[5], cjson.decode(ARGV[6]))
-if ARGV[7] ~= '' then redis.call('ZADD', KEYS[9], ARGV[7], ARGV[1]) end
+logboek(KEYS[8], ARGV[5], {unpack(ARGV, 7, 14)})
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[9], ARGV[6], ARGV[1]) end
 return {1, ARGV[1]}
 `;
 

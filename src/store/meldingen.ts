@@ -66,7 +66,11 @@ export class MeldingenRepo {
   async bewaar(nieuw: Omit<MeldingRecord, 'status'>, o: BewaarOpties = {}): Promise<BewaarUitkomst> {
     const { id, oin, gegevens } = nieuw;
     const idemHash = this.sleutels.pseudoniem('idem', oin, gegevens.referentie);
-    const vingerafdruk = this.sleutels.pseudoniem('vingerafdruk', canoniek(gegevens));
+    // The validated melding's JSON is canonical: the schema builds it in its own key order, whatever
+    // order the request had. The prefix tells it from fingerprints of sorted JSON (canoniek) written
+    // by earlier versions, which a replay still matches below.
+    const json = JSON.stringify(gegevens);
+    const vingerafdruk = `j:${this.sleutels.pseudoniem('vingerafdruk', json)}`;
     const record: MeldingRecord = { ...nieuw, status: 'ontvangen' };
     const betrokkene = this.betrokkene(oin, gegevens.huurder.relatienummer);
     const spoor = o.spoor ?? nieuwSpoor();
@@ -75,7 +79,7 @@ export class MeldingenRepo {
     const velden: Record<string, string> = {
       id, oin, wijkteam: nieuw.wijkteam, wijkteamOin: nieuw.wijkteamOin, soort: nieuw.soort, status: record.status,
       ontvangenOp: nieuw.ontvangenOp, terugkoppelingUiterlijk: nieuw.terugkoppelingUiterlijk,
-      gegevens: this.sleutels.versleutel(JSON.stringify(gegevens), id),
+      gegevens: this.sleutels.versleutel(json, id),
       // Pseudonymous only: for the logboek, retention (idem key, index) and later spans of this trace.
       betrokkene, idem: idemHash, traceId: span.traceId, spanId: span.spanId,
     };
@@ -85,11 +89,14 @@ export class MeldingenRepo {
       this.key('idx', 'corporatie', oin), this.key('idx', 'wijkteam', nieuw.wijkteam), this.outboxKey,
       this.betrokkeneKey(betrokkene), this.logboekKey, this.bewaartermijnenKey,
       id, vingerafdruk, Date.parse(nieuw.ontvangenOp), JSON.stringify(gebeurtenis),
-      Date.parse(nieuw.ontvangenOp), JSON.stringify(logboekVelden(span)), o.verwijderUiterlijk ?? '', ...Object.entries(velden).flat(),
+      Date.parse(nieuw.ontvangenOp), o.verwijderUiterlijk ?? '', ...logboekVelden(span), ...Object.entries(velden).flat(),
     ))) as [number, string];
     if (ok === 1) return { nieuw: true, record };
     const [bestaandId = '', bestaandeAfdruk] = waarde.split(' ');
-    return { nieuw: false, id: bestaandId, zelfdeInhoud: bestaandeAfdruk === vingerafdruk };
+    const zelfdeInhoud = bestaandeAfdruk?.startsWith('j:')
+      ? bestaandeAfdruk === vingerafdruk
+      : bestaandeAfdruk === this.sleutels.pseudoniem('vingerafdruk', canoniek(gegevens));
+    return { nieuw: false, id: bestaandId, zelfdeInhoud };
   }
 
   async haal(id: string): Promise<MeldingRecord | undefined> {
