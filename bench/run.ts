@@ -32,10 +32,36 @@ const CONCURRENCY = 50;
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => teardowns.push(fn) };
 
-interface Meting { perSecond: number; p50Ms: number; p99Ms: number }
+/** Throughput and latency, and the CPU each process spent per request (milliseconds). */
+interface Meting { perSecond: number; p50Ms: number; p99Ms: number; cpuMsPerRequest: { dienst: number; lastgenerator: number; redis?: number } }
+
+async function redisCpuSeconden(r: Redis): Promise<number> {
+  const info = await r.info('cpu');
+  return Number(/used_cpu_sys:([\d.]+)/.exec(info)![1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)![1]);
+}
+
+/**
+ * Run the load generator and measure what the server in this process spent on it (the bench
+ * process only waits meanwhile), what Redis spent (when given) and what the generator spent.
+ */
+async function belast(port: number, pki: string, n: number, prefix: string, keepAlive = true, redis?: Redis): Promise<Meting> {
+  const redisVoor = redis && (await redisCpuSeconden(redis));
+  const cpuVoor = process.cpuUsage();
+  const r = await generator(port, pki, n, prefix, keepAlive);
+  const cpu = process.cpuUsage(cpuVoor);
+  const redisNa = redis && (await redisCpuSeconden(redis));
+  const ms = (x: number) => +x.toFixed(3);
+  return {
+    perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms,
+    cpuMsPerRequest: {
+      dienst: ms((cpu.user + cpu.system) / 1000 / n), lastgenerator: r.cpuMsPerRequest,
+      ...(redisVoor !== undefined && redisNa !== undefined ? { redis: ms(((redisNa - redisVoor) * 1000) / n) } : {}),
+    },
+  };
+}
 
 /** Run the load generator (bench/last.ts) in a child process and read its figures. */
-function belast(port: number, pki: string, n: number, prefix: string, keepAlive = true): Promise<Meting> {
+function generator(port: number, pki: string, n: number, prefix: string, keepAlive: boolean): Promise<Omit<Meting, 'cpuMsPerRequest'> & { cpuMsPerRequest: number }> {
   return new Promise((resolve, reject) => {
     const kind = spawn(process.execPath, [new URL('./last.js', import.meta.url).pathname, JSON.stringify({ port, pki, n, gelijktijdig: CONCURRENCY, keepAlive, prefix })],
       { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -43,7 +69,7 @@ function belast(port: number, pki: string, n: number, prefix: string, keepAlive 
     kind.stdout.on('data', (d: Buffer) => (uit += d));
     kind.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator exited ${code}`));
-      const r = JSON.parse(uit) as Meting & { fouten: number };
+      const r = JSON.parse(uit) as Omit<Meting, 'cpuMsPerRequest'> & { cpuMsPerRequest: number; fouten: number };
       if (r.fouten) return reject(new Error(`${r.fouten} requests did not get 201`));
       resolve(r);
     });
@@ -71,11 +97,32 @@ async function intake() {
   const base = await baselineServer(pki);
   await belast(base.port, pki, 200, 'warm-b');
   const baseline = await belast(base.port, pki, N_INTAKE, 'b');
-  const ours = await belast(app.apiPort, pki, N_INTAKE, 'm');
+  const redis = new Redis(app.redis.url);
+  const profiel = process.argv.includes('--profiel') ? await startProfiel() : undefined;
+  const ours = await belast(app.apiPort, pki, N_INTAKE, 'm', true, redis);
+  if (profiel) console.log(`CPU profile of the service during intake: ${await profiel()}`);
   // What a naive client does: a new TLS connection (full mTLS handshake) for every request.
-  const handdruk = await belast(app.apiPort, pki, N_HANDDRUK, 'h', false);
+  const handdruk = await belast(app.apiPort, pki, N_HANDDRUK, 'h', false, redis);
+  redis.disconnect();
   await base.close();
   return { ours, baseline, handdruk };
+}
+
+/** `--profiel`: a V8 CPU profile of this process (the service) while it takes the intake load. */
+async function startProfiel(): Promise<() => Promise<string>> {
+  const { Session } = await import('node:inspector/promises');
+  const sessie = new Session();
+  sessie.connect();
+  await sessie.post('Profiler.enable');
+  await sessie.post('Profiler.start');
+  return async () => {
+    const { profile } = await sessie.post('Profiler.stop');
+    const bestand = path.join(ROOT, 'bench/results/intake.cpuprofile');
+    mkdirSync(path.dirname(bestand), { recursive: true });
+    writeFileSync(bestand, JSON.stringify(profile));
+    sessie.disconnect();
+    return bestand;
+  };
 }
 
 async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
@@ -176,6 +223,7 @@ async function main() {
     intake: {
       aantal: N_INTAKE, gelijktijdig: CONCURRENCY, perSecond: i.ours.perSecond, p50Ms: i.ours.p50Ms, p99Ms: i.ours.p99Ms,
       baselinePerSecond: i.baseline.perSecond, baselineP99Ms: i.baseline.p99Ms, ratio: +(i.ours.perSecond / i.baseline.perSecond).toFixed(2),
+      cpuMsPerRequest: i.ours.cpuMsPerRequest, baselineCpuMsPerRequest: i.baseline.cpuMsPerRequest,
       handshakePerSecond: i.handdruk.perSecond, handshakeP99Ms: i.handdruk.p99Ms, handshakeRatio: +(i.handdruk.perSecond / i.baseline.perSecond).toFixed(2),
     },
     delivery: {
@@ -189,6 +237,8 @@ async function main() {
   };
   const rijen: [string, string, string, string][] = [
     ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
+    ['intake CPU per request (ms): service / load generator / Redis', `${i.ours.cpuMsPerRequest.dienst} / ${i.ours.cpuMsPerRequest.lastgenerator} / ${i.ours.cpuMsPerRequest.redis}`,
+      `${i.baseline.cpuMsPerRequest.dienst} / ${i.baseline.cpuMsPerRequest.lastgenerator} / -`, `${+(i.ours.cpuMsPerRequest.dienst / i.baseline.cpuMsPerRequest.dienst).toFixed(2)} (service)`],
     ['intake, new mTLS handshake per request', `${i.handdruk.perSecond}/s p99 ${i.handdruk.p99Ms} ms`, `bare Fastify HTTPS (keep-alive) ${i.baseline.perSecond}/s`, `${resultaat.intake.handshakeRatio}`],
     ['delivery S/MIME end to end', `${smime.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.smime.ratioToOpensslCli}`],
     ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],

@@ -2,7 +2,7 @@
 // belongs to it, or one state change with its consequences, each with its logboek record.
 import { LOGBOEK_LUA } from './logboek-lua.js';
 
-// KEYS: idem, case, events, idx-corp, idx-wijkteam, outbox, idx-betrokkene, logboek, bewaartermijnen
+// KEYS: idem, case, events, idx-corp, outbox, idx-betrokkene, logboek, bewaartermijnen
 // ARGV: id, fingerprint, score, event, logboek ms, delete-at-the-latest ms|'', the 8 logboek
 //       fields (logboekVelden), then field/value pairs of the case hash
 export const BEWAAR_LUA = `${LOGBOEK_LUA}
@@ -12,11 +12,10 @@ redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
 redis.call('HSET', KEYS[2], unpack(ARGV, 15))
 redis.call('RPUSH', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
-redis.call('XADD', KEYS[6], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
-redis.call('SADD', KEYS[7], ARGV[1])
-logboek(KEYS[8], ARGV[5], {unpack(ARGV, 7, 14)})
-if ARGV[6] ~= '' then redis.call('ZADD', KEYS[9], ARGV[6], ARGV[1]) end
+redis.call('XADD', KEYS[5], '*', 'melding', ARGV[1], 'actie', 'bezorgen')
+redis.call('SADD', KEYS[6], ARGV[1])
+logboek(KEYS[7], ARGV[5], {unpack(ARGV, 7, 14)})
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[8], ARGV[6], ARGV[1]) end
 return {1, ARGV[1]}
 `;
 

@@ -25,7 +25,7 @@ export class MeldingenRepo {
     /** Base URI of the register of processing activities, for `dpl.core.processing_activity_id`. */
     private readonly register = 'urn:signaalbrug:verwerkingsregister',
   ) {
-    redis.defineCommand('sbBewaarMelding', { numberOfKeys: 9, lua: BEWAAR_LUA });
+    redis.defineCommand('sbBewaarMelding', { numberOfKeys: 8, lua: BEWAAR_LUA });
     redis.defineCommand('sbRegistreer', { numberOfKeys: 8, lua: REGISTREER_LUA });
   }
 
@@ -86,7 +86,7 @@ export class MeldingenRepo {
     const gebeurtenis: Gebeurtenis = { soort: 'ontvangen', op: nieuw.ontvangenOp };
     const [ok, waarde] = (await opslag(() => this.lua('sbBewaarMelding',
       this.key('idem', idemHash), this.key('melding', id), this.key('melding', id, 'gebeurtenissen'),
-      this.key('idx', 'corporatie', oin), this.key('idx', 'wijkteam', nieuw.wijkteam), this.outboxKey,
+      this.key('idx', 'corporatie', oin), this.outboxKey,
       this.betrokkeneKey(betrokkene), this.logboekKey, this.bewaartermijnenKey,
       id, vingerafdruk, Date.parse(nieuw.ontvangenOp), JSON.stringify(gebeurtenis),
       Date.parse(nieuw.ontvangenOp), o.verwijderUiterlijk ?? '', ...logboekVelden(span), ...Object.entries(velden).flat(),
