@@ -1,6 +1,6 @@
 // Encryption at rest: AES-256-GCM with the key id stored beside the ciphertext so keys can rotate.
 // The keyring comes from a file or the env var SIGNAALBRUG_SLEUTELS, never from the repo.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { willekeurig } from '../toeval.js';
 import type { Logger } from 'pino';
@@ -123,9 +123,13 @@ export class Sleutelring {
     return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
   }
 
+  /** The pseudonym key as a KeyObject: HMACs with it skip importing the raw key every time. */
+  private hmacSleutel: KeyObject | undefined;
+
   /** Keyed pseudonym, e.g. for idempotency keys and fingerprints: never reversible without the key. */
   pseudoniem(...delen: string[]): string {
-    return createHmac('sha256', this.pseudoniemSleutel).update(delen.join('\u0000')).digest('base64url');
+    this.hmacSleutel ??= createSecretKey(this.pseudoniemSleutel);
+    return createHmac('sha256', this.hmacSleutel).update(delen.join('\u0000')).digest('base64url');
   }
 
   get actieveSleutel(): string {
