@@ -36,13 +36,16 @@ export function leesSjabloon(tekst: string, naam: string): Record<(typeof SECTIE
   return delen as Record<(typeof SECTIES)[number], string>;
 }
 
+// One formatter for all amounts: toLocaleString builds a new one per call (seen in the delivery profile).
+const EURO = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export class Sjablonen {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<Berichtsoort, Gecompileerd>();
 
   constructor(private readonly map: string) {
     this.hb.registerHelper('bedrag', (centen: unknown) =>
-      typeof centen === 'number' ? `€ ${(centen / 100).toLocaleString('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : '');
+      typeof centen === 'number' ? `€ ${EURO.format(centen / 100)}` : '');
     this.hb.registerHelper('datum', (iso: unknown) => {
       if (typeof iso !== 'string') return '';
       const [j, m, d] = iso.slice(0, 10).split('-');
