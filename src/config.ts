@@ -137,6 +137,11 @@ export const configSchema = z
     redis: z.strictObject({
       url: z.string().regex(/^rediss?:\/\//, 'verwacht redis:// of rediss://'),
       prefix: z.string().regex(/^[a-z0-9]+$/).default('sb'),
+      /**
+       * Connections the API spreads its intake writes over. Redis reads at most 16 KB per connection
+       * per event-loop turn and fsyncs once per turn, so one busy connection waits on many fsyncs.
+       */
+      intakeVerbindingen: z.number().int().min(1).max(8).default(4),
     }),
     /** The service's own identity for mail: From address and signing material (S/MIME and OpenPGP). */
     afzender: z.strictObject({

@@ -2,6 +2,7 @@
 // (stop accepting, finish in-flight requests, close Redis) on SIGTERM/SIGINT.
 import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import { buildApi, buildOps } from './app.js';
 import type { Config } from './config.js';
 import { createMetrics } from './metrics.js';
@@ -77,7 +78,15 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const adressen: Record<string, string> = {};
   let api: Draaiend['api'];
   let tls: TlsMateriaal | undefined;
+  const intakeRedis: Redis[] = [];
   if (rollen.includes('api')) {
+    for (let i = 1; i < config.redis.intakeVerbindingen; i++) {
+      const r = createRedis(config.redis.url, { naam: `api-intake-${i}` });
+      r.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding'));
+      await verbind(r);
+      intakeRedis.push(r);
+    }
+    repo.verspreidIntakeOver(intakeRedis);
     tls = new TlsMateriaal(config.tls, log, klok);
     api = await buildApi({ config, repo, terugkoppeling, metrics, log, https: tls.serverOpties(), klok });
     adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
@@ -113,7 +122,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
       portaalSmtp?.close();
       await werker?.stop();
       await ops.close();
-      await redis.quit().catch(() => redis.disconnect());
+      for (const r of [redis, ...intakeRedis]) await r.quit().catch(() => r.disconnect());
       log.info('signaalbrug gestopt');
     })());
   return { api, portal, ops, tls, adressen, stop };

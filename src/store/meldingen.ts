@@ -27,6 +27,17 @@ export class MeldingenRepo {
   ) {
     redis.defineCommand('sbBewaarMelding', { numberOfKeys: 8, lua: BEWAAR_LUA });
     redis.defineCommand('sbRegistreer', { numberOfKeys: 8, lua: REGISTREER_LUA });
+    this.intake = [redis];
+  }
+
+  /** Connections the intake writes take turns on (the first is the repository's own). */
+  private intake: Redis[];
+  private volgende = 0;
+
+  /** Spread new cases over these connections as well (see config redis.intakeVerbindingen). */
+  verspreidIntakeOver(extra: Redis[]): void {
+    for (const r of extra) r.defineCommand('sbBewaarMelding', { numberOfKeys: 8, lua: BEWAAR_LUA });
+    this.intake = [this.redis, ...extra];
   }
 
   /** The data subject's keyed pseudonym: (corporation OIN, relatienummer), never reversible without the key. */
@@ -56,7 +67,11 @@ export class MeldingenRepo {
   }
 
   private lua(naam: string, ...args: (string | number)[]): Promise<unknown> {
-    return (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[naam]!(...args);
+    return this.luaOp(this.redis, naam, ...args);
+  }
+
+  private luaOp(redis: Redis, naam: string, ...args: (string | number)[]): Promise<unknown> {
+    return (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[naam]!(...args);
   }
 
   get outboxKey(): string {
@@ -91,7 +106,8 @@ export class MeldingenRepo {
       'status', record.status, 'ontvangenOp', nieuw.ontvangenOp, 'terugkoppelingUiterlijk', nieuw.terugkoppelingUiterlijk,
       'gegevens', this.sleutels.versleutel(json, id), 'betrokkene', betrokkene, 'idem', idemHash,
       'traceId', span.traceId, 'spanId', span.spanId);
-    const [ok, waarde] = (await opslag(() => this.lua('sbBewaarMelding', ...args))) as [number, string];
+    const verbinding = this.intake[this.volgende++ % this.intake.length]!;
+    const [ok, waarde] = (await opslag(() => this.luaOp(verbinding, 'sbBewaarMelding', ...args))) as [number, string];
     if (ok === 1) return { nieuw: true, record };
     const [bestaandId = '', bestaandeAfdruk] = waarde.split(' ');
     const zelfdeInhoud = bestaandeAfdruk?.startsWith('j:')

@@ -1,4 +1,5 @@
 // POST/GET /v1/meldingen over real mutual TLS against a real Redis.
+import { Redis } from 'ioredis';
 import t from 'tap';
 import { build, voorbeeldMelding } from '../helpers/build.js';
 
@@ -116,3 +117,21 @@ async function countKeys(url: string, pattern: string): Promise<number> {
   r.disconnect();
   return keys.length;
 }
+
+t.test('intake writes take turns on redis.intakeVerbindingen connections', async (t) => {
+  const app = await build(t, { configAanpassen: (doc) => ((doc.redis as Record<string, unknown>).intakeVerbindingen = 3) });
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  await r.config('RESETSTAT');
+  for (let i = 0; i < 6; i++)
+    t.equal((await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: `VERB-${i}` }))).status, 201);
+  const clients = (await r.client('LIST')) as string;
+  const namen = [...clients.matchAll(/name=(signaalbrug:\S+)/g)].map((m) => m[1]).sort();
+  t.same(namen, ['signaalbrug:api', 'signaalbrug:api-intake-1', 'signaalbrug:api-intake-2']);
+  // Each connection ran the intake script: two meldingen each, round robin.
+  for (const regel of clients.split('\n').filter((l) => l.includes('name=signaalbrug:api')))
+    t.match(regel, /cmd=eval(sha)? /, regel.match(/name=\S+/)?.[0] ?? regel);
+  const stats = await r.info('commandstats');
+  const aanroepen = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  t.equal(aanroepen('rpush'), 6, 'six cases written');
+});
