@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -121,8 +122,27 @@ async function startProfiel(naam = 'intake'): Promise<() => Promise<string>> {
     mkdirSync(path.dirname(bestand), { recursive: true });
     writeFileSync(bestand, JSON.stringify(profile));
     sessie.disconnect();
-    return bestand;
+    return `${bestand}\n${profielSamenvatting(profile)}`;
   };
+}
+
+/** Self time per package (or our own file), the largest first: where the profiled process spent its time. */
+function profielSamenvatting(p: { nodes: { id: number; callFrame: { url: string; functionName: string } }[]; samples?: number[]; timeDeltas?: number[] }): string {
+  const perNode = new Map<number, number>();
+  let totaal = 0;
+  (p.samples ?? []).forEach((id, i) => {
+    const dt = p.timeDeltas?.[i] ?? 0;
+    perNode.set(id, (perNode.get(id) ?? 0) + dt);
+    totaal += dt;
+  });
+  const perDeel = new Map<string, number>();
+  for (const n of p.nodes) {
+    const { url, functionName } = n.callFrame;
+    const deel = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('file:') ? path.relative(path.join(ROOT, 'dist'), fileURLToPath(url)) : url || functionName || '(native)');
+    perDeel.set(deel, (perDeel.get(deel) ?? 0) + (perNode.get(n.id) ?? 0));
+  }
+  return [...perDeel].sort((a, b) => b[1] - a[1]).slice(0, 15)
+    .map(([deel, t]) => `  ${((100 * t) / totaal).toFixed(1).padStart(5)}%  ${deel}`).join('\n');
 }
 
 async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
