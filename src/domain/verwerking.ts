@@ -44,9 +44,8 @@ export interface Verwerking {
   attributes: Record<string, string>;
 }
 
-const hex = willekeurigHex;
-export const nieuwSpanId = () => hex(8);
-export const nieuwSpoor = (): Spoor => ({ traceId: hex(16) });
+export const nieuwSpanId = () => willekeurigHex(8);
+export const nieuwSpoor = (): Spoor => ({ traceId: willekeurigHex(16) });
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 

@@ -18,6 +18,10 @@ export type { BewaarOpties, BewaarUitkomst, Gebeurtenis, Logboekactie, MeldingRe
 export { canoniek, opslag } from './opslag.js';
 
 export class MeldingenRepo {
+  /** Connections the intake writes take turns on (the first is the repository's own). */
+  private intake: Redis[];
+  private volgende = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly sleutels: Sleutelring,
@@ -29,10 +33,6 @@ export class MeldingenRepo {
     redis.defineCommand('sbRegistreer', { numberOfKeys: 8, lua: REGISTREER_LUA });
     this.intake = [redis];
   }
-
-  /** Connections the intake writes take turns on (the first is the repository's own). */
-  private intake: Redis[];
-  private volgende = 0;
 
   /** Spread new cases over these connections as well (see config redis.intakeVerbindingen). */
   verspreidIntakeOver(extra: Redis[]): void {
