@@ -17,6 +17,9 @@ export type { Status };
 export type { BewaarOpties, BewaarUitkomst, Gebeurtenis, Logboekactie, MeldingRecord, RegistreerOpties } from './meldingen-typen.js';
 export { canoniek, opslag } from './opslag.js';
 
+/** The intake script, defined on every connection that writes new cases. */
+const BEWAAR = { numberOfKeys: 8, lua: BEWAAR_LUA };
+
 export class MeldingenRepo {
   /** Connections the intake writes take turns on (the first is the repository's own). */
   private intake: Redis[];
@@ -29,14 +32,14 @@ export class MeldingenRepo {
     /** Base URI of the register of processing activities, for `dpl.core.processing_activity_id`. */
     private readonly register = 'urn:signaalbrug:verwerkingsregister',
   ) {
-    redis.defineCommand('sbBewaarMelding', { numberOfKeys: 8, lua: BEWAAR_LUA });
+    redis.defineCommand('sbBewaarMelding', BEWAAR);
     redis.defineCommand('sbRegistreer', { numberOfKeys: 8, lua: REGISTREER_LUA });
     this.intake = [redis];
   }
 
   /** Spread new cases over these connections as well (see config redis.intakeVerbindingen). */
   verspreidIntakeOver(extra: Redis[]): void {
-    for (const r of extra) r.defineCommand('sbBewaarMelding', { numberOfKeys: 8, lua: BEWAAR_LUA });
+    for (const r of extra) r.defineCommand('sbBewaarMelding', BEWAAR);
     this.intake = [this.redis, ...extra];
   }
 
