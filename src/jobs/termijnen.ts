@@ -3,7 +3,7 @@
 // every few minutes catches any timer whose alarm was lost. Whoever fires first claims the timer
 // atomically (ZREM inside the state change), so a reminder or escalation happens exactly once,
 // also with several workers, after restarts, and when feedback races the deadline.
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { eindeVanDag } from '../domain/werkdagen.js';
@@ -58,7 +58,16 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
     })));
   }
 
-  /** Fire one timer if it is due and still pending; returns what happened. */
+  /** How long until a pending timer is due on the service clock (0 when due, undefined when gone). */
+  async function resterend(meldingId: string, actie: Termijnactie): Promise<number | undefined> {
+    const op = await repo.termijn(termijnLid(meldingId, actie));
+    return op === undefined ? undefined : Math.max(0, op - klok().getTime());
+  }
+
+  /**
+   * Fire one timer if it is due and still pending; returns what happened. The service clock rules:
+   * a timer fires only once `klok()` has reached its moment, whatever the clock of Redis or BullMQ says.
+   */
   async function voerUit(meldingId: string, actie: Termijnactie): Promise<string> {
     const lid = termijnLid(meldingId, actie);
     const op = await repo.termijn(lid);
@@ -113,7 +122,7 @@ export function createTermijnen(deps: TermijnDeps, queue: Queue<TermijnJob>) {
     return n;
   }
 
-  return { plan, voerUit, sweep };
+  return { plan, voerUit, resterend, sweep };
 }
 
 export type Termijnen = ReturnType<typeof createTermijnen>;
@@ -122,9 +131,21 @@ export async function startTermijnWorker(deps: TermijnDeps, termijnen: Termijnen
   if (deps.config.termijnen.sweepSeconden > 0)
     await queue.upsertJobScheduler('sweep', { every: deps.config.termijnen.sweepSeconden * 1000 }, { name: 'sweep', data: {} });
   else await queue.removeJobScheduler('sweep');
-  const worker = new Worker<TermijnJob>(TERMIJN_QUEUE, async (job: Job<TermijnJob>) => {
+  const worker = new Worker<TermijnJob>(TERMIJN_QUEUE, async (job: Job<TermijnJob>, token?: string) => {
     if (job.name === 'sweep') return { verwerkt: await termijnen.sweep() };
-    return { uitkomst: await termijnen.voerUit(job.data.meldingId!, job.data.actie!) };
+    const { meldingId, actie } = job.data as Required<TermijnJob>;
+    const uitkomst = await termijnen.voerUit(meldingId, actie);
+    if (uitkomst === 'nog-niet') {
+      // The alarm rang early by the service clock (BullMQ counts its delay on the clock of the host
+      // that planned it; hosts differ by seconds): set it again for the time that is left on ours,
+      // so a timer never fires early and never waits for the sweep.
+      const rest = await termijnen.resterend(meldingId, actie);
+      if (rest !== undefined) {
+        await job.moveToDelayed(Date.now() + Math.max(rest, 50), token);
+        throw new DelayedError();
+      }
+    }
+    return { uitkomst };
   }, { connection, prefix: `${deps.config.redis.prefix}:bull`, concurrency: 4 });
   worker.on('error', (err) => deps.log.warn({ err: err.message }, 'termijnworker'));
   return worker;

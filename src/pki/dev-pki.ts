@@ -39,6 +39,8 @@ const SKEW = 5 * 60_000; // backdate notBefore so hosts with a slightly slow clo
 interface Run {
   dir: string;
   now: Date;
+  /** notAfter of every valid certificate and nextUpdate of the CRL, when given (tests spanning years). */
+  geldigTot?: Date;
   created: string[];
   kept: string[];
 }
@@ -118,7 +120,7 @@ async function ensureCa(run: Run, base: string, subject: Template['subject']) {
         publicKey: key.forgePublicKey,
         signingKey: key.forgePrivateKey,
         notBefore: new Date(run.now.getTime() - SKEW),
-        notAfter: yearsFrom(run.now, 10),
+        notAfter: later(yearsFrom(run.now, 10), run.geldigTot),
       }),
   );
   return { ...ca, issuer: { cert: ca.cert, key: ca.key.forgePrivateKey } satisfies Issuer };
@@ -135,8 +137,10 @@ async function ensureLeaf(run: Run, base: string, ca: Issuer, template: Template
 }
 
 function leafValidity(run: Run, years = 2) {
-  return { notBefore: new Date(run.now.getTime() - SKEW), notAfter: yearsFrom(run.now, years) };
+  return { notBefore: new Date(run.now.getTime() - SKEW), notAfter: run.geldigTot ?? yearsFrom(run.now, years) };
 }
+
+const later = (a: Date, b: Date | undefined) => (b && b > a ? b : a);
 
 // The untrusted client's CA key is thrown away: its only job is to be a different root.
 async function ensureUntrusted(run: Run): Promise<void> {
@@ -216,7 +220,7 @@ async function ensureCrl(run: Run, ca: Issuer, revoked: forge.pki.Certificate): 
     issuerKey: ca.key,
     revoked: [{ serial, revokedAt: run.now }],
     thisUpdate: run.now,
-    nextUpdate: new Date(run.now.getTime() + 30 * DAY), // dev only; production CRLs come from PKIoverheid
+    nextUpdate: run.geldigTot ?? new Date(run.now.getTime() + 30 * DAY), // dev only; production CRLs come from PKIoverheid
   });
   await writeFile(join(run.dir, rel), crl);
   run.created.push(rel);
@@ -252,9 +256,9 @@ async function ensurePgp(run: Run, base: string, userID: { name: string; email: 
 
 export async function createDevPki(
   dir: string,
-  opts: { now?: Date } = {},
+  opts: { now?: Date; geldigTot?: Date } = {},
 ): Promise<{ created: string[]; kept: string[] }> {
-  const run: Run = { dir, now: opts.now ?? new Date(), created: [], kept: [] };
+  const run: Run = { dir, now: opts.now ?? new Date(), geldigTot: opts.geldigTot, created: [], kept: [] };
   await mkdir(join(dir, 'clients'), { recursive: true });
   await mkdir(join(dir, 'recipients'), { recursive: true });
 

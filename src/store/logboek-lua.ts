@@ -3,13 +3,21 @@
 import type { Verwerking } from '../domain/verwerking.js';
 
 /**
- * Lua: `logboek(key, ms, velden)` appends one record with entry id `<ms>-*` (the service clock); when
- * that is behind the newest entry, `*` (Redis keeps ids monotonic, never earlier than the action).
+ * Lua: `logboek(key, ms, velden)` appends one record with entry id `<ms>-*`: the service clock rules,
+ * never Redis's own (hosts and Redis may disagree by seconds, and tests run the service on another
+ * day). A writer whose clock is behind the newest entry appends at that entry's millisecond with the
+ * next sequence number, so ids stay monotonic, never earlier than the newest record and never on
+ * Redis's clock.
  */
 export const LOGBOEK_LUA = `
 local function logboek(sleutel, ms, velden)
   local r = redis.pcall('XADD', sleutel, ms .. '-*', unpack(velden))
-  if type(r) == 'table' and r.err then redis.call('XADD', sleutel, '*', unpack(velden)) end
+  if type(r) == 'table' and r.err then
+    local laatste = redis.call('XINFO', 'STREAM', sleutel)
+    local id
+    for i = 1, #laatste, 2 do if laatste[i] == 'last-generated-id' then id = laatste[i + 1] end end
+    redis.call('XADD', sleutel, string.match(id, '^(%d+)') .. '-*', unpack(velden))
+  end
 end
 `;
 

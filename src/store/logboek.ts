@@ -1,7 +1,7 @@
 // The logboek dataverwerkingen: an append-only Redis Stream `${prefix}:logboek`. Entry ids carry the
 // service clock (`<ms>-*`), so retention can trim by MINID and exports can filter by time without
-// parsing; a clock behind the newest entry falls back to `*`, which Redis keeps monotonic, so an id
-// is never earlier than the action and nothing is trimmed before its time.
+// parsing. The service clock rules, never Redis's: a writer whose clock lags the newest entry appends
+// at that entry's millisecond, so ids stay monotonic and nothing is trimmed before its time.
 import type { Redis } from 'ioredis';
 import { nieuwSpoor, verwerking, type Actie, type Spoor, type Verwerking } from '../domain/verwerking.js';
 import { LOGBOEK_LUA, logboekVelden } from './logboek-lua.js';

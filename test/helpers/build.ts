@@ -12,6 +12,7 @@ import { createDevPki } from '../../src/pki/dev-pki.js';
 import { start, type Draaiend, type Rol } from '../../src/server.js';
 import { startSink, type Sink } from '../../adapters/smtp/sink.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
+import { pkiGeldigheid } from './klok.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 interface T {
@@ -19,12 +20,16 @@ interface T {
 }
 
 let pkiDir: Promise<string> | undefined;
-/** One dev PKI per test process: generating keys is the slow part. */
+/**
+ * One dev PKI per test process (generating keys is the slow part), valid for the test clock and the
+ * real clock alike (TLS handshakes run on the real one): see helpers/klok.ts.
+ */
 export function testPki(): Promise<string> {
   pkiDir ??= (async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-pki-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    await createDevPki(dir);
+    const { van, tot } = pkiGeldigheid();
+    await createDevPki(dir, { now: van, geldigTot: tot });
     return dir;
   })();
   return pkiDir;
@@ -169,14 +174,37 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   };
 }
 
+/**
+ * Load-proof waits: a shared 2-core machine running two test files at once is slow, so waits are
+ * bounded but generous, and SB_TEST_WACHTFACTOR (default 1) stretches every one of them.
+ */
+export const WACHTFACTOR = Math.max(1, Number(process.env.SB_TEST_WACHTFACTOR) || 1);
+
 /** Poll until `klaar` returns a value (bounded: tests never wait forever). */
-export async function wachtOp<R>(klaar: () => Promise<R | undefined | false>, ms = 15_000, stap = 50): Promise<R> {
-  const eind = Date.now() + ms;
+export async function wachtOp<R>(klaar: () => Promise<R | undefined | false>, ms = 60_000, stap = 50): Promise<R> {
+  const eind = Date.now() + ms * WACHTFACTOR;
   for (;;) {
     const r = await klaar();
     if (r) return r;
-    if (Date.now() > eind) throw new Error(`timed out after ${ms} ms`);
+    if (Date.now() > eind) throw new Error(`timed out after ${ms * WACHTFACTOR} ms`);
     await new Promise((res) => setTimeout(res, stap));
+  }
+}
+
+/**
+ * Wait until `teller()` reaches `doel`, as long as it keeps rising: it fails only when the count has
+ * not moved for `stilMs` (progress, not a fixed rate, so a busy machine is slow but never red).
+ */
+export async function wachtOpVoortgang(teller: () => Promise<number> | number, doel: number, opts: { stilMs?: number; wat?: string } = {}): Promise<number> {
+  const stil = (opts.stilMs ?? 60_000) * WACHTFACTOR;
+  let laatste = -1;
+  let sinds = Date.now();
+  for (;;) {
+    const n = await teller();
+    if (n >= doel) return n;
+    if (n !== laatste) [laatste, sinds] = [n, Date.now()];
+    else if (Date.now() - sinds > stil) throw new Error(`${opts.wat ?? 'teller'}: ${n} van ${doel}, ${stil} ms zonder voortgang`);
+    await new Promise((res) => setTimeout(res, 100));
   }
 }
 

@@ -8,24 +8,25 @@ import t from 'tap';
 import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
+import { amsterdam, BASIS, nlDatum, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, openSmime, platteTekst } from '../helpers/mail.js';
 
 const ELAN = 'elan-wonen';
 const GEMEENTE = 'wijkteam-haarlem';
-// Monday 23 Nov 2026, 10:00 in Amsterdam: feedback due by the end of Monday 30 Nov.
-const ONTVANGST = '2026-11-23T09:00:00Z';
-const VOOR_HERINNERING = '2026-11-30T06:30:00Z';
-const NA_HERINNERING = '2026-11-30T07:30:00Z'; // 08:30 Amsterdam on the last werkdag
-const LAATSTE_MINUUT = '2026-11-30T22:59:00Z'; // 23:59 Amsterdam: still on time
-const NA_TERMIJN = '2026-11-30T23:00:01Z'; // 1 Dec 00:00:01 Amsterdam
+// Received at the test clock's base (the real now, or SB_TEST_DATUM): every moment below follows from
+// it on the service's own calendar, so the scenario is the same on any day of any year.
+const ONTVANGST = BASIS;
+const TERMIJN = termijnVan(ONTVANGST);
+const VOOR_HERINNERING = TERMIJN.op('07:30');
+const NA_HERINNERING = TERMIJN.op('08:30'); // on the last werkdag, after the 08:00 reminder
+const LAATSTE_MINUUT = TERMIJN.op('23:59'); // still on time
+const NA_TERMIJN = new Date(TERMIJN.verstreken.getTime() + 1000); // 00:00:01 Amsterdam after the deadline day
+const klok = () => testKlok(ONTVANGST);
 
-function klok(begin = ONTVANGST) {
-  let nu = new Date(begin);
-  return { klok: () => nu, zet: (iso: string) => (nu = new Date(iso)) };
-}
-
-const terugkoppeling = { contactGelegd: true, inBehandeling: true, incassoHervatten: false, hervattingBetalingOp: '2026-12-01',
-  contactpogingen: ['2026-11-24'], betalingsafspraak: true, wilHulp: true, nietOpgepakt: null };
+const morgen = plusDagen(TERMIJN.ontvangstDatum, 1);
+const hervatting = plusDagen(TERMIJN.uiterlijk, 1);
+const terugkoppeling = { contactGelegd: true, inBehandeling: true, incassoHervatten: false, hervattingBetalingOp: hervatting,
+  contactpogingen: [morgen], betalingsafspraak: true, wilHulp: true, nietOpgepakt: null };
 
 async function melding(app: Gebouwd, over: Record<string, unknown> = {}) {
   const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding(over));
@@ -44,7 +45,7 @@ t.test('a silent case: reminder on the last werkdag, then exactly one escalation
   const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
   const id = await melding(app);
   await wachtStatus(app, id, 'verzonden');
-  t.equal((await haal(app, id)).terugkoppelingUiterlijk, '2026-11-30');
+  t.equal((await haal(app, id)).terugkoppelingUiterlijk, TERMIJN.uiterlijk);
 
   c.zet(VOOR_HERINNERING);
   await rust();
@@ -52,7 +53,7 @@ t.test('a silent case: reminder on the last werkdag, then exactly one escalation
   c.zet(NA_HERINNERING);
   await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
   const herinnering = mailsAan(app, 'wijkteam-noord').find((f) => readFileSync(f, 'utf8').includes('.herinnering.'))!;
-  t.match(platteTekst(openSmime(herinnering, app.pki, 'wijkteam-noord').inhoud), 'loopt af op 30-11-2026');
+  t.match(platteTekst(openSmime(herinnering, app.pki, 'wijkteam-noord').inhoud), `loopt af op ${TERMIJN.uiterlijkNl}`);
 
   c.zet(LAATSTE_MINUUT);
   await rust();
@@ -63,8 +64,8 @@ t.test('a silent case: reminder on the last werkdag, then exactly one escalation
   const escalatie = platteTekst(openSmime(mailsAan(app, 'troubleshooter')[0]!, app.pki, 'troubleshooter').inhoud);
   t.match(escalatie, 'geen terugkoppeling gegeven binnen de termijn');
   t.match(escalatie, 'Sociaal Wijkteam Noord');
-  t.match(escalatie, 'einde van 30-11-2026');
-  c.zet('2026-12-03T12:00:00Z');
+  t.match(escalatie, `einde van ${TERMIJN.uiterlijkNl}`);
+  c.zet(amsterdam(plusDagen(TERMIJN.uiterlijk, 3), '12:00'));
   await rust();
   const body = await haal(app, id);
   t.equal(tel(body.gebeurtenissen, 'geescaleerd'), 1);
@@ -81,7 +82,7 @@ t.test('feedback in time: timers stop, the corporation reads it back; late feedb
   const opTijd = await melding(app);
   const laat = await melding(app);
   await wachtStatus(app, opTijd, 'verzonden');
-  c.zet('2026-11-27T10:00:00Z');
+  c.zet(amsterdam(plusDagen(TERMIJN.uiterlijk, -1), '12:00')); // the day before the deadline, before any reminder
   const res = await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${opTijd}/terugkoppeling`, terugkoppeling);
   t.equal(res.status, 201, res.tekst);
   t.match(res.body, { status: 'teruggekoppeld', opTijd: true });
@@ -109,7 +110,7 @@ t.test('feedback in time: timers stop, the corporation reads it back; late feedb
   await wachtOp(async () => mailsAan(app, 'meldingen@elan-wonen.example').length === 2);
   const mail = platteTekst(openSmime(mailsAan(app, 'meldingen@elan-wonen.example')[0]!, app.pki, 'troubleshooter').inhoud);
   t.match(mail, 'Contact gelegd:           ja');
-  t.match(mail, 'Huur wordt weer betaald vanaf: 01-12-2026');
+  t.match(mail, `Huur wordt weer betaald vanaf: ${nlDatum(hervatting)}`);
 });
 
 t.test('exactly one escalation per case with two workers, alarms and sweeps racing', async (t) => {
@@ -175,6 +176,29 @@ t.test('the alarm clock alone (no sweep) and the sweep alone (alarm deleted) eac
     await wachtStatus(app, id, 'geescaleerd');
     t.pass('escalated by the sweep');
   });
+});
+
+t.test('clock skew: an alarm that rings early by the service clock is set again, and fires on time', async (t) => {
+  // A running service clock (not frozen): it moves with real time from wherever the test puts it.
+  let verschil = ONTVANGST.getTime() - Date.now();
+  const loopt = () => new Date(Date.now() + verschil);
+  const app = await build(t, { rollen: ['api', 'worker'], klok: loopt, configAanpassen: (d) => (d.termijnen = { sweepSeconden: 0 }) });
+  const id = await melding(app);
+  await wachtStatus(app, id, 'verzonden');
+  const moment = TERMIJN.verstreken.getTime();
+  verschil = moment - 2500 - Date.now(); // 2.5 s before the deadline day ends, on the service clock
+  // The host that planned the alarm was ahead: BullMQ rings it in 0.3 s, while 2.5 s remain.
+  const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
+  const q = new Queue('termijnen', { connection: verbinding, prefix: 'sb:bull' });
+  t.teardown(async () => {
+    await q.close();
+    verbinding.disconnect();
+  });
+  await (await q.getJob(`${id}.escalatie`))!.changeDelay(300);
+  await wachtStatus(app, id, 'geescaleerd');
+  const g = (await haal(app, id)).gebeurtenissen.filter((x: any) => x.soort === 'geescaleerd');
+  t.equal(g.length, 1, 'escalated once, by the alarm alone (no sweep)');
+  t.ok(Date.parse(g[0].op) >= moment, `not early: escalated at ${g[0].op}, due ${new Date(moment).toISOString()}`);
 });
 
 t.test('who may give feedback, and no free text', async (t) => {
@@ -247,11 +271,12 @@ t.test('a further term of the convenant (art. 6.2, two weeks) is recorded when i
   await wachtStatus(app, stil, 'verzonden');
   await wachtStatus(app, beantwoord, 'verzonden');
   t.equal((await app.vraag(GEMEENTE, 'POST', `/v1/meldingen/${beantwoord}/terugkoppeling`, terugkoppeling)).status, 201);
-  c.zet('2026-12-07T12:00:00Z'); // day 14 after receipt (7 Dec) still runs
+  const dag14 = plusDagen(TERMIJN.ontvangstDatum, 14);
+  c.zet(amsterdam(dag14, '12:00')); // day 14 after receipt still runs
   await wachtStatus(app, stil, 'geescaleerd');
   await rust();
   t.equal(tel((await haal(app, stil)).gebeurtenissen, 'termijn-verstreken'), 0, 'not before the end of day 14');
-  c.zet('2026-12-07T23:00:01Z');
+  c.zet(amsterdam(plusDagen(dag14, 1), '00:00').getTime() + 1000);
   await wachtOp(async () => tel((await haal(app, stil)).gebeurtenissen, 'termijn-verstreken') === 1);
   t.match((await haal(app, stil)).gebeurtenissen.find((g: any) => g.soort === 'termijn-verstreken'), { termijn: 'betalingsvoorstel', artikel: 'art. 6.2' });
   await rust();

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { nieuwSpoor, verwerking, type Actie } from '../../src/domain/verwerking.js';
 import { Logboek } from '../../src/store/logboek.js';
+import { BASIS } from '../helpers/klok.js';
 import { startRedis } from '../helpers/redis.js';
 
 async function logboek(t: Parameters<typeof startRedis>[0]) {
@@ -16,14 +17,25 @@ async function logboek(t: Parameters<typeof startRedis>[0]) {
 const record = (actie: Actie, op: string, meldingId?: string, betrokkene = 'p1') =>
   verwerking({ actie, spoor: nieuwSpoor(), register: 'urn:test', betrokkene, oin: '00000099000000000001', meldingId, start: new Date(op) });
 
-t.test('entry ids carry the clock; a lagging clock still appends after the newest', async (t) => {
+t.test('entry ids carry the service clock, ahead of or behind Redis; a lagging clock appends after the newest', async (t) => {
   const { redis, lb } = await logboek(t);
-  await lb.schrijf(record('melding-ontvangen', '2026-11-23T09:00:00Z', 'a'));
-  await lb.schrijf(record('melding-bezorgd', '2026-11-23T09:00:00Z', 'a'));
-  await lb.schrijf(record('melding-gelezen', '2026-11-23T08:00:00Z', 'a')); // another process with a slower clock
-  const ids = (await redis.xrange('sb:logboek', '-', '+')).map(([id]) => id);
-  const ms = String(Date.parse('2026-11-23T09:00:00Z'));
-  t.same(ids, [`${ms}-0`, `${ms}-1`, `${ms}-2`], 'never earlier than the newest entry');
+  const uur = 3_600_000;
+  // Service clocks days behind and days ahead of Redis's own: the ids follow the service, never Redis.
+  for (const [naam, ms] of [['achter', Math.min(BASIS.getTime(), Date.now()) - 72 * uur], ['voor', Math.max(BASIS.getTime(), Date.now()) + 72 * uur]] as const) {
+    const lbx = new Logboek(redis, naam, 'urn:test');
+    await lbx.schrijf(record('melding-ontvangen', new Date(ms).toISOString(), 'a'));
+    await lbx.schrijf(record('melding-bezorgd', new Date(ms).toISOString(), 'a'));
+    await lbx.schrijf(record('melding-gelezen', new Date(ms - uur).toISOString(), 'a')); // another process with a slower clock
+    await lbx.schrijf(record('melding-gelezen', new Date(ms + 1).toISOString(), 'a'));
+    const ids = (await redis.xrange(`${naam}:logboek`, '-', '+')).map(([id]) => id);
+    t.same(ids, [`${ms}-0`, `${ms}-1`, `${ms}-2`, `${ms + 1}-0`], `${naam}: never earlier than the newest entry, never Redis's clock`);
+  }
+  // Even after the newest entries are gone (trimmed), a lagging clock appends after the last id ever given.
+  const ms = BASIS.getTime();
+  await lb.schrijf(record('melding-ontvangen', new Date(ms).toISOString(), 'x'));
+  await redis.xtrim('sb:logboek', 'MAXLEN', 0);
+  await lb.schrijf(record('melding-ontvangen', new Date(ms - uur).toISOString(), 'y'));
+  t.same((await redis.xrange('sb:logboek', '-', '+')).map(([id]) => id), [`${ms}-1`]);
 });
 
 t.test('filters: time window, melding, activity (span name or processing activity), subject', async (t) => {
