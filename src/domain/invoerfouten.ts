@@ -28,6 +28,28 @@ export function weigeringsreden(veld: string): string | undefined {
 const pad = (p: readonly PropertyKey[]) => p.map(String).join('.');
 const naam = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
 
+/** A path into the input, as zod reports it. */
+export type Veldpad = readonly PropertyKey[];
+
+/** Whether an issue says something about the value at `veld`: it lies at, under or above that path. */
+function raakt(issue: z.core.$ZodRawIssue, veld: Veldpad): boolean {
+  // unrecognized_keys only names extra keys; the object it sits on is parsed all the same.
+  if (issue.code === 'unrecognized_keys') return false;
+  const plek = issue.path ?? [];
+  for (let i = 0; i < Math.min(plek.length, veld.length); i++) if (plek[i] !== veld[i]) return false;
+  return true;
+}
+
+/**
+ * The `when` of a cross-field rule (zod 4 refinement option): run it even if other fields failed, so one
+ * 400 lists every error at once (README "The API"), but only when each field it reads parsed cleanly.
+ * An issue above a field (a body or parent that is not an object) or on or under it means its value
+ * can't be trusted, and the sender already hears about that field.
+ */
+export function zodraGeldig(...velden: Veldpad[]): (payload: z.core.ParsePayload) => boolean {
+  return (payload) => !payload.issues.some((issue) => velden.some((veld) => raakt(issue, veld)));
+}
+
 export function invalidParams(issues: readonly z.core.$ZodIssue[]): InvalidParam[] {
   const out: InvalidParam[] = [];
   for (const issue of issues) {

@@ -3,6 +3,7 @@
 // Besluit gemeentelijke schuldhulpverlening art. 2 (the four steps before a signal).
 import { z } from 'zod';
 import '../taal.js';
+import { zodraGeldig, type Veldpad } from './invoerfouten.js';
 
 export const SOORTEN = [
   'huurachterstand',
@@ -81,36 +82,47 @@ const toestemming = z.strictObject({
   vastgelegdDoor: tekst(100),
 });
 
-export const meldingSchema = z
-  .strictObject({
-    referentie: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, cijfers, . _ en -, hoogstens 64 tekens'),
-    soort: z.enum(SOORTEN),
-    huurder,
-    adres,
-    huishouden,
-    achterstand: achterstand.optional(),
-    stappen: stappen.optional(),
-    toestemming: toestemming.optional(),
-    ontruimingsdatum: datum.optional(),
-    vorigeMelding: z.uuid('verwacht het id van een eerdere melding').optional(),
-  })
-  .superRefine((m, ctx) => {
-    const eis = (pad: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pad, message });
-    if (m.soort === 'huurachterstand') {
-      // convenant art. 3.4 and the Besluit: arrears and all four steps are required.
-      if (!m.achterstand) eis(['achterstand'], 'verplicht bij soort huurachterstand (convenant art. 3.4)');
-      if (!m.stappen) eis(['stappen'], 'verplicht bij soort huurachterstand (Besluit schuldhulpverlening art. 2)');
-      else
-        for (const k of ['persoonlijkContactGezocht', 'gewezenOpSchuldhulp', 'geenBezwaarHuurder'] as const)
-          if (m.stappen[k] !== true)
-            eis(['stappen', k], 'moet true zijn: zonder deze stap mag niet worden gesignaleerd (Besluit schuldhulpverlening art. 2)');
-    }
-    // convenant art. 3.3: complex problems without arrears only with the tenant's consent.
-    if (m.soort === 'complexe-problematiek' && !m.toestemming)
-      eis(['toestemming'], 'verplicht bij soort complexe-problematiek: toestemming van de huurder (convenant art. 3.3)');
-    if (m.soort === 'ontruimingsdatum-bekend' && !m.ontruimingsdatum)
-      eis(['ontruimingsdatum'], 'verplicht bij soort ontruimingsdatum-bekend (convenant art. 8.1)');
-  });
+const basis = z.strictObject({
+  referentie: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, cijfers, . _ en -, hoogstens 64 tekens'),
+  soort: z.enum(SOORTEN),
+  huurder,
+  adres,
+  huishouden,
+  achterstand: achterstand.optional(),
+  stappen: stappen.optional(),
+  toestemming: toestemming.optional(),
+  ontruimingsdatum: datum.optional(),
+  vorigeMelding: z.uuid('verwacht het id van een eerdere melding').optional(),
+});
+type Basis = z.output<typeof basis>;
+
+/**
+ * A per-soort rule: `fout` is an error at `pad`. It runs also when other fields failed, as soon as the
+ * fields it reads (`leest`) parsed cleanly, so one 400 lists the base and the per-soort errors together.
+ */
+const regel = (leest: Veldpad[], pad: Veldpad, message: string, fout: (m: Basis) => boolean) =>
+  z.superRefine<Basis>((m, ctx) => {
+    if (fout(m)) ctx.addIssue({ code: 'custom', path: [...pad], message });
+  }, { when: zodraGeldig(...leest) });
+
+// Besluit gemeentelijke schuldhulpverlening art. 2: the steps that must have been taken (herinneringVerstuurdOp is a date).
+const GEZETTE_STAPPEN = ['persoonlijkContactGezocht', 'gewezenOpSchuldhulp', 'geenBezwaarHuurder'] as const;
+
+export const meldingSchema = basis.check(
+  // convenant art. 3.4 and the Besluit: arrears and all four steps are required.
+  regel([['soort'], ['achterstand']], ['achterstand'], 'verplicht bij soort huurachterstand (convenant art. 3.4)',
+    (m) => m.soort === 'huurachterstand' && m.achterstand === undefined),
+  regel([['soort'], ['stappen']], ['stappen'], 'verplicht bij soort huurachterstand (Besluit schuldhulpverlening art. 2)',
+    (m) => m.soort === 'huurachterstand' && m.stappen === undefined),
+  ...GEZETTE_STAPPEN.map((k) =>
+    regel([['soort'], ['stappen', k]], ['stappen', k], 'moet true zijn: zonder deze stap mag niet worden gesignaleerd (Besluit schuldhulpverlening art. 2)',
+      (m) => m.soort === 'huurachterstand' && m.stappen !== undefined && m.stappen[k] !== true)),
+  // convenant art. 3.3: complex problems without arrears only with the tenant's consent.
+  regel([['soort'], ['toestemming']], ['toestemming'], 'verplicht bij soort complexe-problematiek: toestemming van de huurder (convenant art. 3.3)',
+    (m) => m.soort === 'complexe-problematiek' && m.toestemming === undefined),
+  regel([['soort'], ['ontruimingsdatum']], ['ontruimingsdatum'], 'verplicht bij soort ontruimingsdatum-bekend (convenant art. 8.1)',
+    (m) => m.soort === 'ontruimingsdatum-bekend' && m.ontruimingsdatum === undefined),
+);
 
 export type Melding = z.output<typeof meldingSchema>;
 export type MeldingInvoer = z.input<typeof meldingSchema>;

@@ -3,6 +3,7 @@
 // (background, medical data) may not be fed back without written consent, so there is no field for it.
 import { z } from 'zod';
 import '../taal.js';
+import { zodraGeldig } from './invoerfouten.js';
 
 const datum = z.iso.date({ error: 'verwacht een bestaande datum als JJJJ-MM-DD' });
 
@@ -28,6 +29,6 @@ export const terugkoppelingSchema = z
   .superRefine((k, ctx) => {
     if (k.nietOpgepakt && k.inBehandeling)
       ctx.addIssue({ code: 'custom', path: ['inBehandeling'], message: 'kan niet true zijn als de melding niet is opgepakt (nietOpgepakt)' });
-  });
+  }, { when: zodraGeldig(['nietOpgepakt'], ['inBehandeling']) }); // also beside other errors: every error at once
 
 export type Terugkoppeling = z.output<typeof terugkoppelingSchema>;

@@ -47,7 +47,7 @@ export const BASIS: Date = leesBasis(process.env.SB_TEST_DATUM);
 export function pkiGeldigheid(): { van: Date; tot: Date } {
   const nu = Date.now();
   const van = new Date(Math.min(nu, BASIS.getTime()) - DAG);
-  const tot = new Date(Math.max(nu, BASIS.getTime()) + 4 * 365 * DAG);
+  const tot = new Date(Math.max(nu, BASIS.getTime()) + 6 * 366 * DAG); // retention tests jump five years
   return { van, tot };
 }
 

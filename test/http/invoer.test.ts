@@ -81,6 +81,114 @@ t.test('input validation', async (t) => {
     t.equal((await post(meerDan)).status, 201, 'art. 3.2 needs no arrears');
   });
 
+  t.test('per-soort errors listed beside base errors, in one 400', async (t) => {
+    const namen = (res: { body: any }) => (res.body.invalidParams ?? []).map((p: any) => p.name).sort();
+    // Base errors of different kinds: a failed format, a wrong type, a missing object, a refused field.
+    const basis: [string, (m: any) => void, string[]][] = [
+      ['none', () => {}, []],
+      ['postcode', (m) => (m.adres.postcode = '0000XX'), ['adres.postcode']],
+      ['aantalBewoners a string', (m) => (m.huishouden.aantalBewoners = 'drie'), ['huishouden.aantalBewoners']],
+      ['no huurder, adres not an object', (m) => { delete m.huurder; m.adres = 'Kleine Houtstraat 12'; }, ['adres', 'huurder']],
+      ['bsn and a numeric referentie', (m) => { m.bsn = '123456782'; m.referentie = 42; }, ['bsn', 'referentie']],
+    ];
+    // [soort, what, change, errors of the per-soort rules, other errors the change makes]
+    const perSoort: [string, string, (m: any) => void, string[], string[]][] = [
+      ['huurachterstand', 'no achterstand', (m) => delete m.achterstand, ['achterstand'], []],
+      ['huurachterstand', 'no stappen', (m) => delete m.stappen, ['stappen'], []],
+      ['huurachterstand', 'neither', (m) => { delete m.achterstand; delete m.stappen; }, ['achterstand', 'stappen'], []],
+      ['huurachterstand', 'two steps not taken', (m) => { m.stappen.gewezenOpSchuldhulp = false; m.stappen.geenBezwaarHuurder = false; },
+        ['stappen.geenBezwaarHuurder', 'stappen.gewezenOpSchuldhulp'], []],
+      // A step of the wrong type is listed once (its type error); a step set to false beside it still counts.
+      ['huurachterstand', 'a step of the wrong type, another false', (m) => { m.stappen.persoonlijkContactGezocht = 'ja'; m.stappen.geenBezwaarHuurder = false; },
+        ['stappen.geenBezwaarHuurder'], ['stappen.persoonlijkContactGezocht']],
+      ['huurachterstand', 'a wrong date in stappen, no achterstand', (m) => { m.stappen.herinneringVerstuurdOp = '2026-02-30'; delete m.achterstand; },
+        ['achterstand'], ['stappen.herinneringVerstuurdOp']],
+      ['complexe-problematiek', 'no toestemming', () => {}, ['toestemming'], []],
+      ['ontruimingsdatum-bekend', 'no ontruimingsdatum', () => {}, ['ontruimingsdatum'], []],
+    ];
+    for (const [soort, wat, zetSoort, regelNamen, andereNamen] of perSoort)
+      for (const [basisWat, zetBasis, basisNamen] of basis) {
+        const naam = `${soort}, ${wat}; base errors: ${basisWat}`;
+        const m = voorbeeldMelding({ soort });
+        zetSoort(m);
+        zetBasis(m);
+        const res = await post(m);
+        t.equal(res.status, 400, naam);
+        t.match(res.headers['content-type'], /^application\/problem\+json/, naam);
+        t.same(namen(res), [...basisNamen, ...regelNamen, ...andereNamen].sort(), naam);
+        for (const veld of regelNamen) t.match(reden(res, veld), /^(verplicht bij soort|moet true zijn)/, `${naam}: ${veld}`);
+      }
+
+    // A present but malformed field is listed once, with its own error, not also as missing.
+    for (const [soort, veld, waarde] of [
+      ['ontruimingsdatum-bekend', 'ontruimingsdatum', ''], ['ontruimingsdatum-bekend', 'ontruimingsdatum', null],
+      ['complexe-problematiek', 'toestemming', 'ja'], ['huurachterstand', 'achterstand', null], ['huurachterstand', 'stappen', []],
+    ] as const) {
+      const res = await post(voorbeeldMelding({ soort, [veld]: waarde, huishouden: { aantalBewoners: 0 } }));
+      t.same(namen(res), ['huishouden.aantalBewoners', veld].sort(), `${soort} with ${veld}: ${JSON.stringify(waarde)}`);
+      t.notMatch(reden(res, veld), /verplicht bij soort/, `${soort} with ${veld}: ${JSON.stringify(waarde)}`);
+    }
+
+    // Without a valid soort no per-soort rule applies: only the errors that are there.
+    const onzin = voorbeeldMelding({ soort: 'onzin' });
+    delete onzin.achterstand;
+    onzin.adres.postcode = '0000XX';
+    t.same(namen(await post(onzin)), ['adres.postcode', 'soort']);
+    const geenSoort = voorbeeldMelding();
+    delete geenSoort.soort;
+    delete geenSoort.stappen;
+    t.same(namen(await post(geenSoort)), ['soort']);
+  });
+
+  t.test('issue 11: huurachterstand without achterstand, a wrong postcode and a string for aantalBewoners', async (t) => {
+    const m = voorbeeldMelding({ soort: 'huurachterstand' });
+    delete m.achterstand;
+    m.adres.postcode = '0000XX';
+    m.huishouden.aantalBewoners = '3';
+    const res = await post(m);
+    t.equal(res.status, 400);
+    t.match(res.headers['content-type'], /^application\/problem\+json/);
+    t.same(res.body.invalidParams.map((p: any) => p.name).sort(), ['achterstand', 'adres.postcode', 'huishouden.aantalBewoners']);
+    t.match(reden(res, 'achterstand'), /verplicht bij soort huurachterstand \(convenant art\. 3\.4\)/);
+    t.match(reden(res, 'adres.postcode'), /postcode als 2011DE/);
+    t.match(reden(res, 'huishouden.aantalBewoners'), /getal/);
+  });
+
+  t.test('a body that is not an object is a clean 400', async (t) => {
+    for (const body of [null, 42, true, 'melding', [], [voorbeeldMelding()]]) {
+      const naam = JSON.stringify(body).slice(0, 30);
+      const res = await post(undefined, { ruw: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      t.equal(res.status, 400, naam);
+      t.match(res.headers['content-type'], /^application\/problem\+json/, naam);
+      t.match(res.body, { status: 400, title: 'Ongeldige invoer' }, naam);
+      t.same(res.body.invalidParams?.map((p: any) => p.name), ['(body)'], naam);
+    }
+  });
+
+  t.test('terugkoppeling: the schema rule listed beside base errors', async (t) => {
+    const melding = await post(voorbeeldMelding());
+    t.equal(melding.status, 201);
+    const geef = (body: unknown) => app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${melding.body.id}/terugkoppeling`, body);
+    const tegenstrijdig = { contactGelegd: 'ja', inBehandeling: true, incassoHervatten: false, nietOpgepakt: 'verhuisd' };
+    const cases: [string, Record<string, unknown>, string[]][] = [
+      ['rule and a wrong type', tegenstrijdig, ['contactGelegd', 'inBehandeling']],
+      ['rule and missing fields', { inBehandeling: true, nietOpgepakt: 'overleden' }, ['contactGelegd', 'inBehandeling', 'incassoHervatten']],
+      ['inBehandeling of the wrong type is listed once', { contactGelegd: true, inBehandeling: 'ja', incassoHervatten: false, nietOpgepakt: 'verhuisd' }, ['inBehandeling']],
+      ['unknown nietOpgepakt: no rule', { contactGelegd: true, inBehandeling: true, incassoHervatten: 1, nietOpgepakt: 'geemigreerd' }, ['incassoHervatten', 'nietOpgepakt']],
+    ];
+    for (const [naam, body, verwacht] of cases) {
+      const res = await geef(body);
+      t.equal(res.status, 400, naam);
+      t.same(res.body.invalidParams.map((p: any) => p.name).sort(), verwacht.sort(), naam);
+    }
+    t.match(reden(await geef(tegenstrijdig), 'inBehandeling'), /niet is opgepakt/);
+    for (const body of [null, 7, [], 'x']) {
+      const res = await geef(body);
+      t.equal(res.status, 400, `terugkoppeling ${JSON.stringify(body)}`);
+      t.same(res.body.invalidParams?.map((p: any) => p.name), ['(body)'], `terugkoppeling ${JSON.stringify(body)}`);
+    }
+  });
+
   t.test('vorigeMelding must be an existing melding of the same corporation', async (t) => {
     const eerste = await post(voorbeeldMelding());
     t.equal((await post(voorbeeldMelding({ soort: 'betalingsregeling-niet-nagekomen', vorigeMelding: eerste.body.id }))).status, 201);

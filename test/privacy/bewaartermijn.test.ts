@@ -4,11 +4,12 @@
 import { Redis } from 'ioredis';
 import t, { type Test } from 'tap';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
+import { BASIS } from '../helpers/klok.js';
 import { logboekVan } from '../helpers/privacy.js';
 
 const DAG = 86_400_000;
-const T0 = Date.parse('2026-11-23T09:00:00Z');
-const T1 = Date.parse('2026-11-24T09:00:00Z'); // feedback and withdrawal
+const T0 = BASIS.getTime();
+const T1 = T0 + DAG; // feedback and withdrawal
 const tk = (wilHulp: boolean) => ({ contactGelegd: true, inBehandeling: wilHulp, incassoHervatten: false, wilHulp, nietOpgepakt: null });
 const rust = () => new Promise((r) => setTimeout(r, 800)); // four retention rounds
 

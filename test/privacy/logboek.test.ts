@@ -5,6 +5,7 @@ import t from 'tap';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { amsterdam, BASIS, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
 import { leesInPortaal, logboekVan, redisDump } from '../helpers/privacy.js';
 
 const ELAN_OIN = '00000099000000000001';
@@ -13,16 +14,15 @@ const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const traceparent = (trace: string, span: string) => ({ traceparent: `00-${trace}-${span}-01` });
 const terugkoppeling = { contactGelegd: true, inBehandeling: true, incassoHervatten: false, wilHulp: true, nietOpgepakt: null };
 
-function klok(begin: string) {
-  let nu = new Date(begin);
-  return { klok: () => nu, zet: (iso: string) => (nu = new Date(iso)) };
-}
+const DAG = 86_400_000;
+const TERMIJN = termijnVan(BASIS);
+const NA_TERMIJN = new Date(TERMIJN.verstreken.getTime() + 1000);
 
 const status = async (app: Gebouwd, id: string) => (await app.vraag('elan-wonen', 'GET', `/v1/meldingen/${id}`)).body.status;
 const namen = async (app: Gebouwd, id: string) => (await logboekVan(app.redis.url, id)).map((s) => s.name);
 
 t.test('every action on a melding is one span in the logboek, with the pseudonym and the acting OIN', async (t) => {
-  const c = klok('2026-11-23T09:00:00Z');
+  const c = testKlok(BASIS);
   const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok, configAanpassen: (d) => (d.privacy = { opruimSeconden: 0.2 }) });
   const pseudoniem = Sleutelring.laad(app.config.versleuteling.sleutelbestand, {}).pseudoniem('betrokkene', ELAN_OIN, '778812');
 
@@ -30,20 +30,21 @@ t.test('every action on a melding is one span in the logboek, with the pseudonym
   t.equal(post.status, 201);
   const id = post.body.id as string;
   await wachtOp(async () => (await status(app, id)) === 'verzonden');
-  c.zet('2026-11-30T23:00:01Z'); // the deadline day has ended
+  c.zet(NA_TERMIJN); // the deadline day has ended
   await wachtOp(async () => (await namen(app, id)).filter((n) => n === 'melding-bezorgd').length >= 2 && (await namen(app, id)).includes('melding-geescaleerd'));
   const laat = await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${id}/terugkoppeling`, terugkoppeling, { headers: { traceparent: 'niet-goed' } });
   t.equal(laat.status, 201, 'a malformed traceparent never fails a request');
-  c.zet('2026-12-02T10:00:00Z');
+  c.zet(amsterdam(plusDagen(TERMIJN.uiterlijk, 2), '10:00'));
   const intrekking = await app.vraag('elan-wonen', 'POST', `/v1/meldingen/${id}/intrekking`, { reden: 'achterstand-betaald' },
     { headers: traceparent('a'.repeat(32), 'b'.repeat(16)) });
   t.equal(intrekking.status, 201);
   await wachtOp(async () => (await logboekVan(app.redis.url, id)).some((s) => s.attributes['dpl.signaalbrug.bericht'] === 'intrekking'));
-  // The case ended with the feedback (30 Nov 23:00:01); the withdrawal's later term does not extend it.
-  c.zet('2027-11-30T23:00:00Z');
+  // The case ended with the feedback (just after the deadline day); the withdrawal's later term does not extend it.
+  const verwijderen = NA_TERMIJN.getTime() + 365 * DAG;
+  c.zet(verwijderen - 1000);
   await new Promise((r) => setTimeout(r, 800));
   t.notOk((await namen(app, id)).includes('gegevens-verwijderd'), 'not a second before the retention term');
-  c.zet('2027-11-30T23:00:02Z');
+  c.zet(verwijderen + 1000);
   await wachtOp(async () => (await namen(app, id)).includes('gegevens-verwijderd'));
 
   const spans = await logboekVan(app.redis.url, id);
@@ -57,7 +58,7 @@ t.test('every action on a melding is one span in the logboek, with the pseudonym
     t.equal(s.attributes['dpl.core.processing_activity_id'], `urn:signaalbrug:verwerkingsregister#${s.name === 'gegevens-verwijderd' ? 'bewaartermijn' : 'vroegsignalering'}`);
   }
   const ontvangen = eerste('melding-ontvangen');
-  t.match(ontvangen, { traceId: TRACE, parentSpanId: '00f067aa0ba902b7', kind: 'SPAN_KIND_SERVER', startTime: '2026-11-23T09:00:00.000Z' });
+  t.match(ontvangen, { traceId: TRACE, parentSpanId: '00f067aa0ba902b7', kind: 'SPAN_KIND_SERVER', startTime: BASIS.toISOString() });
   t.equal(ontvangen.attributes['dpl.signaalbrug.organisatie_oin'], ELAN_OIN, 'the corporation acted');
   t.match(eerste('melding-bezorgd'), { traceId: TRACE, parentSpanId: ontvangen.spanId }, 'delivery continues the intake trace');
   t.match(eerste('melding-bezorgd').attributes, { 'dpl.signaalbrug.ontvanger': 'wijkteam', 'dpl.signaalbrug.bezorging': 'smime' });
@@ -68,16 +69,20 @@ t.test('every action on a melding is one span in the logboek, with the pseudonym
   t.equal(tk.attributes['dpl.signaalbrug.organisatie_oin'], GEMEENTE_OIN, 'the gemeente acted');
   t.match(eerste('melding-ingetrokken'), { traceId: 'a'.repeat(32), parentSpanId: 'b'.repeat(16) });
   t.match(eerste('gegevens-verwijderd').attributes, { 'dpl.signaalbrug.reden': 'bewaartermijn', 'dpl.signaalbrug.organisatie_oin': ELAN_OIN });
-  t.equal(eerste('gegevens-verwijderd').startTime, '2027-11-30T23:00:02.000Z');
+  t.equal(eerste('gegevens-verwijderd').startTime, new Date(verwijderen + 1000).toISOString());
   t.notOk((await redisDump(app.redis.url)).split('\n').find((r) => r.startsWith('sb:logboek'))!.includes('778812'), 'never the plain relatienummer');
 
   const env = { SIGNAALBRUG_CONFIG: app.configBestand };
   const alles = await cli(['logboek', '--melding', id], { env });
   t.equal(alles.code, 0, alles.stderr);
   t.same(alles.stdout.trim().split('\n').map((r) => JSON.parse(r)), spans, 'the CLI prints the same spans as JSON lines');
-  const bezorgd = await cli(['logboek', '--activiteit', 'melding-bezorgd', '--sinds', '2026-11-30', '--tot', '2026-12-03T00:00:00Z'], { env });
-  t.ok(bezorgd.stdout.trim().split('\n').map((r) => JSON.parse(r)).every((s: any) => s.name === 'melding-bezorgd' && s.startTime >= '2026-11-29T23:00:00.000Z'));
-  t.equal(bezorgd.stdout.trim().split('\n').length, spans.filter((s) => s.name === 'melding-bezorgd' && s.startTime >= '2026-11-29T23').length);
+  // --sinds as a date: from 00:00 Amsterdam on the deadline day; --tot as an instant.
+  const van = TERMIJN.laatsteDag.toISOString();
+  const tot = amsterdam(plusDagen(TERMIJN.uiterlijk, 3), '00:00').toISOString();
+  const bezorgd = await cli(['logboek', '--activiteit', 'melding-bezorgd', '--sinds', TERMIJN.uiterlijk, '--tot', tot], { env });
+  const binnen = bezorgd.stdout.trim().split('\n').map((r) => JSON.parse(r));
+  t.ok(binnen.length >= 2 && binnen.every((s: any) => s.name === 'melding-bezorgd' && s.startTime >= van && s.startTime <= tot));
+  t.equal(binnen.length, spans.filter((s) => s.name === 'melding-bezorgd' && s.startTime >= van && s.startTime <= tot).length);
   const persoon = await cli(['logboek', '--corporatie', ELAN_OIN, '--relatienummer', '778812'], { env });
   t.equal(persoon.stdout.trim().split('\n').length, spans.length, 'by data subject');
   for (const fout of [['--sinds', 'gisteren'], ['--sinds', '2026-12-01', '--tot', '2026-11-01'], ['--corporatie', ELAN_OIN], ['--onbekend']]) {
