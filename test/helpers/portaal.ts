@@ -22,6 +22,7 @@ import { Sleutelring } from '../../src/store/sleutelring.js';
 import { testConfigDoc, testPki } from './build.js';
 import { platteTekst } from './mail.js';
 import { startRedis } from './redis.js';
+import { BASIS, termijnVan } from './klok.js';
 import { createTerugkoppelingDienst } from '../../src/jobs/terugkoppeling.js';
 import type { Terugkoppeling } from '../../src/domain/terugkoppeling.js';
 
@@ -70,7 +71,9 @@ export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<stri
   o.configAanpassen?.(doc);
   const config: Config = parseConfig(JSON.stringify(doc), path.join(dir, 'config.json'));
 
-  const klok = { nu: new Date('2026-11-20T10:00:00Z') };
+  const klok = { nu: new Date(BASIS) };
+  const ontvangenOp = new Date(BASIS.getTime() - 3_600_000);
+  const termijn = termijnVan(ontvangenOp);
   const nu = () => klok.nu;
   const redis = createRedis(r.url, { naam: 'portal-test' });
   redis.on('error', () => {});
@@ -127,11 +130,11 @@ export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<stri
   }
 
   return {
-    config, pki, port, repo, links, sink, klok, smtp, sjablonen, terugkoppeling, redis, redisServer: r, vraag, logs: () => logs,
+    config, pki, port, repo, links, sink, klok, termijn, smtp, sjablonen, terugkoppeling, redis, redisServer: r, vraag, logs: () => logs,
     /** Store the canary melding, routed to wijkteam Zuid (beveiligde-link), as the API would. */
     async melding(id = randomUUID()) {
       const uitkomst = await repo.bewaar({ id, oin: ELAN_OIN, wijkteam: 'zuid', wijkteamOin: GEMEENTE_OIN, soort: 'huurachterstand',
-        ontvangenOp: '2026-11-20T09:00:00.000Z', terugkoppelingUiterlijk: '2026-11-27', gegevens: { ...kanarieMelding(), referentie: `${KANARIE.referentie}-${id.slice(0, 4)}` } });
+        ontvangenOp: ontvangenOp.toISOString(), terugkoppelingUiterlijk: termijn.uiterlijk, gegevens: { ...kanarieMelding(), referentie: `${KANARIE.referentie}-${id.slice(0, 4)}` } });
       if (!uitkomst.nieuw) throw new Error('melding bestond al');
       return id;
     },

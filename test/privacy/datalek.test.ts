@@ -5,31 +5,39 @@ import t from 'tap';
 import { Wisser } from '../../src/store/wissen.js';
 import { build, voorbeeldMelding } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { BASIS, amsterdam, testKlok } from '../helpers/klok.js';
 import { redisDump } from '../helpers/privacy.js';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+
+// Every moment is days before the test clock's base (see helpers/klok.ts).
+const DAG = 86_400_000;
+const dag = (n: number) => new Date(BASIS.getTime() + n * DAG);
+const iso = (n: number) => dag(n).toISOString();
+const datum = (n: number) => amsterdamDatum(dag(n));
 
 const VOLLEDIG = [
   '--aard', 'Laptop met export gestolen uit auto', '--oorzaak', 'export buiten beleid', '--omvang', '3 meldingen',
-  '--plaatsgevonden-van', '2026-10-20T08:00:00Z', '--plaatsgevonden-tot', '2026-11-15T00:00:00+01:00', '--bekend-op', '2026-11-16T09:30:00+01:00',
+  '--plaatsgevonden-van', iso(-42), '--plaatsgevonden-tot', iso(-16), '--bekend-op', iso(-15),
   '--categorieen-betrokkenen', 'huurders met huurachterstand', '--soort-gegevens', 'naam, adres, telefoonnummer',
   '--versleuteld', 'nee', '--versleuteld-toelichting', 'schijf niet versleuteld', '--contact', 'FG, fg@haarlem.example',
   '--gevolgen', 'mogelijk inzage door derden', '--maatregelen', 'wachtwoorden gewijzigd', '--gemeld-ap', 'ja', '--reden-ap', 'risico voor betrokkenen',
 ];
 
 t.test('register, complete, list and find the affected meldingen and organisations', async (t) => {
-  let nu = new Date('2026-10-01T10:00:00Z');
-  const app = await build(t, { rollen: ['api'], klok: () => nu });
+  const c = testKlok(dag(-60));
+  const app = await build(t, { rollen: ['api'], klok: c.klok });
   const env = { SIGNAALBRUG_CONFIG: app.configBestand };
-  const post = async (wie: string, op: string) => {
-    nu = new Date(op);
+  const post = async (wie: string, op: Date) => {
+    c.zet(op);
     return (await app.vraag(wie, 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
   };
-  const oud = await post('elan-wonen', '2026-10-01T10:00:00Z');
-  const m1 = await post('elan-wonen', '2026-11-01T10:00:00Z');
-  const m2 = await post('pre-wonen', '2026-11-10T10:00:00Z');
-  await post('ymere', '2026-11-20T10:00:00Z');
+  const oud = await post('elan-wonen', dag(-60));
+  const m1 = await post('elan-wonen', dag(-30));
+  const m2 = await post('pre-wonen', dag(-21));
+  await post('ymere', dag(-11));
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
-  await new Wisser(r, 'sb', 'urn:test').wis(oud, { reden: 'bewaartermijn', op: new Date('2026-10-15T00:00:00Z'), kanaal: 'werker', timers: [], markers: [] });
+  await new Wisser(r, 'sb', 'urn:test').wis(oud, { reden: 'bewaartermijn', op: dag(-46), kanaal: 'werker', timers: [], markers: [] });
 
   const reg = await cli(['datalek', 'registreer', ...VOLLEDIG], { env });
   t.equal(reg.code, 0, reg.stderr);
@@ -39,13 +47,13 @@ t.test('register, complete, list and find the affected meldingen and organisatio
   t.notOk((await redisDump(app.redis.url)).includes('Laptop'), 'stored encrypted');
 
   const getroffen = JSON.parse((await cli(['datalek', 'getroffen', '--datalek', id], { env })).stdout);
-  t.match(getroffen, { van: '2026-10-20T08:00:00.000Z', tot: '2026-11-14T23:00:00.000Z', partnersInformerenUiterlijk: '2026-11-17T08:30:00.000Z', aantalMeldingen: 2 });
+  t.match(getroffen, { van: iso(-42), tot: iso(-16), partnersInformerenUiterlijk: iso(-14), aantalMeldingen: 2 });
   t.same(getroffen.meldingen.map((m: any) => m.id), [m1, m2], 'held in the window: not the one removed before it, not the later one');
   t.same(getroffen.organisaties.map((o: any) => [o.naam, o.aantalMeldingen]).sort(), [['Elan Wonen', 1], ['Gemeente Haarlem', 2], ['Pré Wonen', 1]]);
-  const vroeg = JSON.parse((await cli(['datalek', 'getroffen', '--van', '2026-10-10', '--tot', '2026-10-12'], { env })).stdout);
-  t.same(vroeg.meldingen.map((m: any) => [m.id, m.verwijderdOp]), [[oud, '2026-10-15T00:00:00.000Z']], 'held then, removed later');
+  const vroeg = JSON.parse((await cli(['datalek', 'getroffen', '--van', datum(-52), '--tot', datum(-50)], { env })).stdout);
+  t.same(vroeg.meldingen.map((m: any) => [m.id, m.verwijderdOp]), [[oud, iso(-46)]], 'held then, removed later');
 
-  const kort = await cli(['datalek', 'registreer', '--aard', 'verkeerd geadresseerd', '--plaatsgevonden-van', '2026-11-21', '--bekend-op', '2026-11-21T12:00:00Z'], { env });
+  const kort = await cli(['datalek', 'registreer', '--aard', 'verkeerd geadresseerd', '--plaatsgevonden-van', datum(-9), '--bekend-op', amsterdam(datum(-9), '13:00').toISOString()], { env });
   t.equal(kort.code, 0, kort.stderr);
   const k = JSON.parse(kort.stdout);
   t.ok(k.ontbreekt.includes('d: categorieenBetrokkenen') && k.ontbreekt.includes('j: gemeldBijAp'), 'what art. 9.3 still asks');
@@ -55,7 +63,7 @@ t.test('register, complete, list and find the affected meldingen and organisatio
   t.notOk(JSON.parse(bij.stdout).ontbreekt.some((o: string) => o.startsWith('j:') || o.startsWith('f: versleuteld,')));
   const lijst = (await cli(['datalek', 'lijst'], { env })).stdout.trim().split('\n').map((x) => JSON.parse(x));
   t.equal(lijst.length, 2);
-  t.match(lijst.find((x: any) => x.id === k.id), { aard: 'verkeerd geadresseerd', gemeldBijAp: false, versleuteld: true, plaatsgevondenVan: '2026-11-20T23:00:00.000Z' });
+  t.match(lijst.find((x: any) => x.id === k.id), { aard: 'verkeerd geadresseerd', gemeldBijAp: false, versleuteld: true, plaatsgevondenVan: amsterdam(datum(-9), '00:00').toISOString() });
   t.match(lijst.find((x: any) => x.id === id), { contact: 'FG, fg@haarlem.example', maatregelen: 'wachtwoorden gewijzigd', gemeldBijAp: true });
 
   for (const args of [

@@ -6,6 +6,7 @@ import t from 'tap';
 import { LinkRepo } from '../../src/store/links.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { startRedis } from '../helpers/redis.js';
+import { BASIS } from '../helpers/klok.js';
 
 const MIN = 60_000;
 
@@ -13,7 +14,7 @@ async function opzet(t: { teardown(fn: () => unknown): void }) {
   const r = await startRedis(t);
   const redis = new Redis(r.url);
   t.teardown(() => redis.quit());
-  const klok = { nu: new Date('2026-11-20T09:00:00Z') };
+  const klok = { nu: new Date(BASIS) };
   const links = new LinkRepo(redis, Sleutelring.fromJson(Sleutelring.nieuw(), 'test'),
     { prefix: 'sb', codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30 }, () => klok.nu);
   const later = (ms: number) => (klok.nu = new Date(klok.nu.getTime() + ms));
