@@ -2,12 +2,14 @@
 # Multi-stage build: compile with dev dependencies, run with production ones only, as a non-root user.
 ARG NODE_VERSION=26
 
-# npm install (not ci) with the committed lockfile: see scripts/lib/vereisten.sh (npm/cli#9846).
+# npm ci: exactly the committed lockfile, which lists every platform's optional packages.
+# test/image.test.ts repeats these steps without Docker (it reads the COPY lines below).
 FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
-COPY tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+# tsconfig.build.json extends tsconfig.json; tsc needs both.
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 RUN npm run build
@@ -16,7 +18,7 @@ FROM node:${NODE_VERSION}-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY templates ./templates

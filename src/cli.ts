@@ -1,13 +1,13 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
 // (logboek, inzage, verwijder, datalek, sleutel) in src/cli/.
+// Dev tools (the SMTP sink needs the devDependency smtp-server; the dev PKI) are imported inside their
+// own command only, so a production install (`npm ci --omit=dev`, the Dockerfile) can run every other one.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSink } from '../adapters/smtp/sink.js';
 import { ConfigError, loadConfig } from './config.js';
 import { isGeldigeDatum, werkdagenNa } from './domain/werkdagen.js';
 import { createLogger } from './logger.js';
-import { createDevPki } from './pki/dev-pki.js';
 import { parseRollen, start, stopBijSignaal } from './server.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { datalek } from './cli/datalek.js';
@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { dev: { type: 'boolean' }, dir: { type: 'string' } }, strict: true });
       if (!values.dev) throw new GebruikFout('alleen de ontwikkel-PKI kan hier worden gemaakt: signaalbrug certs --dev; productie gebruikt PKIoverheid (zie certs/README.md)');
       const dir = path.resolve(values.dir ?? 'certs/dev');
+      const { createDevPki } = await import('./pki/dev-pki.js');
       const { created, kept } = await createDevPki(dir);
       console.log(`${dir}: ${created.length} aangemaakt, ${kept.length} bestonden al`);
       for (const f of created) console.log(`  + ${f}`);
@@ -101,6 +102,10 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
       const certs = path.resolve(values.certs ?? 'certs/dev');
       const log = createLogger();
+      const { startSink } = await import('../adapters/smtp/sink.js').catch((err: { code?: string }) => {
+        if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+        throw new GebruikFout('dev-smtp is alleen voor ontwikkeling en heeft de devDependencies nodig (npm ci zonder --omit=dev)');
+      });
       const sink = await startSink({
         dir: path.resolve(values.dir ?? 'var/mail'), port: Number(values.port ?? 2525),
         key: readFileSync(path.join(certs, 'server.key')), cert: readFileSync(path.join(certs, 'server.crt')),

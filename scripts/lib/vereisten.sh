@@ -21,11 +21,11 @@ debian_pakket() { # <command> <debian package>
 npm_pakketten() {
   # Reinstall when package-lock.json changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    # `npm install`, not `npm ci`: npm 11 `ci` rejects a lockfile it just wrote when an optional
-    # platform package (msgpackr-extract's) is unavailable (npm/cli#9846). With the lockfile present,
-    # `install` installs exactly its versions.
-    echo "==> npm install (from package-lock.json)"
-    npm install --no-audit --no-fund --loglevel=error
+    # `npm ci`: installs exactly the lockfile and never rewrites it (a reproducible install, as the
+    # Dockerfile does). The lockfile lists every platform's optional packages (msgpackr-extract's), so
+    # `ci` takes it on any machine; `npm install` is only for changing dependencies.
+    echo "==> npm ci (from package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
