@@ -1,20 +1,17 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
 // (logboek, inzage, verwijder, datalek, sleutel) in src/cli/.
-// Dev tools (the SMTP sink needs the devDependency smtp-server; the dev PKI) are imported inside their
-// own command only, so a production install (`npm ci --omit=dev`, the Dockerfile) can run every other one.
+// Each command imports what it needs inside its own branch: dev tools (the SMTP sink needs the
+// devDependency smtp-server; the dev PKI) so a production install (`npm ci --omit=dev`, the
+// Dockerfile) runs every other command, and the service (Fastify, BullMQ) so `termijn` starts in a
+// tenth of the time.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
 import { isGeldigeDatum, werkdagenNa } from './domain/werkdagen.js';
-import { createLogger } from './logger.js';
-import { parseRollen, start, stopBijSignaal } from './server.js';
-import { Sleutelring } from './store/sleutelring.js';
-import { datalek } from './cli/datalek.js';
 import { GebruikFout } from './cli/gebruik.js';
-import { omgeving } from './cli/omgeving.js';
-import { logboek, rechten } from './cli/rechten.js';
-import { sleutel } from './cli/sleutel.js';
+
+/** The environment of the operator commands (config, keyring, Redis), loaded when one runs. */
+const omgeving = async () => (await import('./cli/omgeving.js')).omgeving();
 
 const HULP = `signaalbrug <opdracht>
 
@@ -55,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   switch (opdracht) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { roles: { type: 'string' } }, strict: true });
+      const [{ createLogger }, { loadConfig }, { parseRollen, start, stopBijSignaal }] =
+        await Promise.all([import('./logger.js'), import('./config.js'), import('./server.js')]);
       const log = createLogger();
       const config = loadConfig(process.env.SIGNAALBRUG_CONFIG);
       const draaiend = await start({ config, rollen: parseRollen(values.roles), log });
@@ -81,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sleutels': {
       const [sub, bestand] = rest;
-      if (sub !== 'nieuw') return sleutel(rest, () => omgeving());
+      if (sub !== 'nieuw') return (await import('./cli/sleutel.js')).sleutel(rest, omgeving);
+      const { Sleutelring } = await import('./store/sleutelring.js');
       if (!bestand) throw new GebruikFout('gebruik: signaalbrug sleutels nieuw <bestand>');
       if (existsSync(bestand)) throw new GebruikFout(`${bestand} bestaat al; een sleutelring wordt nooit overschreven`);
       mkdirSync(path.dirname(path.resolve(bestand)), { recursive: true });
@@ -90,18 +90,18 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'logboek':
-      return logboek(rest, () => omgeving());
+      return (await import('./cli/rechten.js')).logboek(rest, omgeving);
     case 'inzage':
     case 'verwijder':
-      return rechten(opdracht, rest, () => omgeving());
+      return (await import('./cli/rechten.js')).rechten(opdracht, rest, omgeving);
     case 'datalek':
-      return datalek(rest, () => omgeving());
+      return (await import('./cli/datalek.js')).datalek(rest, omgeving);
     case 'sleutel':
-      return sleutel(rest, () => omgeving());
+      return (await import('./cli/sleutel.js')).sleutel(rest, omgeving);
     case 'dev-smtp': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
       const certs = path.resolve(values.certs ?? 'certs/dev');
-      const log = createLogger();
+      const log = (await import('./logger.js')).createLogger();
       const { startSink } = await import('../adapters/smtp/sink.js').catch((err: { code?: string }) => {
         if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
         throw new GebruikFout('dev-smtp is alleen voor ontwikkeling en heeft de devDependencies nodig (npm ci zonder --omit=dev)');
@@ -132,7 +132,7 @@ export async function run(argv: string[]): Promise<void> {
     const code = await main(argv);
     if (code >= 0) process.exitCode = code;
   } catch (err) {
-    const bekend = err instanceof GebruikFout || err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const bekend = err instanceof GebruikFout || (err as { code?: string }).code === 'SB_CONFIG' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     console.error(`signaalbrug: ${(err as Error).message}`);
     if (!bekend && process.env.DEBUG) console.error(err);
     process.exitCode = bekend ? 2 : 1;

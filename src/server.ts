@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { createMetrics } from './metrics.js';
 import { TlsMateriaal } from './pki/tls-materiaal.js';
 import { MeldingenRepo } from './store/meldingen.js';
-import { controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
+import { bewaakVerbinding, controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { readFileSync } from 'node:fs';
 import { httpSms } from '../adapters/beveiligde-link/index.js';
@@ -54,8 +54,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const klok = gegevenKlok ?? (() => new Date());
   const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
   const metrics = createMetrics();
-  const redis = createRedis(config.redis.url, { naam: rollen.join('+') });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding'));
+  const redis = bewaakVerbinding(createRedis(config.redis.url, { naam: rollen.join('+') }), log, rollen.join('+'));
   await verbind(redis);
   await controleerDuurzaamheid(redis, log);
   const { prefix } = config.redis;
@@ -81,8 +80,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const intakeRedis: Redis[] = [];
   if (rollen.includes('api')) {
     for (let i = 1; i < config.redis.intakeVerbindingen; i++) {
-      const r = createRedis(config.redis.url, { naam: `api-intake-${i}` });
-      r.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding'));
+      const r = bewaakVerbinding(createRedis(config.redis.url, { naam: `api-intake-${i}` }), log, `api-intake-${i}`);
       await verbind(r);
       intakeRedis.push(r);
     }

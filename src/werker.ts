@@ -16,7 +16,7 @@ import type { MeldingenRepo } from './store/meldingen.js';
 import type { Logboek } from './store/logboek.js';
 import type { Wisser } from './store/wissen.js';
 import { createOpruimer, privacyQueue, startOpruimWorker } from './jobs/opruimen.js';
-import { createRedis, verbind } from './store/redis.js';
+import { bewaakVerbinding, createRedis, meldFouten, verbind } from './store/redis.js';
 
 /** The SMTP transport the config describes; STARTTLS and certificate checks are the transport's own. */
 export function smtpUitConfig(config: Config, maxVerbindingen = config.smtp.maxVerbindingen): SmtpTransport {
@@ -41,26 +41,27 @@ export interface WerkerDeps {
 
 export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<void> }> {
   const { config, repo, log, klok } = deps;
-  // BullMQ wants connections that retry forever (maxRetriesPerRequest: null).
-  const verbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' });
-  verbinding.on('error', (err) => log.warn({ err: err.message }, 'redis-verbinding (bullmq)'));
+  // BullMQ wants connections that retry forever (maxRetriesPerRequest: null). Every connection, queue
+  // and worker has an 'error' listener: without one ioredis and BullMQ print each reconnect attempt.
+  const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' }), log, 'bullmq');
   const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
   const smtp = smtpUitConfig(config);
   const bezorgingen = bezorgQueue(config, verbinding);
   const termijnenQ = termijnQueue(config, verbinding);
+  meldFouten(bezorgingen, log, 'bezorging-queue');
+  meldFouten(termijnenQ, log, 'termijnen-queue');
   const termijnen = createTermijnen({ config, repo, log, klok }, termijnenQ);
 
-  const relayRedis = createRedis(config.redis.url, { naam: 'outbox-relay' });
-  relayRedis.on('error', () => {});
+  const relayRedis = bewaakVerbinding(createRedis(config.redis.url, { naam: 'outbox-relay' }), log, 'outbox-relay');
   await verbind(relayRedis);
   const relay = new OutboxRelay(relayRedis, repo, bezorgingen, log, termijnen.plan);
   await relay.start();
   // QueueEvents blocks on its connection (XREAD BLOCK), so it gets one of its own.
-  const eventsVerbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq-events' });
-  eventsVerbinding.on('error', () => {});
+  const eventsVerbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq-events' }), log, 'bullmq-events');
   const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding, eventsVerbinding, bezorgingen);
   const termijnWerker = await startTermijnWorker({ config, repo, log, klok }, termijnen, termijnenQ, verbinding);
   const privacyQ = privacyQueue(config, verbinding);
+  meldFouten(privacyQ, log, 'privacy-queue');
   const opruimer = createOpruimer({ config, wisser: deps.wisser, links: deps.links, logboek: deps.logboek, bezorgingen, termijnen: termijnenQ, klok, log });
   const opruimWerker = await startOpruimWorker(config, opruimer, privacyQ, verbinding, log);
 

@@ -10,7 +10,7 @@ import { createLogger } from '../logger.js';
 import { LinkRepo } from '../store/links.js';
 import { Logboek } from '../store/logboek.js';
 import { MeldingenRepo } from '../store/meldingen.js';
-import { createRedis, verbind } from '../store/redis.js';
+import { bewaakVerbinding, createRedis, meldFouten, verbind } from '../store/redis.js';
 import { Sleutelring } from '../store/sleutelring.js';
 import { Wisser } from '../store/wissen.js';
 import { GebruikFout } from './gebruik.js';
@@ -52,15 +52,17 @@ export async function omgeving(env: NodeJS.ProcessEnv = process.env): Promise<Om
     logboek: new Logboek(redis, prefix, register),
     terugkoppeling: createTerugkoppelingDienst({ config, repo, sleutels, klok }),
     opruimer() {
-      const verbinding = new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:cli-bullmq' });
-      verbinding.on('error', () => {});
+      const log = createLogger(process.stderr, 'warn');
+      const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:cli-bullmq' }), log, 'cli-bullmq');
       const bezorgingen = bezorgQueue(config, verbinding);
       const termijnen = termijnQueue(config, verbinding);
+      meldFouten(bezorgingen, log, 'bezorgingen');
+      meldFouten(termijnen, log, 'termijnen');
       sluiten.push(() => bezorgingen.close(), () => termijnen.close(), async () => verbinding.disconnect());
       const links = new LinkRepo(redis, sleutels, { prefix, ...config.portal }, klok);
       return createOpruimer({
         config, wisser: new Wisser(redis, prefix, register), links, logboek: new Logboek(redis, prefix, register),
-        bezorgingen, termijnen, klok, log: createLogger(process.stderr, 'warn'),
+        bezorgingen, termijnen, klok, log,
       });
     },
     async sluit() {

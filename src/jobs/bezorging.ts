@@ -20,6 +20,7 @@ import { beveiligdeLink, portaalUrl } from '../../adapters/beveiligde-link/index
 import { notificatieModel } from '../domain/berichten.js';
 import type { Metrics } from '../metrics.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
+import { meldFouten } from '../store/redis.js';
 import type { Berichtsoort, Sjablonen } from './sjablonen.js';
 
 export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie';
@@ -246,8 +247,8 @@ export function startBezorgWorker(deps: BezorgDeps, connection: object, connecti
       if (job) await metHerhaling(() => bezorger.mislukt(job.data, 'POGINGEN_OP', `na ${job.attemptsMade} pogingen: ${failedReason?.slice(0, 100)}`));
     })().catch((e: Error) => deps.log.error({ alarm: 'bezorging-mislukt', err: e.message, jobId: id }, 'kon bezorging-mislukt niet vastleggen'));
   });
-  events.on('error', (err) => deps.log.warn({ err: err.message }, 'bezorging-events'));
-  worker.on('error', (err) => deps.log.warn({ err: err.message }, 'bezorgworker'));
+  meldFouten(events, deps.log, 'bezorging-events');
+  meldFouten(worker, deps.log, 'bezorgworker');
   return {
     async close() {
       await worker.close(); // waits for the jobs in progress

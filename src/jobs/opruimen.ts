@@ -9,6 +9,7 @@ import { termijnLid, type Termijnactie } from '../domain/termijnen.js';
 import type { Spoor } from '../domain/verwerking.js';
 import type { LinkRepo } from '../store/links.js';
 import type { Logboek } from '../store/logboek.js';
+import { meldFouten } from '../store/redis.js';
 import type { Wisreden, Wisser, Wisuitkomst } from '../store/wissen.js';
 import { jobId, type BezorgOpdracht, type Ontvangerrol } from './bezorging.js';
 import { BERICHTSOORTEN } from './sjablonen.js';
@@ -84,6 +85,6 @@ export async function startOpruimWorker(config: Config, opruimer: Opruimer, queu
   const worker = new Worker(PRIVACY_QUEUE, async () => opruimer.ruimOp(), {
     connection, prefix: `${config.redis.prefix}:bull`, concurrency: 1,
   });
-  worker.on('error', (err) => log.warn({ err: err.message }, 'opruimworker'));
+  meldFouten(worker, log, 'opruimworker');
   return worker;
 }

@@ -75,6 +75,7 @@ export class OutboxRelay {
 
   private async draai(): Promise<void> {
     let laatsteClaim = 0;
+    let stil: { sinds: number; pogingen: number } | undefined;
     while (!this.gestopt) {
       try {
         // Entries a crashed relay had read but not acknowledged are taken over after 30 s.
@@ -86,10 +87,19 @@ export class OutboxRelay {
         const res = (await this.redis.xreadgroup('GROUP', GROEP, this.consumer, 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', this.repo.outboxKey, '>')) as
           [string, [string, string[]][]][] | null;
         if (res) await this.verwerk(res[0]![1]);
+        if (stil) {
+          this.log.info({ ms: Date.now() - stil.sinds, pogingen: stil.pogingen }, 'outbox-relay: loopt weer');
+          stil = undefined;
+        }
       } catch (err) {
         if (this.gestopt) break;
-        // Nothing is lost (entries stay unacknowledged), but nothing moves either: alarm the operator.
-        this.log.error({ alarm: 'outbox-relay', err: (err as Error).message }, 'outbox-relay: opnieuw over 1 s');
+        // Nothing is lost (entries stay unacknowledged), but nothing moves either: alarm the operator,
+        // once per standstill (a Redis outage would otherwise raise it every second).
+        if (stil) stil.pogingen++;
+        else {
+          stil = { sinds: Date.now(), pogingen: 1 };
+          this.log.error({ alarm: 'outbox-relay', err: (err as Error).message }, 'outbox-relay: staat stil, opnieuw elke seconde');
+        }
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

@@ -11,6 +11,7 @@ import { extraTermijnDatum, termijnLid, termijnMomenten, uitLid, werkdagenTeLaat
 import { OPEN, type Status } from '../domain/status.js';
 import { SignaalbrugError } from '../errors.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
+import { meldFouten } from '../store/redis.js';
 
 export const TERMIJN_QUEUE = 'termijnen';
 
@@ -147,6 +148,6 @@ export async function startTermijnWorker(deps: TermijnDeps, termijnen: Termijnen
     }
     return { uitkomst };
   }, { connection, prefix: `${deps.config.redis.prefix}:bull`, concurrency: 4 });
-  worker.on('error', (err) => deps.log.warn({ err: err.message }, 'termijnworker'));
+  meldFouten(worker, deps.log, 'termijnworker');
   return worker;
 }

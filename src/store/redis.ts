@@ -17,6 +17,69 @@ export function createRedis(url: string, opts: { naam: string }): Redis {
   });
 }
 
+const VERBINDINGSCODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** An error that only says the connection to Redis is gone or not back yet (what a reconnect solves). */
+export function isVerbindingsfout(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code !== undefined && VERBINDINGSCODES.has(code)) || err.message === 'Connection is closed.' || err.name === 'ConnectionClosedError';
+}
+
+/**
+ * Logs each outage of a connection once: a warning when it is lost, info when it is back. ioredis
+ * emits 'error' for every reconnect attempt (and prints each to stderr when nobody listens), so a
+ * minute without Redis would otherwise be hundreds of lines. Other errors are logged as they come.
+ */
+export function bewaakVerbinding<C extends Redis>(redis: C, log: Logger, naam: string): C {
+  let storing: { sinds: number; pogingen: number } | undefined;
+  const verloren = (err?: Error) => {
+    if (storing) return storing;
+    log.warn({ verbinding: naam, err: err?.message }, 'redis-verbinding verloren: opnieuw verbinden');
+    return (storing = { sinds: Date.now(), pogingen: 0 });
+  };
+  redis.on('error', (err: Error) => {
+    if (isVerbindingsfout(err)) verloren(err);
+    else log.warn({ verbinding: naam, err: err.message }, 'redis-fout');
+  });
+  // Before every reconnect attempt (never after our own quit or disconnect), also when no error came first.
+  redis.on('reconnecting', () => void verloren().pogingen++);
+  redis.on('ready', () => {
+    if (!storing) return;
+    log.info({ verbinding: naam, ms: Date.now() - storing.sinds, pogingen: storing.pogingen }, 'redis-verbinding hersteld');
+    storing = undefined;
+  });
+  return redis;
+}
+
+interface FoutBron {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * The 'error' listener of a BullMQ queue, worker or QueueEvents (BullMQ prints errors to stderr when
+ * there is none). They repeat every error of their connections; an outage is reported once by
+ * bewaakVerbinding on the connection they share, so here connection errors go to debug. Other errors
+ * are warnings, one per kind a minute with the count of those left out: after an outage BullMQ
+ * reports a lost lock for every job that was running ("Missing lock for job <id>. moveToFinished").
+ */
+export function meldFouten(bron: FoutBron, log: Logger, naam: string): void {
+  const soorten = new Map<string, { gemeld: number; weggelaten: number }>();
+  bron.on('error', (err: Error) => {
+    if (isVerbindingsfout(err)) return log.debug({ bron: naam, err: err.message }, 'bullmq: verbindingsfout');
+    const soort = err.message.replace(/\S*\d\S*/g, '#'); // job ids and counts vary, the kind does not
+    const nu = Date.now();
+    const s = soorten.get(soort);
+    if (s && nu - s.gemeld < 60_000) {
+      s.weggelaten++;
+      return;
+    }
+    if (!s && soorten.size >= 100) soorten.clear();
+    log.warn({ bron: naam, err: err.message, weggelaten: s?.weggelaten }, 'bullmq-fout');
+    soorten.set(soort, { gemeld: nu, weggelaten: 0 });
+  });
+}
+
 /** Wait until the client is ready (it keeps retrying in the background while Redis is down). */
 export async function verbind(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;

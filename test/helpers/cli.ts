@@ -22,3 +22,16 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Pro
     p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Stop a child process and wait until it is gone (a teardown that does not wait leaves it running
+ * into the next steps, e.g. reconnecting to a Redis that is stopped next). SIGKILL after `ms`.
+ */
+export async function stopProces(p: ChildProcess, signaal: NodeJS.Signals = 'SIGTERM', ms = 15_000): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const weg = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+  p.kill(signaal);
+  const noodrem = setTimeout(() => p.kill('SIGKILL'), ms);
+  await weg;
+  clearTimeout(noodrem);
+}

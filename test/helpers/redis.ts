@@ -31,6 +31,13 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
+// Safety net: a test process that ends without its teardowns (tap's timeout, a crash) takes its
+// redis-servers along instead of leaving them running.
+const levend = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of levend) p.kill('SIGKILL');
+});
+
 export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise<TestRedis> {
   const port = await vrijePoort();
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-redis-'));
@@ -53,7 +60,10 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
   const r: TestRedis = {
     url, port, dir,
     async start() {
-      proc = spawn('redis-server', args, { stdio: 'ignore' });
+      const p = spawn('redis-server', args, { stdio: 'ignore' });
+      levend.add(p);
+      p.once('exit', () => levend.delete(p));
+      proc = p;
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => {});
       for (let i = 0; i < 100; i++) {
