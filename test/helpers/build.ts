@@ -12,7 +12,8 @@ import { createDevPki } from '../../src/pki/dev-pki.js';
 import { start, type Draaiend, type Rol } from '../../src/server.js';
 import { startSink, type Sink } from '../../adapters/smtp/sink.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
-import { pkiGeldigheid } from './klok.js';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+import { BASIS, lopendeKlok, pkiGeldigheid, plusDagen } from './klok.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 interface T {
@@ -111,6 +112,7 @@ export function httpsVraag(opts: RequestOptions, ruw?: string | Buffer): Promise
 }
 
 export interface BuildOpties {
+  /** The service clock; default the running clock from BASIS (the real clock when SB_TEST_DATUM is unset). */
   klok?: () => Date;
   configAanpassen?: (doc: Record<string, any>) => void;
   rollen?: Rol[];
@@ -152,7 +154,7 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   let logTekst = '';
   logStream.on('data', (d: Buffer) => (logTekst += d.toString('utf8')));
   const log = createLogger(opts.logNaar ?? logStream, 'info');
-  const draaiend = await start({ config, rollen, log, klok: opts.klok, env: {} });
+  const draaiend = await start({ config, rollen, log, klok: opts.klok ?? lopendeKlok, env: {} });
   t.teardown(async () => {
     await draaiend.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -208,7 +210,10 @@ export async function wachtOpVoortgang(teller: () => Promise<number> | number, d
   }
 }
 
-/** The CONTRACT.md example melding, with a unique referentie. */
+/** The Amsterdam date `n` days before the test clock's base: dates in a melding may not lie ahead of it. */
+export const dagenVoorBasis = (n: number) => plusDagen(amsterdamDatum(BASIS), -n);
+
+/** The CONTRACT.md example melding, with a unique referentie and dates before the test clock's base. */
 export function voorbeeldMelding(over: Record<string, unknown> = {}): Record<string, any> {
   return {
     referentie: `ELAN-2026-${Math.random().toString().slice(2, 10)}`,
@@ -216,8 +221,8 @@ export function voorbeeldMelding(over: Record<string, unknown> = {}): Record<str
     huurder: { relatienummer: '778812', voorletters: 'J.', tussenvoegsel: 'van', achternaam: 'Dijk', geboortedatum: '1958-03-14', telefoonnummer: '0612345678' },
     adres: { straatnaam: 'Kleine Houtstraat', huisnummer: 12, huisnummertoevoeging: 'A', postcode: '2011DE', woonplaats: 'Haarlem' },
     huishouden: { aantalBewoners: 3 },
-    achterstand: { bedragInCenten: 123456, ontstaanOp: '2026-09-01', aantalMaanden: 2 },
-    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: '2026-10-01', geenBezwaarHuurder: true },
+    achterstand: { bedragInCenten: 123456, ontstaanOp: dagenVoorBasis(100), aantalMaanden: 2 },
+    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: dagenVoorBasis(70), geenBezwaarHuurder: true },
     ...over,
   };
 }

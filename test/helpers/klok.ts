@@ -42,6 +42,10 @@ export const nlDatum = (datum: string) => datum.split('-').reverse().join('-');
 
 /** The base of every test clock in this process. */
 export const BASIS: Date = leesBasis(process.env.SB_TEST_DATUM);
+const START = Date.now();
+
+/** A clock that runs with real time from BASIS: the real clock itself when SB_TEST_DATUM is unset. */
+export const lopendeKlok = () => new Date(BASIS.getTime() + (Date.now() - START));
 
 /** The span the test PKI must cover: both the test clock (and a year or more of jumps) and the real now. */
 export function pkiGeldigheid(): { van: Date; tot: Date } {
