@@ -18,7 +18,7 @@ export interface Adres {
 export interface Adressering {
   van: Adres;
   aan: Adres;
-  /** Stable per (melding, recipient, message kind), e.g. `<melding.1234.noord.melding@signaalbrug>`, so retries are recognised. */
+  /** Stable per (melding, message kind, recipient), so retries are recognised, yet opaque (a keyed hash): relays learn no case or kind. */
   messageId: string;
   datum: Date;
   /** Neutral outer subject: never personal data (CONTRACT.md "Mail"). */

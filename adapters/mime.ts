@@ -146,6 +146,8 @@ export function buitenBericht(adressering: Adressering, inhoud: BuitenInhoud): B
     kop('Subject', adressering.buitenOnderwerp),
     `Date: ${datumKop(adressering.datum)}`,
     `Message-ID: ${messageIdKop(adressering.messageId)}`,
+    // RFC 3834 5: machine-made, so vacation responders and other robots do not answer it.
+    'Auto-Submitted: auto-generated',
     'MIME-Version: 1.0',
     inhoud.contentType,
     ...(inhoud.koppen ?? []),

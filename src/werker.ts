@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { SmtpTransport } from '../adapters/smtp/transport.js';
 import type { Config } from './config.js';
 import { bezorgQueue, startBezorgWorker } from './jobs/bezorging.js';
+import type { Sleutelring } from './store/sleutelring.js';
 import { OutboxRelay } from './jobs/outbox-relay.js';
 import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
 import { createTermijnen, startTermijnWorker, termijnQueue } from './jobs/termijnen.js';
@@ -37,6 +38,7 @@ export interface WerkerDeps {
   klok: () => Date;
   wisser: Wisser;
   logboek: Logboek;
+  sleutels: Sleutelring;
 }
 
 export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<void> }> {

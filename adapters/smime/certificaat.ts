@@ -28,6 +28,8 @@ export const OID_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
 export const OID_ANY_EKU = '2.5.29.37.0';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_EXT_KEY_USAGE = '2.5.29.37';
+/** RFC 4262: sMIMECapabilities (RFC 8551 2.5.2) as a certificate extension. */
+export const OID_SMIME_CAPABILITIES = '1.2.840.113549.1.9.15';
 
 /** RFC 5280 4.2.1.3 bit positions. */
 export const KEY_USAGE = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2 } as const;
@@ -44,6 +46,14 @@ export interface CertificaatVelden {
   keyUsage: ((bit: number) => boolean) | undefined;
   /** undefined: no EKU extension (any purpose, RFC 5280 4.2.1.12). */
   extKeyUsage: string[] | undefined;
+  /** The S/MIME capabilities the certificate announces, most preferred first; undefined: none announced. */
+  smimeCapabilities: SmimeCapability[] | undefined;
+}
+
+/** RFC 8551 2.5.2 SMIMECapability: an algorithm OID and its optional parameters. */
+export interface SmimeCapability {
+  oid: string;
+  parameters: Asn1 | undefined;
 }
 
 function extensies(tbs: Asn1[]): Map<string, Asn1> {
@@ -59,6 +69,16 @@ function extensies(tbs: Asn1[]): Map<string, Asn1> {
   return map;
 }
 
+/** SMIMECapabilities ::= SEQUENCE OF SEQUENCE { capabilityID OID, parameters ANY OPTIONAL }; malformed entries are ignored. */
+function leesCapabilities(node: Asn1): SmimeCapability[] {
+  if (!Array.isArray(node.value)) return [];
+  return (node.value as Asn1[]).flatMap((cap) => {
+    const [id, parameters] = Array.isArray(cap.value) ? (cap.value as Asn1[]) : [];
+    if (id?.type !== asn1.Type.OID || typeof id.value !== 'string') return [];
+    return [{ oid: asn1.derToOid(id.value), parameters }];
+  });
+}
+
 export function leesCertificaat(der: Buffer): CertificaatVelden {
   const tbs = ((leesDer(der).value as Asn1[])[0]!.value as Asn1[]);
   const i = tbs[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0; // [0] version
@@ -69,6 +89,7 @@ export function leesCertificaat(der: Buffer): CertificaatVelden {
   const ku = ext.get(OID_KEY_USAGE);
   const kuBytes = ku ? Buffer.from((ku.value as string).slice(1), 'binary') : undefined;
   const eku = ext.get(OID_EXT_KEY_USAGE);
+  const caps = ext.get(OID_SMIME_CAPABILITIES);
   return {
     issuer,
     serial,
@@ -78,6 +99,7 @@ export function leesCertificaat(der: Buffer): CertificaatVelden {
     notAfter: tijdVan(notAfter),
     keyUsage: kuBytes ? (bit) => ((kuBytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0 : undefined,
     extKeyUsage: eku ? (eku.value as Asn1[]).map((n) => asn1.derToOid(n.value as string)) : undefined,
+    smimeCapabilities: caps ? leesCapabilities(caps) : undefined,
   };
 }
 

@@ -2,7 +2,7 @@
 // in node:crypto: forge's pure-JS RSA would block the event loop for each signature.
 import { createCipheriv, createHash, constants, publicEncrypt, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { derVan, leesDer } from './certificaat.js';
+import { derVan, leesDer, type SmimeCapability } from './certificaat.js';
 import type { Afzender, Certificaat } from './controle.js';
 
 const { asn1 } = forge;
@@ -100,6 +100,49 @@ export function ondertekend(inhoud: Buffer, afzender: Afzender, nu: Date): Buffe
 
 export type KeyTransport = 'rsa-oaep' | 'rsa-pkcs1';
 export type Inhoudversleuteling = 'aes-256-cbc' | 'aes-256-gcm';
+
+/**
+ * What every receiver opens: RSA PKCS#1 v1.5 key transport (RFC 8551 2.3) with AES-CBC (2.7).
+ * OAEP and AuthEnvelopedData are refused by clients still in use (gpgsm 2.2: "error getting encrypted
+ * session key"; GCM fails there too), so they are used only when asked for or announced.
+ */
+export const STANDAARD = { transport: 'rsa-pkcs1', inhoud: 'aes-256-cbc' } as const satisfies { transport: KeyTransport; inhoud: Inhoudversleuteling };
+
+const oidVan = (n: Asn1 | undefined): string | undefined =>
+  n?.type === asn1.Type.OID && typeof n.value === 'string' ? asn1.derToOid(n.value) : undefined;
+/** The OID of an AlgorithmIdentifier SEQUENCE inside an EXPLICIT [tag]. */
+const algoritmeIn = (n: Asn1 | undefined): Asn1[] | undefined => {
+  const alg = Array.isArray(n?.value) ? (n.value as Asn1[])[0] : undefined;
+  return Array.isArray(alg?.value) ? (alg.value as Asn1[]) : undefined;
+};
+
+/**
+ * Only RSAES-OAEP as we make it: SHA-256 and MGF1-SHA-256 (RFC 4055 4.1). Without parameters the
+ * capability means the SHA-1 defaults of RSAES-OAEP-params, which we do not send.
+ */
+function isOaepSha256(params: Asn1 | undefined): boolean {
+  if (!params || !Array.isArray(params.value)) return false;
+  const velden = params.value as Asn1[];
+  const veld = (tag: number) => velden.find((v) => v.tagClass === asn1.Class.CONTEXT_SPECIFIC && v.type === tag);
+  if (veld(2)) return false; // pSourceFunc: a label we do not use
+  const hash = algoritmeIn(veld(0));
+  const mgf = algoritmeIn(veld(1));
+  const mgfHash = Array.isArray(mgf?.[1]?.value) ? (mgf![1]!.value as Asn1[]) : undefined;
+  return oidVan(hash?.[0]) === OID.sha256 && oidVan(mgf?.[0]) === OID.mgf1 && oidVan(mgfHash?.[0]) === OID.sha256;
+}
+
+/**
+ * RFC 8551 2.7.1: the recipient's announced capabilities, most preferred first, decide among what we
+ * can send; what is not announced stays at the default every receiver must open.
+ */
+export function voorkeurUit(capabilities: SmimeCapability[] | undefined): { transport: KeyTransport; inhoud: Inhoudversleuteling } {
+  const caps = capabilities ?? [];
+  const transport = caps.flatMap((c): KeyTransport[] =>
+    c.oid === OID.rsaEncryption ? ['rsa-pkcs1'] : c.oid === OID.rsaesOaep && isOaepSha256(c.parameters) ? ['rsa-oaep'] : [])[0];
+  const inhoud = caps.flatMap((c): Inhoudversleuteling[] =>
+    c.oid === OID.aes256Gcm ? ['aes-256-gcm'] : c.oid === OID.aes256Cbc ? ['aes-256-cbc'] : [])[0];
+  return { transport: transport ?? STANDAARD.transport, inhoud: inhoud ?? STANDAARD.inhoud };
+}
 
 /** RFC 5652 6.2.1 KeyTransRecipientInfo; OAEP with SHA-256 and MGF1-SHA-256 per RFC 8017 A.2.1 / RFC 4055 4.1. */
 function keyTransRecipientInfo(ontvanger: Certificaat, cek: Buffer, transport: KeyTransport): Asn1 {

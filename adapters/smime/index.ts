@@ -2,7 +2,7 @@
 // for the recipient, so only the recipient learns who signed what (RFC 8551 3.6).
 import { KanaalFout, type Bezorgkanaal } from '../kanaal.js';
 import { base64Regels, binnenEntiteit, buitenBericht, contentKop } from '../mime.js';
-import { ondertekend, versleuteld, type Inhoudversleuteling, type KeyTransport } from './cms.js';
+import { ondertekend, versleuteld, voorkeurUit, type Inhoudversleuteling, type KeyTransport } from './cms.js';
 import { controleerAfzender, controleerOntvangerCertificaat } from './controle.js';
 
 export { controleerOntvangerCertificaat, type Vertrouwen } from './controle.js';
@@ -18,9 +18,12 @@ export interface SmimeOpties {
   ca: string[];
   /** PEM CRLs; a current one is required for the recipient's CA. */
   crl: string[];
-  /** Default rsa-oaep (RSAES-OAEP, SHA-256, MGF1-SHA-256). */
+  /**
+   * rsa-pkcs1 (RSA PKCS#1 v1.5) or rsa-oaep (RSAES-OAEP, SHA-256, MGF1-SHA-256). Unset: what the
+   * recipient certificate's S/MIME capabilities announce, else rsa-pkcs1, which every receiver opens.
+   */
   keyTransport?: KeyTransport;
-  /** Default aes-256-cbc (EnvelopedData); aes-256-gcm gives AuthEnvelopedData (RFC 5083). */
+  /** aes-256-cbc (EnvelopedData) or aes-256-gcm (AuthEnvelopedData, RFC 5083). Unset: as announced, else aes-256-cbc. */
   inhoud?: Inhoudversleuteling;
   nu?: Date;
 }
@@ -40,16 +43,19 @@ export const smime: Bezorgkanaal<SmimeOpties> = {
   naam: 'smime',
   async bouw(inhoud, adressering, opties) {
     const nu = opties.nu ?? new Date();
-    const transport = opties.keyTransport ?? 'rsa-oaep';
-    const algoritme = opties.inhoud ?? 'aes-256-cbc';
-    if (transport !== 'rsa-oaep' && transport !== 'rsa-pkcs1') {
-      throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekend keyTransport ${String(transport)}`);
+    const { keyTransport, inhoud: gevraagd } = opties;
+    if (keyTransport !== undefined && keyTransport !== 'rsa-oaep' && keyTransport !== 'rsa-pkcs1') {
+      throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekend keyTransport ${String(keyTransport)}`);
     }
-    if (algoritme !== 'aes-256-cbc' && algoritme !== 'aes-256-gcm') {
-      throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekende inhoudversleuteling ${String(algoritme)}`);
+    if (gevraagd !== undefined && gevraagd !== 'aes-256-cbc' && gevraagd !== 'aes-256-gcm') {
+      throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekende inhoudversleuteling ${String(gevraagd)}`);
     }
     const ontvanger = controleerOntvangerCertificaat(opties.ontvangerCertificaat, { ca: opties.ca, crl: opties.crl, nu });
     const afzender = controleerAfzender(opties.afzenderCertificaat, opties.afzenderSleutel, nu);
+    // Configured per recipient wins; otherwise the certificate's announcement, otherwise the default.
+    const aangekondigd = voorkeurUit(ontvanger.velden.smimeCapabilities);
+    const transport = keyTransport ?? aangekondigd.transport;
+    const algoritme = gevraagd ?? aangekondigd.inhoud;
 
     // RFC 8551 3.5.2 opaque signing: the signed entity travels whole inside the envelope.
     const getekend = pkcs7Mime('signed-data', ondertekend(binnenEntiteit(inhoud, adressering), afzender, nu));

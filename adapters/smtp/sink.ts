@@ -18,6 +18,8 @@ export interface SinkOpties {
   vertragingMs?: number;
   /** Tests: called when a message is stored, before the answer. */
   opgeslagen?: (bestand: string) => void;
+  /** Tests: the answer (250) waits for this promise, e.g. to act while a message is in flight. */
+  voorAntwoord?: (bestand: string) => Promise<void>;
   /** Log one line per accepted message (ids only, never content). */
   log?: (regel: Record<string, unknown>) => void;
 }
@@ -72,6 +74,7 @@ export async function startSink(o: SinkOpties): Promise<Sink> {
           o.log?.({ msg: 'bericht ontvangen', bestand: naam, tls: session.secure, ontvangers: session.envelope.rcptTo.length });
           o.opgeslagen?.(naam);
           if (o.vertragingMs) await new Promise((r) => setTimeout(r, o.vertragingMs));
+          await o.voorAntwoord?.(naam);
           callback(null, `Opgeslagen als ${naam}`);
         })
         .catch((err: Error) => callback(err));

@@ -3,8 +3,9 @@
 // case, renders the template, encrypts through the recipient's channel and sends over SMTP.
 // Key problems are permanent (bezorging-mislukt at once); SMTP trouble is retried with exponential
 // backoff, and after the last attempt the melding is bezorging-mislukt. Never plaintext.
+// A withdrawal reaches the wijkteam only when the melding may have reached it (see intrekkingNodig).
 import { readFileSync } from 'node:fs';
-import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { KanaalFout, type Adressering, type Inhoud } from '../../adapters/kanaal.js';
 import { pgp } from '../../adapters/pgp/index.js';
@@ -21,6 +22,7 @@ import { notificatieModel } from '../domain/berichten.js';
 import type { Metrics } from '../metrics.js';
 import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
 import { meldFouten } from '../store/redis.js';
+import type { Sleutelring } from '../store/sleutelring.js';
 import type { Berichtsoort, Sjablonen } from './sjablonen.js';
 
 export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie';
@@ -54,11 +56,51 @@ export function jobId(o: BezorgOpdracht): string {
   return `${o.meldingId}.${o.bericht}.${o.ontvanger}`;
 }
 
-/** Stable Message-ID per (melding, message kind, recipient): a retry is recognisable as the same mail. */
-export function berichtId(o: BezorgOpdracht, afzender: string): string {
-  const domein = afzender.split('@')[1] ?? 'signaalbrug.invalid';
-  return `<${jobId(o)}@${domein}>`;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** RFC 4648 base32, lower case, no padding: letters and digits only, safe in any msg-id. */
+function base32(b: Buffer): string {
+  let uit = '';
+  let bits = 0;
+  let waarde = 0;
+  for (const byte of b) {
+    waarde = (waarde << 8) | byte;
+    for (bits += 8; bits >= 5; bits -= 5) uit += BASE32[(waarde >>> (bits - 5)) & 31];
+    waarde &= (1 << bits) - 1;
+  }
+  return bits > 0 ? uit + BASE32[(waarde << (5 - bits)) & 31] : uit;
 }
+
+/**
+ * Stable Message-ID per (melding, message kind, recipient), so a copy re-sent after a crash is
+ * recognisable as the same mail, yet opaque: a keyed hash (the keyring's pseudonym key, which never
+ * changes), so no relay learns which case it is about or that, say, an eviction date is known.
+ */
+export function berichtId(o: BezorgOpdracht, sleutels: Pick<Sleutelring, 'pseudoniem'>, afzender: string): string {
+  const domein = afzender.split('@')[1] ?? 'signaalbrug.invalid';
+  const hash = Buffer.from(sleutels.pseudoniem('message-id', o.meldingId, o.bericht, o.ontvanger), 'base64url');
+  return `<${base32(hash.subarray(0, 20))}@${domein}>`;
+}
+
+/**
+ * What the melding's BullMQ job (its `progress`) says about the SMTP server having the melding.
+ * `bezig`: an attempt is sending, or died while sending; `mogelijk`: an earlier attempt ended so that
+ * the server may have accepted it (a crash, a lost answer); `niet`: no attempt can have delivered it.
+ */
+type Verzending = 'bezig' | 'mogelijk' | 'niet';
+const verzendingVan = (p: unknown): Verzending | undefined => (p as { verzending?: Verzending } | undefined)?.verzending;
+
+/** Only an answer of the server, or a connection that never reached it, proves it has no copy. */
+function zekerNietAangenomen(err: unknown): boolean {
+  const e = err as { responseCode?: number; code?: string; originalCode?: string };
+  if (typeof e.responseCode === 'number') return true;
+  // STARTTLS is required, so nothing of the message leaves before TLS is up.
+  if (e.code === 'ETLS' || e.code === 'EDNS') return true;
+  return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(e.originalCode ?? '');
+}
+
+/** An intrekking waits this long at most for a melding that is being sent, then goes anyway. */
+const MAX_WACHT_OP_MELDING_MS = 15 * 60_000;
 
 export function bezorgQueue(config: Config, connection: object) {
   return new Queue<BezorgOpdracht>(BEZORG_QUEUE, {
@@ -84,6 +126,8 @@ export interface BezorgDeps {
   klok: () => Date;
   terugkoppeling: Pick<TerugkoppelingDienst, 'lees'>;
   links: Pick<LinkRepo, 'maak'>;
+  /** For the opaque Message-IDs (a keyed hash per melding, kind and recipient). */
+  sleutels: Pick<Sleutelring, 'pseudoniem'>;
 }
 
 const lees = (bestand: string | undefined) => {
@@ -95,8 +139,10 @@ const lees = (bestand: string | undefined) => {
   }
 };
 
-export function createBezorger(deps: BezorgDeps) {
+/** `queue`: where the melding jobs live, so a withdrawal can see whether its melding is on its way. */
+export function createBezorger(deps: BezorgDeps, queue: Queue<BezorgOpdracht>) {
   const { config, repo, sjablonen, smtp, metrics, log, klok } = deps;
+  const { sleutels } = deps;
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
   const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
 
@@ -160,7 +206,24 @@ export function createBezorger(deps: BezorgDeps) {
     await repo.registreer(o.meldingId, { soort: 'bezorging-mislukt', op: klok().toISOString(), bericht: o.bericht, ontvanger: o.ontvanger, reden });
   }
 
-  async function verwerk(job: Job<BezorgOpdracht>): Promise<{ smtpAntwoord?: string; overgeslagen?: string }> {
+  /**
+   * Whether the wijkteam may have the melding, so that it must hear of the withdrawal. Runs only after
+   * the withdrawal is committed (its outbox entry is written in the same step), and a melding attempt
+   * marks itself `bezig` before its last status check. So either that check sees `ingetrokken` and
+   * nothing is sent, or the mark was there before this reads it: never a melding without its
+   * withdrawal, and no withdrawal of a melding that never left. While the melding is being sent this
+   * waits for the outcome, so the withdrawal arrives after it.
+   */
+  async function intrekkingNodig(o: BezorgOpdracht): Promise<'ja' | 'nee' | 'wacht'> {
+    const melding: BezorgOpdracht = { meldingId: o.meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' };
+    if (await repo.isBezorgd(jobId(melding))) return 'ja';
+    const meldingJob = await Job.fromId<BezorgOpdracht>(queue, jobId(melding));
+    const v = verzendingVan(meldingJob?.progress);
+    if (!meldingJob || !v || v === 'niet') return 'nee';
+    return (await meldingJob.isActive()) ? 'wacht' : 'ja';
+  }
+
+  async function verwerk(job: Job<BezorgOpdracht>, token?: string): Promise<{ smtpAntwoord?: string; overgeslagen?: string }> {
     const o = job.data;
     const r = await repo.haal(o.meldingId);
     if (!r) return { overgeslagen: 'melding bestaat niet meer' };
@@ -168,12 +231,29 @@ export function createBezorger(deps: BezorgDeps) {
     // A reminder or escalation is moot once the case is answered or closed.
     if ((o.bericht === 'herinnering' || o.bericht === 'escalatie') && ['teruggekoppeld', 'afgesloten'].includes(r.status))
       return { overgeslagen: r.status };
-    const messageId = berichtId(o, config.afzender.mailbox);
+    const messageId = berichtId(o, sleutels, config.afzender.mailbox);
     if (await repo.isBezorgd(jobId(o))) return { overgeslagen: 'al bezorgd' };
     const doel = ontvangerVan(o.ontvanger, r);
     if (!doel) return { overgeslagen: `geen mailbox voor ${o.ontvanger}` };
     // The portal itself shows "ingetrokken"; a mail about it would only be a second notification.
     if (o.bericht === 'intrekking' && doel.bezorging === 'beveiligde-link') return { overgeslagen: 'portaal toont ingetrokken' };
+    if (o.bericht === 'intrekking') {
+      const nodig = await intrekkingNodig(o);
+      if (nodig === 'nee') return { overgeslagen: 'melding nooit bezorgd' };
+      if (nodig === 'wacht' && Date.now() - job.timestamp < MAX_WACHT_OP_MELDING_MS) {
+        await job.moveToDelayed(Date.now() + Math.min(5000, config.bezorging.lockSeconden * 500), token);
+        throw new DelayedError();
+      }
+    }
+    // The melding marks itself before its last status check (see intrekkingNodig). A mark left by an
+    // attempt that may have delivered is never taken back.
+    const isMelding = o.bericht === 'melding-aan-wijkteam';
+    const eerder = verzendingVan(job.progress);
+    const alMogelijk = eerder === 'bezig' || eerder === 'mogelijk';
+    const markeer = async (v: Verzending) => {
+      if (isMelding && !(alMogelijk && v === 'niet')) await job.updateProgress({ verzending: alMogelijk && v === 'bezig' ? 'mogelijk' : v });
+    };
+    await markeer('bezig');
     const adressering: Adressering = {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
       aan: { naam: doel.naam, adres: doel.mailbox },
@@ -185,17 +265,24 @@ export function createBezorger(deps: BezorgDeps) {
     try {
       raw = await bouw(o, r, doel, adressering);
     } catch (err) {
+      await markeer('niet');
       if (err instanceof KanaalFout) {
         await mislukt(o, err.code, err.message);
         throw new UnrecoverableError(`${GEMELD}${err.code}`);
       }
       throw err;
     }
+    // Withdrawn meanwhile: nothing about the case goes out any more.
+    if (o.bericht !== 'intrekking' && (await repo.haalMeta(o.meldingId))?.status === 'ingetrokken') {
+      await markeer('niet');
+      return { overgeslagen: 'ingetrokken' };
+    }
     const poging = job.attemptsMade + 1;
     let bewijs;
     try {
       bewijs = await smtp.verstuur(raw, { from: config.afzender.mailbox, to: doel.mailbox }, messageId);
     } catch (err) {
+      await markeer(zekerNietAangenomen(err) ? 'niet' : 'mogelijk');
       const e = err as { code?: string; responseCode?: number };
       const tijdelijk = isTijdelijk(err);
       await repo.registreer(o.meldingId, {
@@ -228,7 +315,7 @@ export function createBezorger(deps: BezorgDeps) {
 }
 
 export function startBezorgWorker(deps: BezorgDeps, connection: object, connectionVoorEvents: object, queue: Queue<BezorgOpdracht>) {
-  const bezorger = createBezorger(deps);
+  const bezorger = createBezorger(deps, queue);
   const worker = new Worker<BezorgOpdracht>(BEZORG_QUEUE, bezorger.verwerk, {
     connection,
     prefix: `${deps.config.redis.prefix}:bull`,

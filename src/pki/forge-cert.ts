@@ -63,7 +63,12 @@ export interface IssueOptions {
   dnsNames?: string[];
   ipAddresses?: string[];
   emails?: string[];
+  /** kind smime: an sMIMECapabilities extension (RFC 4262) announcing these, most preferred first. */
+  smimeCapabilities?: SmimeCapabiliteit[];
 }
+
+/** The algorithms a dev certificate can announce; rsaes-oaep is OAEP with the SHA-1 defaults (no parameters). */
+export type SmimeCapabiliteit = 'aes256-gcm' | 'aes256-cbc' | 'rsaes-oaep-sha256' | 'rsaes-oaep' | 'rsa-pkcs1';
 
 const OID_SERIAL_NUMBER = '2.5.4.5';
 
@@ -154,9 +159,28 @@ function extensionsFor(opts: IssueOptions): object[] {
       { name: 'extKeyUsage', emailProtection: true },
     );
     for (const value of opts.emails ?? []) altNames.push({ type: 1, value });
+    if (opts.smimeCapabilities) exts.push({ id: OID_SMIME_CAPABILITIES, value: smimeCapabilities(opts.smimeCapabilities) });
   }
   if (altNames.length) exts.push({ name: 'subjectAltName', altNames });
   return exts;
+}
+
+const OID_SMIME_CAPABILITIES = '1.2.840.113549.1.9.15';
+const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+
+/** SMIMECapabilities (RFC 8551 2.5.2); OAEP with SHA-256 carries RSAES-OAEP-params (RFC 4055 4.1). */
+function smimeCapabilities(caps: SmimeCapabiliteit[]): forge.asn1.Asn1 {
+  const expliciet = (tag: number, v: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, [v]);
+  const sha256 = () => seq([oid(OID_SHA256)]);
+  const cap: Record<SmimeCapabiliteit, () => forge.asn1.Asn1> = {
+    'aes256-gcm': () => seq([oid('2.16.840.1.101.3.4.1.46')]),
+    'aes256-cbc': () => seq([oid('2.16.840.1.101.3.4.1.42')]),
+    'rsa-pkcs1': () => seq([oid('1.2.840.113549.1.1.1')]),
+    'rsaes-oaep': () => seq([oid('1.2.840.113549.1.1.7')]),
+    'rsaes-oaep-sha256': () => seq([oid('1.2.840.113549.1.1.7'),
+      seq([expliciet(0, sha256()), expliciet(1, seq([oid('1.2.840.113549.1.1.8'), sha256()]))])]),
+  };
+  return seq(caps.map((c) => cap[c]()));
 }
 
 export function issueCertificate(opts: IssueOptions): { cert: forge.pki.Certificate; pem: string } {

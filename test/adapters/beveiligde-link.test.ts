@@ -16,7 +16,7 @@ const casus: Casus = {
 };
 const adressering: Adressering = {
   van: { naam: 'Signaalbrug', adres: 'signaalbrug@haarlem.example' }, aan: { naam: 'Sociaal Wijkteam Zuid', adres: 'wijkteam-zuid@haarlem.example' },
-  messageId: '<956b3338.notificatie.wijkteam@haarlem.example>', datum: new Date('2026-11-20T10:00:00Z'), buitenOnderwerp: 'Beveiligd bericht via Signaalbrug',
+  messageId: '<m3vx8kq2tz7dh4wn9bf5ce1ry6js0lap@haarlem.example>', datum: new Date('2026-11-20T10:00:00Z'), buitenOnderwerp: 'Beveiligd bericht via Signaalbrug',
 };
 
 t.test('notification mail: neutral headers, text and HTML, the link, no personal data', async (t) => {
@@ -30,6 +30,7 @@ t.test('notification mail: neutral headers, text and HTML, the link, no personal
   t.notOk(raw.includes(inhoud.onderwerp), 'the template subject is not used outside');
   t.equal(kop(raw, 'Message-ID'), adressering.messageId);
   t.equal(kop(raw, 'MIME-Version'), '1.0');
+  t.equal(kop(raw, 'Auto-Submitted'), 'auto-generated', 'RFC 3834: robots do not answer it');
   t.match(kop(raw, 'Date'), 'Fri, 20 Nov 2026 10:00:00 +0000');
   const grens = /boundary="([^"]+)"/.exec(kop(raw, 'Content-Type')!)?.[1];
   t.ok(grens, 'multipart/alternative with a boundary');
@@ -52,6 +53,7 @@ t.test('code mail: the code and nothing else', async (t) => {
   t.match(platteTekst(raw), 'Uw toegangscode is: 482913');
   t.match(platteTekst(raw), '15 minuten');
   t.equal(kop(raw, 'Subject'), 'Beveiligd bericht via Signaalbrug');
+  t.equal(kop(raw, 'Auto-Submitted'), 'auto-generated');
 });
 
 interface Ontvangen { methode: string; type: string; auth: string | undefined; body: string }

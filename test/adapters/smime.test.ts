@@ -8,7 +8,8 @@ import forge from 'node-forge';
 import { KanaalFout, type Adressering, type Inhoud, type Kanaalfoutcode } from '../../adapters/kanaal.js';
 import { controleerOntvangerCertificaat, smime, type SmimeOpties } from '../../adapters/smime/index.js';
 import { createDevPki } from '../../src/pki/dev-pki.js';
-import { createCrl, generateRsaKey, issueCertificate, rsaKeyFromPem, type CertKind } from '../../src/pki/forge-cert.js';
+import { createCrl, generateRsaKey, issueCertificate, rsaKeyFromPem, type CertKind, type SmimeCapabiliteit } from '../../src/pki/forge-cert.js';
+import { openGpgsm, openSmime } from '../helpers/mail.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sb-smime-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +28,7 @@ const GEHEIM = [CANARY, 'Zwartjes', 'ELAN-2026', 'huurachterstand', 'Kleine Hout
 const adressering: Adressering = {
   van: { naam: 'Signaalbrug', adres: 'signaalbrug@haarlem.example' },
   aan: { naam: 'Sociaal Wijkteam Noord', adres: 'wijkteam-noord@haarlem.example' },
-  messageId: '<melding.1234.noord.melding@signaalbrug>',
+  messageId: '<x4kq7m2vd9w3hf6tzb5nc8ry1ej0lsgp@signaalbrug>',
   datum: new Date('2026-11-23T09:30:00Z'),
   buitenOnderwerp: 'Nieuw bericht van Signaalbrug',
 };
@@ -67,11 +68,14 @@ function ontsleutelEnVerifieer(eml: Buffer): { print: string; geverifieerd: stri
 }
 
 const varianten = [
-  { naam: 'default: RSAES-OAEP SHA-256 + AES-256-CBC', over: {}, kt: 'rsaesOaep (1.2.840.113549.1.1.7)',
+  { naam: 'default: RSA PKCS#1 v1.5 + AES-256-CBC', over: {}, kt: 'rsaEncryption (1.2.840.113549.1.1.1)',
     alg: 'aes-256-cbc (2.16.840.1.101.3.4.1.42)', type: 'pkcs7-envelopedData', smimeType: 'enveloped-data' },
-  { naam: 'rsa-pkcs1 + AES-256-CBC', over: { keyTransport: 'rsa-pkcs1' as const }, kt: 'rsaEncryption (1.2.840.113549.1.1.1)',
+  { naam: 'rsa-oaep (SHA-256) + AES-256-CBC', over: { keyTransport: 'rsa-oaep' as const }, kt: 'rsaesOaep (1.2.840.113549.1.1.7)',
     alg: 'aes-256-cbc (2.16.840.1.101.3.4.1.42)', type: 'pkcs7-envelopedData', smimeType: 'enveloped-data' },
-  { naam: 'OAEP + AES-256-GCM (AuthEnvelopedData)', over: { inhoud: 'aes-256-gcm' as const }, kt: 'rsaesOaep (1.2.840.113549.1.1.7)',
+  { naam: 'OAEP + AES-256-GCM (AuthEnvelopedData)', over: { keyTransport: 'rsa-oaep' as const, inhoud: 'aes-256-gcm' as const },
+    kt: 'rsaesOaep (1.2.840.113549.1.1.7)', alg: 'aes-256-gcm (2.16.840.1.101.3.4.1.46)', type: 'id-smime-ct-authEnvelopedData',
+    smimeType: 'authEnveloped-data' },
+  { naam: 'rsa-pkcs1 + AES-256-GCM', over: { inhoud: 'aes-256-gcm' as const }, kt: 'rsaEncryption (1.2.840.113549.1.1.1)',
     alg: 'aes-256-gcm (2.16.840.1.101.3.4.1.46)', type: 'id-smime-ct-authEnvelopedData', smimeType: 'authEnveloped-data' },
 ];
 
@@ -115,7 +119,7 @@ t.test('another recipient cannot decrypt', async (t) => {
 });
 
 t.test('outer message: neutral headers only, CRLF, nothing of the content', async (t) => {
-  for (const over of [{}, { keyTransport: 'rsa-pkcs1' as const }, { inhoud: 'aes-256-gcm' as const }]) {
+  for (const over of [{}, { keyTransport: 'rsa-oaep' as const }, { inhoud: 'aes-256-gcm' as const }]) {
     const eml = await smime.bouw(inhoud, adressering, opties(over));
     const tekst = eml.toString('latin1');
     const [koppen = '', body = ''] = tekst.split('\r\n\r\n');
@@ -129,7 +133,8 @@ t.test('outer message: neutral headers only, CRLF, nothing of the content', asyn
     t.match(koppen, /\r\nTo: Sociaal Wijkteam Noord <wijkteam-noord@haarlem\.example>\r\n/);
     t.match(koppen, /\r\nSubject: Nieuw bericht van Signaalbrug\r\n/);
     t.match(koppen, /\r\nDate: Mon, 23 Nov 2026 09:30:00 \+0000\r\n/);
-    t.match(koppen, /\r\nMessage-ID: <melding\.1234\.noord\.melding@signaalbrug>\r\n/);
+    t.match(koppen, /\r\nMessage-ID: <x4kq7m2vd9w3hf6tzb5nc8ry1ej0lsgp@signaalbrug>\r\n/);
+    t.match(koppen, /\r\nAuto-Submitted: auto-generated\r\n/, 'RFC 3834: robots do not answer it');
     t.match(koppen, /\r\nMIME-Version: 1\.0\r\n/);
     t.match(koppen, /Content-Type: application\/pkcs7-mime;\s+smime-type=(auth)?[eE]nveloped-data;\s+name="smime\.p7m"/);
     t.match(koppen, /Content-Disposition: attachment;\s+filename="smime\.p7m"/);
@@ -288,4 +293,84 @@ t.test('controleerOntvangerCertificaat on its own', async (t) => {
   const bundel = { ...vertrouwen, ca: [`${vreemdeCa.pem}${read('ca.crt')}`],
     crl: [crl({ thisUpdate: new Date(now - 20 * DAY), nextUpdate: new Date(now - 10 * DAY) }), read('crl.pem')] };
   t.ok(controleerOntvangerCertificaat(read('recipients/wijkteam-noord.crt'), bundel), 'newest CRL is current');
+});
+
+// ---- what clients open: the default every receiver must support, and the capabilities a certificate announces ----
+
+t.test('the default opens in gpgsm (GnuPG on Debian) and in openssl cms: decrypted, signature verified', async (t) => {
+  const eml = await smime.bouw(inhoud, adressering, opties());
+  writeFileSync(file('standaard.eml'), eml);
+  const g = openGpgsm(file('standaard.eml'), dir, 'wijkteam-noord');
+  t.match(g.status, /\[GNUPG:\] DECRYPTION_OKAY/, 'gpgsm decrypts it');
+  t.match(g.status, /\[GNUPG:\] GOODSIG [0-9A-F]{40} \/CN=Signaalbrug\/O=Signaalbrug Dev/, 'gpgsm: good signature of the service');
+  t.match(g.status, /\[GNUPG:\] VALIDSIG /);
+  t.match(g.status, /\[GNUPG:\] TRUST_FULLY/, 'and the signer chains to the trusted dev CA');
+  t.match(g.inhoud, `Subject: ${inhoud.onderwerp}`);
+  t.match(g.inhoud.replace(/=\r?\n/g, ''), `${CANARY}, Kleine Houtstraat 12A, 2011DE Haarlem`);
+  const o = openSmime(file('standaard.eml'), dir, 'wijkteam-noord');
+  t.match(o.verifyStderr, /Verification successful/, 'openssl cms decrypts and verifies it too');
+  t.match(o.inhoud, `Subject: ${inhoud.onderwerp}`);
+});
+
+t.test('client matrix: which key transport and content encryption each client here opens (README "Delivery")', async (t) => {
+  const regels: string[] = [];
+  for (const [i, v] of varianten.entries()) {
+    writeFileSync(file(`matrix${i}.eml`), await smime.bouw(inhoud, adressering, opties(v.over)));
+    const probeer = (open: () => unknown) => {
+      try {
+        open();
+        return 'opens';
+      } catch (err) {
+        return `refuses (${/error getting [^\n]*|message decryption failed[^\n]*/.exec((err as Error).message)?.[0] ?? 'error'})`;
+      }
+    };
+    const openssl = probeer(() => openSmime(file(`matrix${i}.eml`), dir, 'wijkteam-noord'));
+    const gpgsm = probeer(() => openGpgsm(file(`matrix${i}.eml`), dir, 'wijkteam-noord'));
+    t.equal(openssl, 'opens', `openssl cms opens ${v.naam}`);
+    if (i === 0) t.equal(gpgsm, 'opens', `gpgsm opens ${v.naam}`);
+    regels.push(`${v.naam}: openssl ${openssl}; gpgsm ${gpgsm}`);
+  }
+  const versies = [spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout.trim(),
+    spawnSync('gpgsm', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]];
+  t.comment(`client matrix (${versies.join(', ')}):\n${regels.join('\n')}`);
+});
+
+/** A recipient certificate of the dev CA announcing these S/MIME capabilities (RFC 4262), with its key on disk. */
+function metCapabilities(naam: string, smimeCapabilities: SmimeCapabiliteit[]): string {
+  const key = generateRsaKey();
+  const { pem } = issueCertificate({
+    kind: 'smime', subject: { CN: 'Wijkteam met voorkeuren', O: 'Gemeente Haarlem' }, emails: ['wijkteam-noord@haarlem.example'],
+    publicKey: key.forgePublicKey, issuer: devCa, notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY), smimeCapabilities,
+  });
+  writeFileSync(file(`${naam}.crt`), pem);
+  writeFileSync(file(`${naam}.key`), key.privateKeyPem);
+  return pem;
+}
+
+t.test('S/MIME capabilities in the recipient certificate choose among what we send, most preferred first', async (t) => {
+  const OAEP = 'rsaesOaep (1.2.840.113549.1.1.7)';
+  const PKCS1 = 'rsaEncryption (1.2.840.113549.1.1.1)';
+  const GCM = 'aes-256-gcm (2.16.840.1.101.3.4.1.46)';
+  const CBC = 'aes-256-cbc (2.16.840.1.101.3.4.1.42)';
+  const gevallen: { naam: string; caps: SmimeCapabiliteit[]; over?: Partial<SmimeOpties>; kt: string; alg: string }[] = [
+    { naam: 'GCM and OAEP-SHA-256 preferred', caps: ['aes256-gcm', 'aes256-cbc', 'rsaes-oaep-sha256', 'rsa-pkcs1'], kt: OAEP, alg: GCM },
+    { naam: 'CBC and PKCS#1 preferred over what else is announced', caps: ['aes256-cbc', 'aes256-gcm', 'rsa-pkcs1', 'rsaes-oaep-sha256'], kt: PKCS1, alg: CBC },
+    { naam: 'OAEP-SHA-256 and CBC only', caps: ['aes256-cbc', 'rsaes-oaep-sha256'], kt: OAEP, alg: CBC },
+    { naam: 'OAEP without parameters means SHA-1, which we do not send', caps: ['aes256-gcm', 'rsaes-oaep'], kt: PKCS1, alg: GCM },
+    { naam: 'nothing we know of: the default', caps: [], kt: PKCS1, alg: CBC },
+    { naam: 'configured per recipient wins over the announcement', caps: ['aes256-gcm', 'rsaes-oaep-sha256'],
+      over: { keyTransport: 'rsa-pkcs1', inhoud: 'aes-256-cbc' }, kt: PKCS1, alg: CBC },
+  ];
+  for (const [i, g] of gevallen.entries()) {
+    const pem = metCapabilities(`cap${i}`, g.caps);
+    writeFileSync(file(`cap${i}.eml`), await smime.bouw(inhoud, adressering, opties({ ontvangerCertificaat: pem, ...g.over })));
+    const print = execFileSync('openssl', ['cms', '-cmsout', '-print', '-in', `cap${i}.eml`], { cwd: dir, encoding: 'utf8' });
+    t.match(print, `algorithm: ${g.kt}`, `${g.naam}: key transport`);
+    t.match(print, `algorithm: ${g.alg}`, `${g.naam}: content encryption`);
+    const open = openssl('cms', '-decrypt', '-in', `cap${i}.eml`, '-recip', `cap${i}.crt`, '-inkey', `cap${i}.key`);
+    t.ok(open.ok, `${g.naam}: the recipient's key opens it (${open.ok ? 'ok' : open.out})`);
+  }
+  // The extension as written is what openssl reads: an SMIMECapabilities SEQUENCE in the certificate.
+  const tekst = openssl('x509', '-in', 'cap0.crt', '-noout', '-text').out;
+  t.match(tekst, /S\/MIME Capabilities/);
 });

@@ -1,8 +1,11 @@
-// Open what we send with the recipients' real tools: openssl cms and gpg.
+// Open what we send with the recipients' real tools: openssl cms, gpgsm and gpg.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Config } from '../../src/config.js';
+import { berichtId, type BezorgOpdracht } from '../../src/jobs/bezorging.js';
+import { Sleutelring } from '../../src/store/sleutelring.js';
 
 export function kop(eml: string, naam: string): string | undefined {
   const koppen = eml.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
@@ -22,6 +25,61 @@ export function openSmime(emlPad: string, pki: string, ontvanger: string): { get
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The base64 body of a MIME entity (after its header block) as bytes. */
+function base64Body(entiteit: string): Buffer {
+  const i = entiteit.search(/\r?\n\r?\n/);
+  return Buffer.from(i < 0 ? '' : entiteit.slice(i).replace(/\s/g, ''), 'base64');
+}
+
+/**
+ * GnuPG's S/MIME tool as a wijkteam on Debian would use it: a fresh GNUPGHOME with the dev CA imported
+ * and trusted (trustlist.txt), the recipient's key and certificate imported as PKCS#12 (3DES, as
+ * gpgsm 2.2 reads no PBES2), CRL checks off (no dirmngr here). Decrypts the mail, then verifies the
+ * signed entity inside it. Throws with gpgsm's own words when it cannot.
+ */
+export function openGpgsm(emlPad: string, pki: string, ontvanger: string): { inhoud: string; status: string } {
+  const home = mkdtempSync(path.join(tmpdir(), 'sb-gpgsm-'));
+  chmodSync(home, 0o700);
+  const gpgsm = (args: string[]) => spawnSync('gpgsm', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback',
+    '--passphrase-fd', '0', '--status-fd', '2', ...args], { input: '', encoding: 'latin1' });
+  const moet = (r: ReturnType<typeof gpgsm>, wat: string) => {
+    if (r.status !== 0) throw new Error(`gpgsm ${wat}: ${r.stderr}`);
+    return r;
+  };
+  try {
+    writeFileSync(path.join(home, 'gpgsm.conf'), 'disable-crl-checks\ndisable-dirmngr\n');
+    moet(gpgsm(['--import', path.join(pki, 'ca.crt')]), '--import ca.crt');
+    const vingerafdruk = execFileSync('openssl', ['x509', '-in', path.join(pki, 'ca.crt'), '-noout', '-fingerprint', '-sha1'], { encoding: 'utf8' })
+      .trim().split('=')[1];
+    writeFileSync(path.join(home, 'trustlist.txt'), `${vingerafdruk} S\n`);
+    const p12 = path.join(home, `${ontvanger}.p12`);
+    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(pki, `recipients/${ontvanger}.crt`),
+      '-inkey', path.join(pki, `recipients/${ontvanger}.key`), '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES',
+      '-macalg', 'sha1', '-passout', 'pass:', '-out', p12], { stdio: 'pipe' });
+    moet(gpgsm(['--import', p12]), `--import ${ontvanger}.p12`);
+    const p7m = path.join(home, 'smime.p7m');
+    writeFileSync(p7m, base64Body(readFileSync(emlPad, 'latin1')));
+    const getekend = path.join(home, 'getekend.eml');
+    const ontsleuteld = moet(gpgsm(['--output', getekend, '--decrypt', p7m]), '--decrypt');
+    writeFileSync(path.join(home, 'getekend.p7m'), base64Body(readFileSync(getekend, 'latin1')));
+    const inhoud = path.join(home, 'inhoud.eml');
+    const geverifieerd = moet(gpgsm(['--output', inhoud, '--verify', path.join(home, 'getekend.p7m')]), '--verify');
+    return { inhoud: readFileSync(inhoud, 'utf8'), status: `${ontsleuteld.stderr}${geverifieerd.stderr}` };
+  } finally {
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const ringen = new Map<string, Sleutelring>();
+
+/** The opaque Message-ID the service gives one message, computed with the test's own keyring. */
+export function verwachteMessageId(config: Config, meldingId: string, bericht: BezorgOpdracht['bericht'], ontvanger: BezorgOpdracht['ontvanger']): string {
+  const bestand = config.versleuteling.sleutelbestand ?? '';
+  if (!ringen.has(bestand)) ringen.set(bestand, Sleutelring.laad(bestand, {}));
+  return berichtId({ meldingId, bericht, ontvanger }, ringen.get(bestand)!, config.afzender.mailbox);
 }
 
 /** gpg --decrypt with the recipient's secret key and the signer's public key in a fresh keyring. */

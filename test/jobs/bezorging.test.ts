@@ -2,16 +2,21 @@
 // → a real SMTP server; opened with openssl cms and gpg as a recipient would.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+import { BASIS, nlDatum, plusDagen } from '../helpers/klok.js';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
 import { startSink } from '../../adapters/smtp/sink.js';
 import { cliProces } from '../helpers/cli.js';
 import { vrijePoort } from '../helpers/redis.js';
 import { build, wachtOp, voorbeeldMelding, type Gebouwd } from '../helpers/build.js';
-import { kop, openPgp, openSmime, platteTekst } from '../helpers/mail.js';
+import { kop, openGpgsm, openPgp, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
 
 const ELAN = 'elan-wonen';
 const CANARY = { achternaam: 'Kanariepietersz', telefoonnummer: '0687654321', straatnaam: 'Zwanenburgerdijkje', relatienummer: 'CANARY-9931' };
+
+/** An eviction date six weeks after the test clock's base (it may not lie in the past). */
+const ONTRUIMING = plusDagen(amsterdamDatum(BASIS), 45);
 
 function canaryMelding(postcode: string, over: Record<string, unknown> = {}) {
   const m = voorbeeldMelding(over);
@@ -43,7 +48,7 @@ t.test('S/MIME to wijkteam Noord: openssl cms decrypts and verifies it', async (
   const raw = readFileSync(bestand!, 'utf8');
   t.match(kop(raw, 'Content-Type'), /application\/pkcs7-mime; *smime-type=enveloped-data/);
   t.equal(kop(raw, 'Subject'), 'Beveiligd bericht via Signaalbrug', 'neutral outer subject');
-  t.equal(kop(raw, 'Message-ID'), `<${res.body.id}.melding-aan-wijkteam.wijkteam@haarlem.example>`);
+  t.equal(kop(raw, 'Message-ID'), verwachteMessageId(app.config, res.body.id, 'melding-aan-wijkteam', 'wijkteam'));
   t.match(kop(raw, 'To'), /wijkteam-noord@haarlem\.example/);
   geenPersoonsgegevens(t, raw, m.referentie);
 
@@ -56,6 +61,10 @@ t.test('S/MIME to wijkteam Noord: openssl cms decrypts and verifies it', async (
   t.match(tekst, 'Terugkoppeling uiterlijk');
   t.match(tekst, 'art. 3.4');
   t.throws(() => openSmime(bestand!, app.pki, 'troubleshooter'), 'another key cannot open it');
+  // The service's default is what every client opens: GnuPG's gpgsm too.
+  const gpgsm = openGpgsm(bestand!, app.pki, 'wijkteam-noord');
+  t.match(gpgsm.status, /DECRYPTION_OKAY[\s\S]*GOODSIG[\s\S]*TRUST_FULLY/, 'gpgsm decrypts and verifies it');
+  t.match(platteTekst(gpgsm.inhoud), CANARY.achternaam);
 
   const verzonden = melding.gebeurtenissen.find((g: any) => g.soort === 'verzonden');
   t.match(verzonden, { kanaal: 'smime', ontvanger: 'wijkteam-noord@haarlem.example', poging: 1, smtpAntwoord: /^250/, tls: /STARTTLS/ });
@@ -81,20 +90,47 @@ t.test('PGP/MIME to wijkteam Oost: gpg decrypts it and reports a good signature'
 
 t.test('ontruimingsdatum-bekend: the troubleshooter hears at once, the wijkteam too', async (t) => {
   const app = await build(t, { rollen: ['api', 'worker'] });
-  const m = canaryMelding('2011DE', { soort: 'ontruimingsdatum-bekend', ontruimingsdatum: '2027-01-15' });
+  const m = canaryMelding('2011DE', { soort: 'ontruimingsdatum-bekend', ontruimingsdatum: ONTRUIMING });
   const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', m);
   await wachtOp(async () => app.sink!.bestanden().length === 2);
   const naar = app.sink!.bestanden().map((f) => kop(readFileSync(f, 'utf8'), 'To') ?? '');
   t.ok(naar.some((a) => a.includes('troubleshooter@haarlem.example')));
   t.ok(naar.some((a) => a.includes('wijkteam-noord@haarlem.example')));
   const voorTs = app.sink!.bestanden().find((f) => kop(readFileSync(f, 'utf8'), 'To')!.includes('troubleshooter'))!;
-  t.match(platteTekst(openSmime(voorTs, app.pki, 'troubleshooter').inhoud), '15-01-2027');
+  t.match(platteTekst(openSmime(voorTs, app.pki, 'troubleshooter').inhoud), nlDatum(ONTRUIMING));
   const body = await wachtOp(async () => {
     const b = (await app.vraag(ELAN, 'GET', `/v1/meldingen/${res.body.id}`)).body;
     return b.gebeurtenissen.some((g: any) => g.soort === 'bericht-verzonden') && b.status === 'verzonden' ? b : undefined;
   });
   t.match(body.gebeurtenissen.filter((g: any) => /verzonden/.test(g.soort)).map((g: any) => [g.soort, g.bericht]).sort(),
     [['bericht-verzonden', 'ontruimingsdatum'], ['verzonden', 'melding-aan-wijkteam']], 'only the melding to the wijkteam moves the status');
+});
+
+t.test('outer headers name neither the melding nor the kind of message; Message-IDs are keyed, stable, Auto-Submitted', async (t) => {
+  const app = await build(t, { rollen: ['api', 'worker'] });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE', { soort: 'ontruimingsdatum-bekend', ontruimingsdatum: ONTRUIMING }));
+  const id: string = res.body.id;
+  await wachtOp(async () => app.sink!.bestanden().length === 2);
+  const verwacht = new Map([
+    [verwachteMessageId(app.config, id, 'melding-aan-wijkteam', 'wijkteam'), 'wijkteam-noord'],
+    [verwachteMessageId(app.config, id, 'ontruimingsdatum', 'troubleshooter'), 'troubleshooter'],
+  ]);
+  t.equal(verwacht.size, 2, 'one id per (melding, kind, recipient)');
+  for (const bestand of app.sink!.bestanden()) {
+    const raw = readFileSync(bestand, 'utf8');
+    const koppen = raw.split('\r\n\r\n')[0]!;
+    const messageId = kop(raw, 'Message-ID')!;
+    t.match(messageId, /^<[a-z2-7]{32}@haarlem\.example>$/, 'a keyed hash in base32, the sender domain');
+    for (const woord of [id, id.slice(0, 8), 'melding', 'ontruiming', 'wijkteam', 'troubleshooter'])
+      t.notOk(messageId.toLowerCase().includes(woord), `Message-ID does not name "${woord}"`);
+    for (const woord of [id, id.slice(0, 8), 'ontruiming', 'melding-aan'])
+      t.notOk(koppen.toLowerCase().includes(woord), `no outer header names "${woord}"`);
+    t.equal(kop(raw, 'Auto-Submitted'), 'auto-generated', 'RFC 3834');
+    const ontvanger = verwacht.get(messageId);
+    t.ok(ontvanger, `${messageId} is the id computed for this message with the keyring`);
+    // Inside, under the signature, the same id travels as a protected header.
+    t.match(openSmime(bestand, app.pki, ontvanger!).inhoud, `Message-ID: ${messageId}`);
+  }
 });
 
 t.test('unusable recipient key material: no mail at all, bezorging-mislukt, operator alarm', async (t) => {
@@ -201,7 +237,7 @@ t.test('a worker killed mid-delivery: no loss; a second copy is recognisable by 
   const body = await status(app, res.body.id, 'verzonden');
   await wachtOp(async () => sink.duplicaten() + opgeslagen >= 1);
   t.equal(sink.bestanden().length, 1, 'no duplicate in the mailbox');
-  t.equal(kop(readFileSync(sink.bestanden()[0]!, 'utf8'), 'Message-ID'), `<${res.body.id}.melding-aan-wijkteam.wijkteam@haarlem.example>`);
+  t.equal(kop(readFileSync(sink.bestanden()[0]!, 'utf8'), 'Message-ID'), verwachteMessageId(app.config, res.body.id, 'melding-aan-wijkteam', 'wijkteam'));
   t.ok(sink.duplicaten() <= 1, `re-sent after the crash ${sink.duplicaten()} time(s), recognised by its Message-ID and stored once`);
   t.equal(body.gebeurtenissen.filter((g: any) => g.soort === 'verzonden').length, 1, 'recorded as sent once');
 });

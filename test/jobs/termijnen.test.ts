@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { amsterdam, BASIS, nlDatum, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
-import { kop, openSmime, platteTekst } from '../helpers/mail.js';
+import { kop, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
 
 const ELAN = 'elan-wonen';
 const GEMEENTE = 'wijkteam-haarlem';
@@ -52,7 +52,7 @@ t.test('a silent case: reminder on the last werkdag, then exactly one escalation
   t.equal(tel((await haal(app, id)).gebeurtenissen, 'herinnering-verzonden'), 0, 'no reminder before 08:00 on the last day');
   c.zet(NA_HERINNERING);
   await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
-  const herinnering = mailsAan(app, 'wijkteam-noord').find((f) => readFileSync(f, 'utf8').includes('.herinnering.'))!;
+  const herinnering = mailsAan(app, 'wijkteam-noord').find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, id, 'herinnering', 'wijkteam'))!;
   t.match(platteTekst(openSmime(herinnering, app.pki, 'wijkteam-noord').inhoud), `loopt af op ${TERMIJN.uiterlijkNl}`);
 
   c.zet(LAATSTE_MINUUT);
@@ -250,7 +250,7 @@ t.test('withdrawal stops the timers and tells the wijkteam', async (t) => {
   t.teardown(() => r.disconnect());
   t.same(await r.zrange('sb:termijnen', '0', '-1'), [], 'timers removed');
   await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
-  const intrekking = mailsAan(app, 'wijkteam-noord').find((f) => readFileSync(f, 'utf8').includes('.intrekking.'))!;
+  const intrekking = mailsAan(app, 'wijkteam-noord').find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, id, 'intrekking', 'wijkteam'))!;
   t.match(platteTekst(openSmime(intrekking, app.pki, 'wijkteam-noord').inhoud), 'ingetrokken');
   c.zet(NA_TERMIJN);
   await rust();
