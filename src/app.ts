@@ -5,11 +5,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TlsOptions } from 'node:tls';
 import type { Config } from './config.js';
-import beveiligingsheaders from './http/beveiligingsheaders.js';
+import beveiligingsheaders, { BEVEILIGINGSHEADERS } from './http/beveiligingsheaders.js';
 import meldingenRoutes from './http/meldingen.js';
 import mtlsIdentiteit from './http/mtls-identiteit.js';
 import { API_VERSION, openapiDocument } from './http/openapi.js';
-import problem from './http/problem.js';
+import problem, { clientFoutAfhandelaar, frameworkFoutAfhandelaar } from './http/problem.js';
 import terugkoppelingRoutes from './http/terugkoppelingen.js';
 import traceparent from './http/traceparent.js';
 import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
@@ -30,6 +30,8 @@ export interface ApiDeps {
 
 export async function buildApi(deps: ApiDeps) {
   const { config, metrics } = deps;
+  // What every response carries, also the ones Fastify and Node give before any hook runs.
+  const koppen = { ...BEVEILIGINGSHEADERS, 'API-Version': API_VERSION };
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     https: deps.https,
@@ -44,6 +46,8 @@ export async function buildApi(deps: ApiDeps) {
     onConstructorPoisoning: 'error',
     // One access line per response (the onResponse hook below) instead of Fastify's two per request.
     logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler: clientFoutAfhandelaar(koppen),
+    frameworkErrors: frameworkFoutAfhandelaar(koppen),
   });
   // Slow clients: the whole header block must arrive within this time. Node checks headersTimeout
   // only every 30 s (connectionsCheckingInterval; a shorter interval turns idle-socket timeouts off
@@ -69,7 +73,7 @@ export async function buildApi(deps: ApiDeps) {
   });
   await app.register(mtlsIdentiteit, { organisaties: config.organisaties });
 
-  const document = openapiDocument();
+  const document = openapiDocument(config);
   app.get('/v1/openapi.json', { config: { publiek: true } }, async () => document);
   await app.register(terugkoppelingRoutes, { repo: deps.repo, terugkoppeling: deps.terugkoppeling });
   await app.register(meldingenRoutes, {

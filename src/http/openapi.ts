@@ -1,6 +1,9 @@
 // OpenAPI 3.1 of API v1, generated from the same zod schemas that validate requests, so the
-// document cannot drift from what the service accepts.
+// document cannot drift from what the service accepts. Linted in the tests with the official NL API
+// Design Rules ruleset (test/adr/linter.yaml).
 import { z } from 'zod';
+import type { Config } from '../config.js';
+import { FOUTCODES, probleemType, type Foutcode } from '../errors.js';
 import { meldingSchema, SOORTEN } from '../domain/melding.js';
 import { terugkoppelingSchema } from '../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN } from '../jobs/terugkoppeling.js';
@@ -16,15 +19,31 @@ const problem = {
   type: 'object',
   required: ['status', 'title', 'detail'],
   properties: {
-    type: { type: 'string' }, status: { type: 'integer' }, title: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string' },
+    type: { type: 'string', format: 'uri', enum: (Object.keys(FOUTCODES) as Foutcode[]).map(probleemType), description: 'identificeert het soort probleem' },
+    status: { type: 'integer' }, title: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string', enum: Object.keys(FOUTCODES) },
     invalidParams: { type: 'array', items: { type: 'object', required: ['name', 'reason'], properties: { name: { type: 'string' }, reason: { type: 'string' } } } },
   },
 };
 
 const STATUSSEN = ['ontvangen', 'verzonden', 'gelezen', 'teruggekoppeld', 'geescaleerd', 'bezorging-mislukt', 'ingetrokken', 'afgesloten'];
 
+/** Every operation can also fail inside (500) or find the store away (503). */
 const problemen = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Probleem${c}` }]));
+  Object.fromEntries([...codes, 500, 503].map((c) => [String(c), { $ref: `#/components/responses/Probleem${c}` }]));
+
+const PROBLEEMANTWOORDEN: Record<number, string> = {
+  400: 'Ongeldig verzoek; bij ongeldige invoer met invalidParams',
+  403: 'Niet toegestaan voor deze organisatie',
+  404: 'Niet gevonden; ook een melding van een ander en een id dat geen melding-id kan zijn',
+  409: 'Conflict met de toestand van de melding',
+  413: 'Verzoek te groot',
+  415: 'Mediatype niet ondersteund',
+  500: 'Interne fout; de oorzaak staat in het log, niet in het antwoord',
+  503: 'Tijdelijk niet beschikbaar; opnieuw proberen na Retry-After',
+};
+
+/** NL API Design Rules /core/version-header: every response carries the full version. */
+const metVersie = (headers: Record<string, unknown> = {}) => ({ 'API-Version': { $ref: '#/components/headers/API-Version' }, ...headers });
 
 /** W3C Trace Context: the logboek records of the call join the caller's trace (Logboek dataverwerkingen). */
 const TRACEPARENT = {
@@ -32,7 +51,12 @@ const TRACEPARENT = {
   description: 'W3C Trace Context; de vastleggingen in het logboek dataverwerkingen komen in deze trace. Ongeldig: genegeerd (nieuwe trace).',
 };
 
-export function openapiDocument(): Record<string, unknown> {
+/**
+ * The document for this deployment: its contact is the service's own mailbox (afzender) and the
+ * portal's public address, where the document is also published without a client certificate.
+ */
+export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Record<string, unknown> {
+  const portaal = (config.portal.publiekeUrl ?? `https://localhost:${config.portal.port}`).replace(/\/+$/, '');
   const samenvatting = {
     type: 'object',
     required: ['id', 'status', 'wijkteam', 'terugkoppelingUiterlijk'],
@@ -48,50 +72,55 @@ export function openapiDocument(): Record<string, unknown> {
       version: API_VERSION,
       description: 'Vroegsignalering van huurachterstand tussen woningcorporaties, sociale wijkteams en de troubleshooter. '
         + 'Tweezijdig TLS (Digikoppeling REST); de organisatie is de OIN in subject.serialNumber van het clientcertificaat.',
-      contact: { name: 'Signaalbrug beheer' },
+      contact: { name: `${config.afzender.naam} (beheer)`, email: config.afzender.mailbox, url: portaal },
     },
-    servers: [{ url: '/' }],
+    // /core/uri-version: the major version in the server URL, so the paths below are relative to it.
+    // The host is a variable: this document is also served by the portal, which is another listener.
+    servers: [{
+      url: 'https://{api}/v1', description: 'API v1 over tweezijdig TLS',
+      variables: { api: { default: 'localhost:8443', description: 'host en poort van de API van deze Signaalbrug (bekend bij aansluiting)' } },
+    }],
     paths: {
-      '/v1/meldingen': {
+      '/meldingen': {
         post: {
           operationId: 'meldingDoen',
           summary: 'Een melding doen (corporatie)',
           parameters: [TRACEPARENT],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Melding' } } } },
           responses: {
-            '201': { description: 'Melding ontvangen en duurzaam opgeslagen', headers: { Location: { schema: { type: 'string' } } },
+            '201': { description: 'Melding ontvangen en duurzaam opgeslagen', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
-            '200': { description: 'Dezelfde melding was al ontvangen (idempotent op referentie)',
+            '200': { description: 'Dezelfde melding was al ontvangen (idempotent op referentie)', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
-            ...problemen(400, 403, 409, 413, 415, 503),
+            ...problemen(400, 403, 409, 413, 415),
           },
         },
       },
-      '/v1/meldingen/{id}': {
+      '/meldingen/{id}': {
         get: {
           operationId: 'meldingOpvragen',
           summary: 'Een melding opvragen (afzender of wijkteamorganisatie)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: {
-            '200': { description: 'De melding', content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingStatus' } } } },
-            ...problemen(403, 404, 503),
+            '200': { description: 'De melding', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingStatus' } } } },
+            ...problemen(400, 403, 404),
           },
         },
       },
-      '/v1/meldingen/{id}/terugkoppeling': {
+      '/meldingen/{id}/terugkoppeling': {
         post: {
           operationId: 'terugkoppelingGeven',
           summary: 'Terugkoppeling geven (de gemeente waarheen de melding is gerouteerd; convenant art. 3.7)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Terugkoppeling' } } } },
           responses: {
-            '201': { description: 'Terugkoppeling vastgelegd; termijnen gestopt; corporatie geïnformeerd',
+            '201': { description: 'Terugkoppeling vastgelegd; termijnen gestopt; corporatie geïnformeerd', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { enum: STATUSSEN }, opTijd: { type: 'boolean' } } } } } },
-            ...problemen(400, 403, 404, 409, 503),
+            ...problemen(400, 403, 404, 409),
           },
         },
       },
-      '/v1/meldingen/{id}/intrekking': {
+      '/meldingen/{id}/intrekking': {
         post: {
           operationId: 'meldingIntrekken',
           summary: 'Een melding intrekken (de corporatie die haar deed), bijvoorbeeld omdat de achterstand is betaald',
@@ -99,24 +128,24 @@ export function openapiDocument(): Record<string, unknown> {
           requestBody: { required: false, content: { 'application/json': { schema: {
             type: 'object', additionalProperties: false, properties: { reden: { enum: [...INTREKKINGSREDENEN] } } } } } },
           responses: {
-            '201': { description: 'Ingetrokken; termijnen gestopt; wijkteam geïnformeerd' },
-            '200': { description: 'Was al ingetrokken' },
-            ...problemen(400, 403, 404, 409, 503),
+            '201': { description: 'Ingetrokken; termijnen gestopt; wijkteam geïnformeerd', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/Intrekking' } } } },
+            '200': { description: 'Was al ingetrokken', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/Intrekking' } } } },
+            ...problemen(400, 403, 404, 409),
           },
         },
       },
-      '/v1/terugkoppelingen': {
+      '/terugkoppelingen': {
         get: {
           operationId: 'terugkoppelingenLezen',
           summary: 'Terugkoppelingen op de eigen meldingen, oudste eerst (corporatie)',
           parameters: [{ name: 'sinds', in: 'query', required: false, description: 'cursor: `volgende` uit het vorige antwoord, of 0', schema: { type: 'string' } }],
           responses: {
-            '200': { description: 'Een pagina terugkoppelingen', content: { 'application/json': { schema: {
+            '200': { description: 'Een pagina terugkoppelingen', headers: metVersie(), content: { 'application/json': { schema: {
               type: 'object', required: ['terugkoppelingen', 'volgende'],
               properties: { volgende: { type: 'string' }, terugkoppelingen: { type: 'array', items: { type: 'object', properties: {
                 melding: { type: 'string', format: 'uuid' }, referentie: { type: 'string' }, status: { enum: STATUSSEN },
                 terugkoppeling: { $ref: '#/components/schemas/Terugkoppeling' } } } } } } } } },
-            ...problemen(400, 403, 503),
+            ...problemen(400, 403),
           },
         },
       },
@@ -135,11 +164,19 @@ export function openapiDocument(): Record<string, unknown> {
             gebeurtenissen: { type: 'array', items: { type: 'object', required: ['soort', 'op'], properties: { soort: { type: 'string' }, op: { type: 'string', format: 'date-time' } } } },
           },
         },
+        Intrekking: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string', format: 'uuid' }, status: { enum: STATUSSEN } } },
         Probleem: problem,
       },
-      responses: Object.fromEntries([400, 403, 404, 409, 413, 415, 503].map((c) => [
-        `Probleem${c}`, { description: 'Probleem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Probleem' } } } },
-      ])),
+      headers: {
+        'API-Version': { description: 'De volledige versie van de API (semver)', schema: { type: 'string', example: API_VERSION } },
+        Location: { description: 'Het pad van de melding', schema: { type: 'string' } },
+        'Retry-After': { description: 'Seconden tot een nieuwe poging zin heeft', schema: { type: 'integer' } },
+      },
+      responses: Object.fromEntries(Object.entries(PROBLEEMANTWOORDEN).map(([c, description]) => [`Probleem${c}`, {
+        description,
+        headers: metVersie(c === '503' ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Probleem' } } },
+      }])),
       securitySchemes: { mtls: { type: 'mutualTLS', description: 'PKIoverheid-certificaat met OIN in subject.serialNumber' } },
     },
     security: [{ mtls: [] }],

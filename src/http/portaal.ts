@@ -3,6 +3,7 @@
 // URLSearchParams (no extra dependency); the stylesheet is served by the portal itself, because the
 // CSP allows nothing from elsewhere.
 import type { FastifyInstance } from 'fastify';
+import { API_VERSION, openapiDocument } from './openapi.js';
 import berichtRoutes from './portaal/bericht.js';
 import { maakContext, type PortaalDeps } from './portaal/context.js';
 import { Paginas } from './portaal/paginas.js';
@@ -22,6 +23,14 @@ export default async function portaalRoutes(app: FastifyInstance, deps: PortaalD
 
   app.get('/portaal.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(paginas.css));
+
+  // NL API Design Rules /core/publish-openapi: the API's OpenAPI document is public (the API itself
+  // wants a client certificate) and readable by any origin. Only this document: no other portal
+  // response gets CORS, and the portal's Cross-Origin-Resource-Policy stays same-origin elsewhere.
+  const openapi = openapiDocument(deps.config);
+  app.get('/v1/openapi.json', async (_request, reply) => reply
+    .headers({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'API-Version': API_VERSION })
+    .type('application/json; charset=utf-8').send(openapi));
 
   await toegangRoutes(app, ctx);
   await berichtRoutes(app, ctx);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { terugkoppelingSchema } from '../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../errors.js';
+import { eisMeldingId } from './meldingen.js';
 import { eisRol } from './mtls-identiteit.js';
 import { INTREKKINGSREDENEN, type TerugkoppelingDienst } from '../jobs/terugkoppeling.js';
 import type { MeldingenRepo } from '../store/meldingen.js';
@@ -29,6 +30,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
 
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/terugkoppeling', async (request, reply) => {
     eisRol(request, 'gemeente', 'terugkoppeling geven');
+    eisMeldingId(request.params.id);
     const invoer = ontleed(terugkoppelingSchema, request.body, 'de terugkoppeling');
     const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
@@ -36,6 +38,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
 
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/intrekking', async (request, reply) => {
     eisRol(request, 'corporatie', 'een melding intrekken');
+    eisMeldingId(request.params.id);
     // An empty body is allowed: the reden is optional.
     const { reden } = ontleed(intrekkingSchema, request.body ?? {}, 'de intrekking');
     const r = await terugkoppeling.trekIn(request.params.id, { oin: request.organisatie.oin, spoor: request.spoor }, reden);

@@ -1,6 +1,8 @@
 // Small helpers every Redis repository shares: a stable fingerprint of a value, and the one place
-// where a failure of Redis itself becomes the 503 problem callers see.
+// where a failure of Redis becomes the problem callers see: 503 when Redis is away (a retry helps),
+// 500 when Redis refused the command itself (a retry never helps).
 import { SignaalbrugError } from '../errors.js';
+import { isVerbindingsfout } from './redis.js';
 
 /** Canonical JSON (sorted keys) so the same melding always has the same fingerprint. */
 export function canoniek(v: unknown): string {
@@ -11,15 +13,35 @@ export function canoniek(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** ioredis's own words for a connection that is gone, not yet back, or too slow to answer. */
+const ONBEREIKBAAR = [
+  "Stream isn't writeable and enableOfflineQueue options is false", 'Command timed out', 'connect ETIMEDOUT', 'Socket timeout',
+];
+/** ioredis's errors for commands lost with their connection (AbortError and MaxRetriesPerRequestError). */
+const AFGEBROKEN = new Set(['AbortError', 'InterruptError', 'MaxRetriesPerRequestError']);
+/** Redis replies that say "not now" (loading after a restart, a script running long, a failover, full memory). */
+const TIJDELIJK = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|NOREPLICAS|MISCONF|OOM)\b/;
+
+/** Whether a failed command says Redis is away or busy for now (503) rather than that it refused the command (500). */
+export function isStoring(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (isVerbindingsfout(err) || AFGEBROKEN.has(err.name) || ONBEREIKBAAR.some((m) => err.message.startsWith(m))) return true;
+  return err.name === 'ReplyError' && TIJDELIJK.test(err.message);
+}
+
 /**
- * Run a Redis call; any failure of Redis itself becomes a 503 problem. A write whose reply was lost
- * may still have landed, which is safe: the caller retries and gets the idempotent replay.
+ * Run a Redis call. Redis away becomes a 503 problem with Retry-After: a write whose reply was lost
+ * may still have landed, which is safe, because the caller retries and gets the idempotent replay.
+ * Any other failure (WRONGTYPE, a script error, a bug of ours) is a 500 without internals: retrying
+ * would fail the same way forever. The cause goes along for the log.
  */
 export async function opslag<T>(werk: () => Promise<T>): Promise<T> {
   try {
     return await werk();
   } catch (err) {
     if (err instanceof SignaalbrugError) throw err;
-    throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'de opslag is tijdelijk niet bereikbaar; probeer het later opnieuw', undefined, err);
+    if (isStoring(err))
+      throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'de opslag is tijdelijk niet bereikbaar; probeer het later opnieuw', undefined, err);
+    throw new SignaalbrugError('SB_INTERN', 'er ging iets mis aan onze kant; het is gelogd', undefined, err);
   }
 }
