@@ -29,7 +29,10 @@ const ontvanger = z.strictObject({
   certificaat: z.string().optional(),
   /** PGP: the recipient's armored public key. */
   pgpSleutel: z.string().optional(),
-  /** S/MIME per-recipient choices (RFC 8551): OAEP and AES-256-CBC unless the recipient needs otherwise. */
+  /**
+   * S/MIME per-recipient choices (RFC 8551). Unset: what the recipient certificate's S/MIME capabilities
+   * announce (RFC 8551 2.5.2), else RSA PKCS#1 v1.5 and AES-256-CBC, which every client opens (gpgsm 2.2 opens no OAEP, no GCM).
+   */
   keyTransport: z.enum(['rsa-oaep', 'rsa-pkcs1']).optional(),
   inhoudVersleuteling: z.enum(['aes-256-cbc', 'aes-256-gcm']).optional(),
   /** beveiligde-link with codeKanaal sms: the mobile number that receives the one-time code. */
@@ -55,6 +58,16 @@ const listener = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535),
 });
+
+/**
+ * A TLS listener's guard before any request: the handshake must finish within this time (raw TCP
+ * connections and stalled ClientHellos are closed), and connections beyond the cap are refused.
+ */
+const tlsGrenzen = {
+  handshakeTimeoutSeconden: z.number().min(0.1).max(120).default(10),
+  maxVerbindingen: z.number().int().min(1).max(1_000_000).default(1000),
+};
+const TLS_GRENZEN_STANDAARD = { handshakeTimeoutSeconden: 10, maxVerbindingen: 1000 };
 
 /** Retention and the logboek (DOMAIN.md "Privacy duties"; 003 Bewaartermijnen). */
 const privacy = z.strictObject({
@@ -108,6 +121,7 @@ export const configSchema = z
       port: listener.shape.port.default(8443),
       bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
       requestTimeoutMs: z.number().int().min(1000).default(15_000),
+      ...tlsGrenzen,
     }),
     portal: listener.extend({
       port: listener.shape.port.default(8444),
@@ -123,7 +137,8 @@ export const configSchema = z
       /** Second channel for the code: mail (default) or an SMS provider reached over HTTPS. */
       codeKanaal: z.enum(['mail', 'sms']).default('mail'),
       sms: z.strictObject({ url: z.url(), token: z.string().optional() }).optional(),
-    }).default({ host: '127.0.0.1', port: 8444, linkGeldigDagen: 90, codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30, codeKanaal: 'mail' }),
+      ...tlsGrenzen,
+    }).default({ host: '127.0.0.1', port: 8444, linkGeldigDagen: 90, codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30, codeKanaal: 'mail', ...TLS_GRENZEN_STANDAARD }),
     ops: listener.extend({ port: listener.shape.port.default(9464) }).default({ host: '127.0.0.1', port: 9464 }),
     tls: z.strictObject({
       cert: z.string(),

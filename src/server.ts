@@ -1,6 +1,7 @@
 // Entry for `signaalbrug serve`: builds the roles asked for, listens, and shuts down gracefully
 // (stop accepting, finish in-flight requests, close Redis) on SIGTERM/SIGINT.
 import type { Server as HttpsServer } from 'node:https';
+import type { Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { buildApi, buildOps } from './app.js';
@@ -86,7 +87,8 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
     }
     repo.verspreidIntakeOver(intakeRedis);
     tls = new TlsMateriaal(config.tls, log, klok);
-    api = await buildApi({ config, repo, terugkoppeling, metrics, log, https: tls.serverOpties(), klok });
+    api = await buildApi({ config, repo, terugkoppeling, metrics, log, https: { ...tls.serverOpties(), ...handshakeGrens(config.api) }, klok });
+    begrensVerbindingen(api.server, config.api, log, 'api');
     adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
     tls.start(api.server as HttpsServer);
   }
@@ -98,12 +100,13 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
     portal = await buildPortal({
       config, repo, links, terugkoppeling, logboek, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),
       // Server certificate only: people in a browser, not partner systems.
-      https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert) },
+      https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert), ...handshakeGrens(config.portal) },
     });
+    begrensVerbindingen(portal.server, config.portal, log, 'portal');
     adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
   }
   let werker: { stop(): Promise<void> } | undefined;
-  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok, wisser, logboek });
+  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok, wisser, logboek, sleutels });
 
   // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
   const ops = await buildOps({ redis, tls, metrics, log });
@@ -124,6 +127,30 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
       log.info('signaalbrug gestopt');
     })());
   return { api, portal, ops, tls, adressen, stop };
+}
+
+interface TlsGrenzen {
+  handshakeTimeoutSeconden: number;
+  maxVerbindingen: number;
+}
+
+/**
+ * node:tls closes a connection whose handshake has not finished in time: a raw TCP connection that
+ * never sends a ClientHello, or one that stops halfway (Node's default waits 120 s).
+ */
+const handshakeGrens = (g: TlsGrenzen) => ({ handshakeTimeout: Math.round(g.handshakeTimeoutSeconden * 1000) });
+
+/** Node closes connections beyond the cap at once; the operator hears of it at most once a minute. */
+function begrensVerbindingen(server: NetServer, g: TlsGrenzen, log: Logger, listener: string): void {
+  server.maxConnections = g.maxVerbindingen;
+  let geweigerd = 0;
+  let gemeldOp = 0;
+  server.on('drop', () => {
+    geweigerd++;
+    if (Date.now() - gemeldOp < 60_000) return;
+    log.warn({ listener, maxVerbindingen: g.maxVerbindingen, geweigerd }, 'verbindingslimiet bereikt: nieuwe verbindingen geweigerd');
+    [gemeldOp, geweigerd] = [Date.now(), 0];
+  });
 }
 
 /** Install signal handlers: first signal stops gracefully, a second one (or 15 s) forces exit. */

@@ -50,18 +50,36 @@ export function zodraGeldig(...velden: Veldpad[]): (payload: z.core.ParsePayload
   return (payload) => !payload.issues.some((issue) => velden.some((veld) => raakt(issue, veld)));
 }
 
+/** At most this many errors are listed; a body of 5000 unknown keys would otherwise get a 294 KB answer. */
+export const MAX_INVALID_PARAMS = 50;
+/** Names are echoed from the input: a key of 60 000 characters is shortened. */
+const MAX_NAAM = 200;
+/** The name of the last entry when errors were left out (like "(body)": never a field of the input). */
+export const MEER_FOUTEN = '(meer)';
+
+const kort = (s: string) => (s.length > MAX_NAAM ? `${s.slice(0, MAX_NAAM - 1)}…` : s);
+
+/**
+ * The first MAX_INVALID_PARAMS errors in input order; when there were more, one last entry named
+ * MEER_FOUTEN says how many were left out.
+ */
 export function invalidParams(issues: readonly z.core.$ZodIssue[]): InvalidParam[] {
   const out: InvalidParam[] = [];
+  let totaal = 0;
+  const voegToe = (name: string, reason: () => string) => {
+    if (++totaal <= MAX_INVALID_PARAMS) out.push({ name: kort(name), reason: reason() });
+  };
   for (const issue of issues) {
     const prefix = pad(issue.path);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        out.push({ name: naam(prefix, key), reason: weigeringsreden(key) ?? 'onbekend veld: niet toegestaan' });
+      for (const key of issue.keys) voegToe(naam(prefix, key), () => weigeringsreden(key) ?? 'onbekend veld: niet toegestaan');
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      out.push({ name: prefix, reason: 'verplicht veld ontbreekt' });
+      voegToe(prefix, () => 'verplicht veld ontbreekt');
     } else {
-      out.push({ name: prefix || '(body)', reason: issue.message });
+      voegToe(prefix || '(body)', () => issue.message);
     }
   }
+  if (totaal > MAX_INVALID_PARAMS)
+    out.push({ name: MEER_FOUTEN, reason: `nog ${totaal - MAX_INVALID_PARAMS} fouten niet getoond (hoogstens ${MAX_INVALID_PARAMS} per antwoord; ${totaal} in totaal)` });
   return out;
 }

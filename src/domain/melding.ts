@@ -24,18 +24,49 @@ export const ARTIKEL: Record<Soort, string> = {
 };
 
 const datum = z.iso.date({ error: 'verwacht een bestaande datum als JJJJ-MM-DD' });
+
+// Names and street names: letters, digits and the punctuation Dutch names use; no markup or control chars.
+const TOEGESTAAN = /^[\p{L}\p{M}0-9 .,'’\-/()]+$/u;
+// Characters that render as nothing (Unicode Default_Ignorable_Code_Point): the Hangul fillers
+// U+115F, U+1160, U+3164 and U+FFA0 are letters (Lo) by category, zero-width spaces and joiners are not.
+const ONZICHTBAAR = /\p{Default_Ignorable_Code_Point}/u;
+// A combining mark belongs on a letter; at the start or after a space, digit or punctuation it stands alone.
+const LOS_TEKEN = /(?:^|[^\p{L}\p{M}])\p{M}/u;
+// Zalgo-style stacks: Vietnamese needs two marks on one letter, nothing real needs four.
+const GESTAPELD = /\p{M}{4}/u;
+
+/**
+ * Why `s` (trimmed, NFC) is not a plausible name, or undefined. A name reaches mails and pages, so it
+ * must show: at least one letter of a script, and nothing invisible or floating.
+ */
+export function naamFout(s: string): string | undefined {
+  if (ONZICHTBAAR.test(s)) return 'bevat een onzichtbaar teken';
+  if (!TOEGESTAAN.test(s)) return 'bevat tekens die niet zijn toegestaan';
+  if (LOS_TEKEN.test(s)) return 'bevat een los accentteken zonder letter ervoor';
+  if (GESTAPELD.test(s)) return 'bevat te veel accenttekens op één letter';
+  if (!/\p{L}/u.test(s)) return 'moet minstens één letter bevatten';
+  return undefined;
+}
+
 const tekst = (max: number) =>
   z
     .string()
     .trim()
+    // One form for one name: "É" typed as E + U+0301 and as U+00C9 is the same name (and fingerprint).
+    .normalize('NFC')
     .min(1, 'mag niet leeg zijn')
     .max(max, `hoogstens ${max} tekens`)
-    // Names and street names: letters, digits and the punctuation Dutch names use; no markup or control chars.
-    .regex(/^[\p{L}\p{M}0-9 .,'’\-/()]+$/u, 'bevat tekens die niet zijn toegestaan');
+    // One reason per field, and only for a value of the right length.
+    .superRefine((s, ctx) => {
+      const fout = naamFout(s);
+      if (fout) ctx.addIssue({ code: 'custom', message: fout, input: s });
+    }, { when: (payload) => payload.issues.length === 0 })
+    // The OpenAPI document shows the characters naamFout allows.
+    .meta({ pattern: TOEGESTAAN.source });
 
 const huurder = z.strictObject({
   relatienummer: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, cijfers en -, hoogstens 32 tekens'),
-  voorletters: z.string().regex(/^(\p{Lu}\.?){1,10}$/u, 'voorletters als "J." of "J.P."'),
+  voorletters: z.string().normalize('NFC').regex(/^(\p{Lu}\.?){1,10}$/u, 'voorletters als "J." of "J.P."'),
   tussenvoegsel: tekst(20).optional(),
   achternaam: tekst(100),
   geboortedatum: datum,
@@ -66,7 +97,10 @@ const huishouden = z.strictObject({
 const achterstand = z.strictObject({
   bedragInCenten: z.number().int().min(0).max(100_000_000),
   ontstaanOp: datum,
-  aantalMaanden: z.number().min(0).max(120).multipleOf(0.5),
+  // Whole or half months. multipleOf alone lets 1e-320 through (it allows for float error), so the
+  // exact test runs beside it; it documents the step in the OpenAPI document.
+  aantalMaanden: z.number().min(0).max(120).multipleOf(0.5)
+    .refine((n) => Number.isInteger(n * 2), { message: 'in hele of halve maanden', when: (payload) => payload.issues.length === 0 }),
 });
 
 // Besluit gemeentelijke schuldhulpverlening art. 2: the four steps before a landlord may signal.
@@ -105,6 +139,40 @@ const regel = (leest: Veldpad[], pad: Veldpad, message: string, fout: (m: Basis)
     if (fout(m)) ctx.addIssue({ code: 'custom', path: [...pad], message });
   }, { when: zodraGeldig(...leest) });
 
+const GEBOREN_VANAF = '1900-01-01';
+const ZAAK_VANAF = '2000-01-01';
+
+/** Where each date of the melding is, and how to read it. */
+const DATUMVELDEN = {
+  geboortedatum: { pad: ['huurder', 'geboortedatum'], lees: (m: Basis) => m.huurder.geboortedatum },
+  ontstaanOp: { pad: ['achterstand', 'ontstaanOp'], lees: (m: Basis) => m.achterstand?.ontstaanOp },
+  herinneringVerstuurdOp: { pad: ['stappen', 'herinneringVerstuurdOp'], lees: (m: Basis) => m.stappen?.herinneringVerstuurdOp },
+  gegevenOp: { pad: ['toestemming', 'gegevenOp'], lees: (m: Basis) => m.toestemming?.gegevenOp },
+  ontruimingsdatum: { pad: ['ontruimingsdatum'], lees: (m: Basis) => m.ontruimingsdatum },
+} as const satisfies Record<string, { pad: Veldpad; lees: (m: Basis) => string | undefined }>;
+
+interface Bereik { vanaf?: string; tot?: string; vanafReden?: string; totReden?: string }
+
+/** One rule per date field: at most one error each (a date is never both too early and too late). */
+function datumregels(bereiken: Partial<Record<keyof typeof DATUMVELDEN, Bereik>>) {
+  return Object.entries(bereiken).map(([veld, b]) => {
+    const { pad, lees } = DATUMVELDEN[veld as keyof typeof DATUMVELDEN];
+    return z.superRefine<Basis>((m, ctx) => {
+      const d = lees(m);
+      if (d === undefined) return;
+      if (b.vanaf !== undefined && d < b.vanaf) ctx.addIssue({ code: 'custom', path: [...pad], message: b.vanafReden ?? `mag niet vóór ${b.vanaf} liggen` });
+      else if (b.tot !== undefined && d > b.tot) ctx.addIssue({ code: 'custom', path: [...pad], message: b.totReden ?? `mag niet na vandaag (${b.tot}) liggen` });
+    }, { when: zodraGeldig(pad) });
+  });
+}
+
+/** The calendar date `n` days after `datum` (both YYYY-MM-DD). */
+function plusDagen(datum: string, n: number): string {
+  const d = new Date(`${datum}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
 // Besluit gemeentelijke schuldhulpverlening art. 2: the steps that must have been taken (herinneringVerstuurdOp is a date).
 const GEZETTE_STAPPEN = ['persoonlijkContactGezocht', 'gewezenOpSchuldhulp', 'geenBezwaarHuurder'] as const;
 
@@ -122,10 +190,49 @@ export const meldingSchema = basis.check(
     (m) => m.soort === 'complexe-problematiek' && m.toestemming === undefined),
   regel([['soort'], ['ontruimingsdatum']], ['ontruimingsdatum'], 'verplicht bij soort ontruimingsdatum-bekend (convenant art. 8.1)',
     (m) => m.soort === 'ontruimingsdatum-bekend' && m.ontruimingsdatum === undefined),
+  // Plausible dates on any day: nobody alive was born before 1900, and no case of this kind (arrears,
+  // reminders, consent) predates 2000. Dates compare as strings: z.iso.date has four-digit years.
+  ...datumregels({
+    geboortedatum: { vanaf: GEBOREN_VANAF },
+    ontstaanOp: { vanaf: ZAAK_VANAF },
+    herinneringVerstuurdOp: { vanaf: ZAAK_VANAF },
+    gegevenOp: { vanaf: ZAAK_VANAF },
+  }),
 );
 
 export type Melding = z.output<typeof meldingSchema>;
 export type MeldingInvoer = z.input<typeof meldingSchema>;
+
+/** Days an ontruimingsdatum may lie in the past (a melding sent just after a date set by the court). */
+export const ONTRUIMING_VERLEDEN_DAGEN = 14;
+/** Days an ontruimingsdatum may lie ahead (about two years: no court sets an eviction date further away). */
+export const ONTRUIMING_VOORUIT_DAGEN = 730;
+
+const perDag = new Map<string, typeof meldingSchema>();
+
+/**
+ * The melding as the API accepts it on `vandaag` (the Europe/Amsterdam date of the service clock,
+ * YYYY-MM-DD): `meldingSchema` plus the dates checked against that day. Kept for the last two days asked
+ * (around midnight requests may straddle them); each is built once.
+ */
+export function meldingSchemaOp(vandaag: string): typeof meldingSchema {
+  const bekend = perDag.get(vandaag);
+  if (bekend) return bekend;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(vandaag)) throw new RangeError(`geen datum als JJJJ-MM-DD: ${vandaag}`);
+  const schema = meldingSchema.check(...datumregels({
+    geboortedatum: { tot: vandaag },
+    ontstaanOp: { tot: vandaag },
+    herinneringVerstuurdOp: { tot: vandaag },
+    gegevenOp: { tot: vandaag },
+    ontruimingsdatum: {
+      vanaf: plusDagen(vandaag, -ONTRUIMING_VERLEDEN_DAGEN), vanafReden: `ligt meer dan ${ONTRUIMING_VERLEDEN_DAGEN} dagen in het verleden`,
+      tot: plusDagen(vandaag, ONTRUIMING_VOORUIT_DAGEN), totReden: 'ligt meer dan 2 jaar in de toekomst',
+    },
+  }));
+  perDag.set(vandaag, schema);
+  for (const dag of perDag.keys()) if (perDag.size > 2) perDag.delete(dag);
+  return schema;
+}
 
 /** The PC4 part of a normalised postcode, for routing. */
 export function pc4(postcode: string): number {

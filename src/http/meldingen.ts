@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
-import { meldingSchema } from '../domain/melding.js';
+import { meldingSchemaOp } from '../domain/melding.js';
 import { routeer } from '../domain/routering.js';
-import { werkdagenNa } from '../domain/werkdagen.js';
+import { amsterdamDatum, werkdagenNa } from '../domain/werkdagen.js';
 import { verwijderUiterlijk } from '../domain/bewaartermijn.js';
 import { SignaalbrugError } from '../errors.js';
 import { eisRol } from './mtls-identiteit.js';
@@ -23,6 +23,13 @@ export interface MeldingenRouteDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/**
+ * An id that cannot be a melding does not exist (404) on every route, and never reaches Redis: a key
+ * built from it could name another kind of key (a case's event list) and fail there.
+ */
+export function eisMeldingId(id: string): void {
+  if (!UUID.test(id)) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+}
 
 export default async function meldingenRoutes(app: FastifyInstance, deps: MeldingenRouteDeps) {
   const { config, repo, klok } = deps;
@@ -33,17 +40,25 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
     id: r.id, status: r.status, wijkteam: wijkteamNaam.get(r.wijkteam) ?? r.wijkteam, terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
   });
 
-  /** The melding if the caller may see it; otherwise it does not exist (404, no hint). */
+  /**
+   * The melding if the caller may see it; otherwise it does not exist (404, no hint). Ownership is
+   * judged on the case's metadata; personal data is decrypted only for the sender or its wijkteam
+   * organisation, so another caller costs no decryption (and learns nothing from its time).
+   */
   async function zichtbaar(request: FastifyRequest, id: string): Promise<MeldingRecord> {
-    const r = UUID.test(id) ? await repo.haal(id) : undefined;
-    if (!r || (r.oin !== request.organisatie.oin && r.wijkteamOin !== request.organisatie.oin))
-      throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+    eisMeldingId(id);
+    const { oin } = request.organisatie;
+    const meta = await repo.haalMeta(id);
+    const r = meta && (meta.oin === oin || meta.wijkteamOin === oin) ? await repo.haal(id) : undefined;
+    if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
     return r;
   }
 
   app.post('/v1/meldingen', async (request, reply) => {
     eisRol(request, 'corporatie', 'een melding doen');
-    const parsed = meldingSchema.safeParse(request.body, { reportInput: true });
+    const nu = klok();
+    // Dates are checked against the service's own day (Europe/Amsterdam), not the host's.
+    const parsed = meldingSchemaOp(amsterdamDatum(nu)).safeParse(request.body, { reportInput: true });
     if (!parsed.success)
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
     const melding = parsed.data;
@@ -57,7 +72,6 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       if (!vorige || vorige.oin !== request.organisatie.oin)
         throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'vorigeMelding bestaat niet', [{ name: 'vorigeMelding', reason: 'onbekende melding van deze corporatie' }]);
     }
-    const nu = klok();
     const uitkomst = await repo.bewaar({
       id: randomUUID(),
       oin: request.organisatie.oin,

@@ -19,7 +19,7 @@ import { LinkRepo } from '../../src/store/links.js';
 import { MeldingenRepo } from '../../src/store/meldingen.js';
 import { createRedis, verbind } from '../../src/store/redis.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
-import { testConfigDoc, testPki } from './build.js';
+import { dagenVoorBasis, testConfigDoc, testPki } from './build.js';
 import { platteTekst } from './mail.js';
 import { startRedis } from './redis.js';
 import { BASIS, termijnVan } from './klok.js';
@@ -45,8 +45,8 @@ export function kanarieMelding() {
       geboortedatum: KANARIE.geboortedatumIso, telefoonnummer: KANARIE.telefoonnummer },
     adres: { straatnaam: KANARIE.straatnaam, huisnummer: 12, huisnummertoevoeging: 'A', postcode: KANARIE.postcode, woonplaats: KANARIE.woonplaats },
     huishouden: { aantalBewoners: 3 },
-    achterstand: { bedragInCenten: 123456, ontstaanOp: '2026-09-01', aantalMaanden: 2 },
-    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: '2026-10-01', geenBezwaarHuurder: true },
+    achterstand: { bedragInCenten: 123456, ontstaanOp: dagenVoorBasis(100), aantalMaanden: 2 },
+    stappen: { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: dagenVoorBasis(70), geenBezwaarHuurder: true },
   });
 }
 

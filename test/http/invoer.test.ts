@@ -1,12 +1,18 @@
 // Strict input: unknown fields are errors, refused fields are named with the reason, all errors at once,
-// and malformed requests get a clear 4xx problem, never a 500.
+// and malformed requests get a clear 4xx problem, never a 500. Names must show and dates be plausible
+// on the service's own day (test clock: helpers/klok.ts).
 import t from 'tap';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { build, voorbeeldMelding } from '../helpers/build.js';
+import { BASIS, plusDagen, testKlok } from '../helpers/klok.js';
 
 const ELAN = 'elan-wonen';
+const DAG = 86_400_000;
 
 t.test('input validation', async (t) => {
-  const app = await build(t);
+  const klok = testKlok();
+  const vandaag = amsterdamDatum(BASIS);
+  const app = await build(t, { klok: klok.klok });
   const post = (body: unknown, extra?: Parameters<typeof app.vraag>[4]) => app.vraag(ELAN, 'POST', '/v1/meldingen', body, extra);
   const reden = (res: { body: any }, naam: string) => res.body.invalidParams?.find((p: any) => p.name === naam)?.reason as string | undefined;
 
@@ -66,13 +72,13 @@ t.test('input validation', async (t) => {
     res = await post(voorbeeldMelding({ soort: 'complexe-problematiek' }));
     t.equal(res.status, 400);
     t.match(reden(res, 'toestemming'), /toestemming van de huurder/);
-    res = await post(voorbeeldMelding({ soort: 'complexe-problematiek', toestemming: { gegevenOp: '2026-10-02', vastgelegdDoor: 'A. de Vries' } }));
+    res = await post(voorbeeldMelding({ soort: 'complexe-problematiek', toestemming: { gegevenOp: plusDagen(vandaag, -7), vastgelegdDoor: 'A. de Vries' } }));
     t.equal(res.status, 201, 'complexe-problematiek with toestemming');
 
     res = await post(voorbeeldMelding({ soort: 'ontruimingsdatum-bekend' }));
     t.equal(res.status, 400);
     t.match(reden(res, 'ontruimingsdatum'), /art\. 8/);
-    res = await post(voorbeeldMelding({ soort: 'ontruimingsdatum-bekend', ontruimingsdatum: '2027-01-15' }));
+    res = await post(voorbeeldMelding({ soort: 'ontruimingsdatum-bekend', ontruimingsdatum: plusDagen(vandaag, 45) }));
     t.equal(res.status, 201);
 
     const meerDan = voorbeeldMelding({ soort: 'meer-dan-huurachterstand' });
@@ -152,6 +158,169 @@ t.test('input validation', async (t) => {
     t.match(reden(res, 'achterstand'), /verplicht bij soort huurachterstand \(convenant art\. 3\.4\)/);
     t.match(reden(res, 'adres.postcode'), /postcode als 2011DE/);
     t.match(reden(res, 'huishouden.aantalBewoners'), /getal/);
+  });
+
+  t.test('names must show: a letter of a script, nothing invisible, no mark without its letter', async (t) => {
+    const velden: [string, (m: any, w: string) => void][] = [
+      ['huurder.achternaam', (m, w) => (m.huurder.achternaam = w)],
+      ['huurder.tussenvoegsel', (m, w) => (m.huurder.tussenvoegsel = w)],
+      ['adres.straatnaam', (m, w) => (m.adres.straatnaam = w)],
+      ['adres.woonplaats', (m, w) => (m.adres.woonplaats = w)],
+      ['toestemming.vastgelegdDoor', (m, w) => (m.toestemming = { gegevenOp: vandaag, vastgelegdDoor: w })],
+    ];
+    const fout: [string, string, RegExp][] = [
+      ['HANGUL FILLER', '\u3164', /onzichtbaar/],
+      ['HANGUL CHOSEONG FILLER', '\u115F', /onzichtbaar/],
+      ['HALFWIDTH HANGUL FILLER beside a letter', 'Dijk\uFFA0', /onzichtbaar/],
+      ['ZERO WIDTH SPACE', '\u200B', /onzichtbaar/],
+      ['a zero-width joiner inside a name', 'Di\u200Djk', /onzichtbaar/],
+      ['a combining mark alone', '\u0301', /los accentteken/],
+      ['a combining mark after a space', 'Dijk \u0301', /los accentteken/],
+      ['a stack of marks', 'D\u0301\u0302\u0303\u0304ijk', /te veel accenttekens/],
+      ['a full stop only', '.', /minstens één letter/],
+      ['punctuation and digits only', "12-'(3)", /minstens één letter/],
+      ['spaces around a dot', '  .  ', /minstens één letter/],
+      ['empty after trimming', '   ', /mag niet leeg zijn/],
+    ];
+    for (const [veld, zet] of velden) {
+      for (const [wat, waarde, verwacht] of fout) {
+        const m = voorbeeldMelding();
+        zet(m, waarde);
+        const res = await post(m);
+        t.equal(res.status, 400, `${veld}: ${wat}`);
+        t.same(res.body.invalidParams?.map((p: any) => p.name), [veld], `${veld}: ${wat}, listed once`);
+        t.match(reden(res, veld), verwacht, `${veld}: ${wat}`);
+      }
+      for (const waarde of ['Dijk', "d'Ancona", 'Ñúñez-Ørsted', 'Nguyễn', '김', 'Ἀθῆναι', '2e Hugo de Groot']) {
+        const m = voorbeeldMelding();
+        zet(m, waarde);
+        t.equal((await post(m)).status, 201, `${veld}: ${JSON.stringify(waarde)} is a name`);
+      }
+    }
+  });
+
+  t.test('names are stored in one Unicode form (NFC): the same name typed two ways is the same melding', async (t) => {
+    const samengesteld = voorbeeldMelding();
+    Object.assign(samengesteld.huurder, { voorletters: 'É.', achternaam: 'Ørsted-Lefèvre' });
+    samengesteld.adres.woonplaats = 'Hoogkarspel-Süd';
+    const los = structuredClone(samengesteld);
+    Object.assign(los.huurder, { voorletters: 'E\u0301.', achternaam: 'Ørsted-Lefe\u0300vre' });
+    los.adres.woonplaats = 'Hoogkarspel-Su\u0308d';
+    t.not(JSON.stringify(los), JSON.stringify(samengesteld), 'two encodings');
+    const eerste = await post(samengesteld);
+    t.equal(eerste.status, 201);
+    const tweede = await post(los);
+    t.equal(tweede.status, 200, 'the decomposed form is a replay, not a conflicting melding');
+    t.equal(tweede.body.id, eerste.body.id);
+  });
+
+  t.test('dates within plausible ranges of the service day', async (t) => {
+    const ontruiming = (d: string) => voorbeeldMelding({ soort: 'ontruimingsdatum-bekend', ontruimingsdatum: d });
+    const metAchterstand = (d: string) => { const m = voorbeeldMelding(); m.achterstand.ontstaanOp = d; return m; };
+    const metHerinnering = (d: string) => { const m = voorbeeldMelding(); m.stappen.herinneringVerstuurdOp = d; return m; };
+    const geboren = (d: string) => { const m = voorbeeldMelding(); m.huurder.geboortedatum = d; return m; };
+    const toestemming = (d: string) => voorbeeldMelding({ soort: 'complexe-problematiek', toestemming: { gegevenOp: d, vastgelegdDoor: 'A. de Vries' } });
+    // [field, melding with that date, date, undefined if accepted or the reason]
+    const cases: [string, (d: string) => any, string, RegExp | undefined][] = [
+      ['huurder.geboortedatum', geboren, '0000-01-01', /niet vóór 1900-01-01/],
+      ['huurder.geboortedatum', geboren, '1899-12-31', /niet vóór 1900-01-01/],
+      ['huurder.geboortedatum', geboren, '1900-01-01', undefined],
+      ['huurder.geboortedatum', geboren, vandaag, undefined],
+      ['huurder.geboortedatum', geboren, plusDagen(vandaag, 1), /niet na vandaag/],
+      ['huurder.geboortedatum', geboren, plusDagen(vandaag, 365 * 60), /niet na vandaag/],
+      ['ontruimingsdatum', ontruiming, '1900-01-01', /meer dan 14 dagen in het verleden/],
+      ['ontruimingsdatum', ontruiming, plusDagen(vandaag, -15), /meer dan 14 dagen in het verleden/],
+      ['ontruimingsdatum', ontruiming, plusDagen(vandaag, -14), undefined],
+      ['ontruimingsdatum', ontruiming, vandaag, undefined],
+      ['ontruimingsdatum', ontruiming, plusDagen(vandaag, 730), undefined],
+      ['ontruimingsdatum', ontruiming, plusDagen(vandaag, 731), /meer dan 2 jaar in de toekomst/],
+      ['ontruimingsdatum', ontruiming, '9999-12-31', /meer dan 2 jaar in de toekomst/],
+      ['achterstand.ontstaanOp', metAchterstand, '1999-12-31', /niet vóór 2000-01-01/],
+      ['achterstand.ontstaanOp', metAchterstand, '2000-01-01', undefined],
+      ['achterstand.ontstaanOp', metAchterstand, vandaag, undefined],
+      ['achterstand.ontstaanOp', metAchterstand, plusDagen(vandaag, 1), /niet na vandaag/],
+      ['stappen.herinneringVerstuurdOp', metHerinnering, vandaag, undefined],
+      ['stappen.herinneringVerstuurdOp', metHerinnering, plusDagen(vandaag, 1), /niet na vandaag/],
+      ['toestemming.gegevenOp', toestemming, vandaag, undefined],
+      ['toestemming.gegevenOp', toestemming, plusDagen(vandaag, 1), /niet na vandaag/],
+    ];
+    for (const [veld, melding, datum, verwacht] of cases) {
+      const res = await post(melding(datum));
+      const naam = `${veld} ${datum} (today ${vandaag})`;
+      if (!verwacht) {
+        t.equal(res.status, 201, `${naam}: accepted`);
+        continue;
+      }
+      t.equal(res.status, 400, naam);
+      t.same(res.body.invalidParams?.map((p: any) => p.name), [veld], `${naam}: listed once`);
+      t.match(reden(res, veld), verwacht, naam);
+    }
+    // A date rule runs beside other errors, and not on a date that is no date.
+    const beide = geboren(plusDagen(vandaag, 1));
+    beide.adres.postcode = '0000XX';
+    beide.achterstand.ontstaanOp = '2026-02-30';
+    const res = await post(beide);
+    t.same(res.body.invalidParams.map((p: any) => p.name).sort(), ['achterstand.ontstaanOp', 'adres.postcode', 'huurder.geboortedatum']);
+    t.match(reden(res, 'achterstand.ontstaanOp'), /JJJJ-MM-DD/);
+  });
+
+  t.test('"today" is the service clock, not the host clock', async (t) => {
+    t.teardown(() => void klok.zet(BASIS));
+    const ontstaan = (d: string) => { const m = voorbeeldMelding({ soort: 'meer-dan-huurachterstand' }); delete m.stappen; m.achterstand.ontstaanOp = d; return m; };
+    // Whatever the host's date, one of these two disagrees with it: together they prove the clock.
+    klok.zet(BASIS.getTime() + 1000 * DAG);
+    t.equal((await post(ontstaan(plusDagen(vandaag, 500)))).status, 201, 'the service is 1000 days ahead: a date 500 days ahead is past');
+    klok.zet(BASIS.getTime() - 1000 * DAG);
+    const res = await post(ontstaan(plusDagen(vandaag, -500)));
+    t.equal(res.status, 400, 'the service is 1000 days behind: a date 500 days back is still ahead');
+    t.match(reden(res, 'achterstand.ontstaanOp'), new RegExp(`niet na vandaag \\(${amsterdamDatum(klok.nu())}\\)`));
+  });
+
+  t.test('counts are whole numbers (aantalMaanden: whole or half months)', async (t) => {
+    const cases: [string, (m: any, w: number) => void, number, boolean][] = [
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 1e-320, false],
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 5e-324, false],
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 0.3, false],
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 2.0000000001, false],
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 1.5, true],
+      ['achterstand.aantalMaanden', (m, w) => (m.achterstand.aantalMaanden = w), 0, true],
+      ['huishouden.aantalBewoners', (m, w) => (m.huishouden.aantalBewoners = w), 1e-320, false],
+      ['huishouden.aantalBewoners', (m, w) => (m.huishouden.aantalBewoners = w), 2.5, false],
+      ['adres.huisnummer', (m, w) => (m.adres.huisnummer = w), 1e-320, false],
+      ['adres.huisnummer', (m, w) => (m.adres.huisnummer = w), 12.5, false],
+      ['achterstand.bedragInCenten', (m, w) => (m.achterstand.bedragInCenten = w), 1e-320, false],
+    ];
+    for (const [veld, zet, waarde, goed] of cases) {
+      const m = voorbeeldMelding();
+      zet(m, waarde);
+      const res = await post(m);
+      t.equal(res.status, goed ? 201 : 400, `${veld} ${waarde}`);
+      if (!goed) t.same(res.body.invalidParams?.map((p: any) => p.name), [veld], `${veld} ${waarde}: listed once`);
+    }
+  });
+
+  t.test('invalidParams lists at most 50 errors and counts the rest', async (t) => {
+    const m: Record<string, unknown> = voorbeeldMelding();
+    for (let i = 0; i < 5000; i++) m[`k${i}`] = 1;
+    const res = await post(m);
+    t.equal(res.status, 400);
+    t.comment(`5000 unknown keys: a ${res.tekst.length} byte answer`);
+    t.ok(res.tekst.length < 8192, `a small answer (${res.tekst.length} bytes)`);
+    t.equal(res.body.invalidParams.length, 51);
+    t.same(res.body.invalidParams.slice(0, 50).map((p: any) => p.name), Array.from({ length: 50 }, (_, i) => `k${i}`), 'the first 50, in input order');
+    t.same(res.body.invalidParams[50], { name: '(meer)', reason: 'nog 4950 fouten niet getoond (hoogstens 50 per antwoord; 5000 in totaal)' });
+
+    const precies = voorbeeldMelding();
+    for (let i = 0; i < 50; i++) precies[`k${i}`] = 1;
+    const vijftig = await post(precies);
+    t.equal(vijftig.body.invalidParams.length, 50, 'exactly 50: no count entry');
+    t.notOk(vijftig.body.invalidParams.some((p: any) => p.name === '(meer)'));
+
+    const lang = voorbeeldMelding({ ['x'.repeat(20_000)]: 1 });
+    const kort = await post(lang);
+    t.equal(kort.status, 400);
+    t.ok(kort.body.invalidParams[0].name.length <= 200, 'an overlong key is not echoed whole');
+    t.ok(kort.tekst.length < 2048, `a ${kort.tekst.length} byte answer to a 20 000 character key`);
   });
 
   t.test('a body that is not an object is a clean 400', async (t) => {

@@ -54,6 +54,8 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   app.get('/b/:token/bericht', async (request: Verzoek, reply) => {
     const g = await toegang(request, reply);
     if (!g) return reply;
+    // Fastify answers HEAD with this handler: same status and headers, but nobody read anything.
+    if (request.method === 'HEAD') return berichtPagina(reply, 200, request.params.token, g);
     const gelezen = { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, extra: { kanaal: 'portaal' } } as const;
     if (await links.eersteOpening(g.meta.id)) {
       try {
@@ -70,7 +72,8 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const g = await toegang(request, reply);
     if (!g) return reply;
     const t = ctx.casus(await melding(g.meta.id));
-    await deps.logboek?.vastleggen(g.meta.id, { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, op: klok(), extra: { kanaal: 'portaal', vorm: 'eml' } });
+    if (request.method !== 'HEAD')
+      await deps.logboek?.vastleggen(g.meta.id, { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, op: klok(), extra: { kanaal: 'portaal', vorm: 'eml' } });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
     const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t)), {
