@@ -8,7 +8,7 @@ import { FOUTCODES, SignaalbrugError, type Foutcode } from './errors.js';
 import beveiligingsheaders, { BEVEILIGINGSHEADERS } from './http/beveiligingsheaders.js';
 import portaalRoutes, { type PortaalDeps } from './http/portaal.js';
 import { Paginas } from './http/portaal/paginas.js';
-import { sendProblem } from './http/problem.js';
+import { clientFoutAfhandelaar, sendProblem } from './http/problem.js';
 import { BASIS_TLS } from './pki/tls-materiaal.js';
 
 /** No script at all, styles only from the portal's own stylesheet (no inline styles), no framing. */
@@ -62,6 +62,8 @@ export async function buildPortal(deps: PortaalDeps & { log: Logger; https: TlsO
     // for these, so the security headers are set here.
     frameworkErrors: (_err, _request, reply) =>
       pagina(reply.headers(PORTAAL_HEADERS), new SignaalbrugError('SB_NIET_GEVONDEN', 'deze resource bestaat niet')),
+    // A request Node cannot read (no browser sends one) gets a problem with the portal's headers too.
+    clientErrorHandler: clientFoutAfhandelaar(PORTAAL_HEADERS),
   });
   app.server.headersTimeout = 10_000;
   app.removeAllContentTypeParsers();

@@ -43,6 +43,8 @@ t.test('the access flow: start page, code by a separate mail, a wrong code, then
   geenPersoonsgegevens(t, `${mail}\n${platteTekst(mail)}`, 'code mail');
   t.notOk(mail.includes(token), 'the code mail does not carry the link');
   t.notMatch(mail, 'Elan Wonen', 'nor who sent the melding');
+  t.match(kop(mail, 'Message-ID'), /^<[0-9a-f]{40}@haarlem\.example>$/, 'an opaque Message-ID: it names no kind of message');
+  t.equal(kop(mail, 'Auto-Submitted'), 'auto-generated');
   const code = p.codeUitMail()!;
   t.match(code, /^\d{6}$/);
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from 'node:tls';
 import { Redis } from 'ioredis';
+import { PORTAAL_HEADERS } from '../../src/portaal.js';
 import t, { type Test } from 'tap';
 import { BEVEILIGINGSHEADERS } from '../../src/http/beveiligingsheaders.js';
 import { build, voorbeeldMelding, wachtOp, type Antwoord, type Gebouwd } from '../helpers/build.js';
@@ -15,11 +16,11 @@ const GEMEENTE = 'wijkteam-haarlem';
 const TERUGKOPPELING = { contactGelegd: true, inBehandeling: true, incassoHervatten: false };
 
 /** Raw bytes over a real mutual-TLS connection (as elan-wonen); the server's answer, parsed. */
-async function ruw(app: Gebouwd, verzoek: string): Promise<Antwoord> {
+async function ruw(app: Gebouwd, verzoek: string, naar: 'api' | 'portal' = 'api'): Promise<Antwoord> {
   const pki = (f: string) => readFileSync(path.join(app.pki, f));
   const socket = connect({
-    host: '127.0.0.1', port: app.apiPort, servername: 'localhost', ca: pki('ca.crt'),
-    cert: pki(`clients/${ELAN}.crt`), key: pki(`clients/${ELAN}.key`),
+    host: '127.0.0.1', port: naar === 'api' ? app.apiPort : app.portalPort, servername: 'localhost', ca: pki('ca.crt'),
+    ...(naar === 'api' ? { cert: pki(`clients/${ELAN}.crt`), key: pki(`clients/${ELAN}.key`) } : {}),
   });
   await once(socket, 'secureConnect');
   const delen: Buffer[] = [];
@@ -63,6 +64,19 @@ t.test('requests refused before routing get a problem with every header', async 
   // HTTP/1.0 needs no Host (RFC 9112 3.2 asks it of HTTP/1.1 only).
   t.equal((await ruw(app, 'GET /v1/openapi.json HTTP/1.0\r\n\r\n')).status, 200, 'HTTP/1.0 without Host is fine');
   t.notMatch(app.logs(), /"level":50/, 'nothing logged as an error');
+});
+
+t.test('the portal too answers an unreadable request with a problem and its own security headers', async (t) => {
+  const app = await build(t, { rollen: ['portal'] });
+  for (const [wat, verzoek, status] of [
+    ['unknown method', 'FOO / HTTP/1.1\r\nHost: localhost\r\n\r\n', 501],
+    ['malformed header', 'GET / HTTP/1.1\r\nHost: localhost\r\nKapotte Kop: ja\r\n\r\n', 400],
+  ] as const) {
+    const r = await ruw(app, verzoek, 'portal');
+    t.equal(r.status, status, `${wat}: status`);
+    t.match(r.headers['content-type'], /^application\/problem\+json/, `${wat}: problem+json`);
+    for (const [k, v] of Object.entries(PORTAAL_HEADERS)) t.equal(r.headers[k.toLowerCase()], v, `${wat}: ${k}`);
+  }
 });
 
 t.test('a wrong method on a known path is 405 with Allow; an unknown path stays 404', async (t) => {

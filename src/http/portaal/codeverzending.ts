@@ -1,7 +1,7 @@
 // The one-time code travels by a second channel, apart from the link (NTA 7516 two factors; ZorgMail
 // sends it by SMS or e-mail): a separate mail to the wijkteam mailbox by default, or an SMS to the
 // mailbox's configured phone number. Neither carries anything about the melding: only the code.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { codeMail } from '../../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../../adapters/kanaal.js';
 import type { Wijkteam } from '../../config.js';
@@ -37,7 +37,7 @@ export async function verstuurCode(deps: PortaalDeps, wijkteam: Wijkteam, code: 
     van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
     aan: { naam: wijkteam.naam, adres: wijkteam.mailbox },
     // A fresh id per code: every code mail is a new message, never a retry of an older one.
-    messageId: `<toegangscode.${randomUUID()}@${domein}>`,
+    messageId: `<${randomBytes(20).toString('hex')}@${domein}>`, // opaque: names no kind of message
     datum: deps.klok(),
     buitenOnderwerp: NEUTRAAL_ONDERWERP,
   };
