@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { build, wachtOp } from '../helpers/build.js';
-import { openSmime, platteTekst } from '../helpers/mail.js';
+import { openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
 import { aofNaHerschrijven, leesInPortaal, redisDump } from '../helpers/privacy.js';
 import { KANARIE, kanarieMelding } from '../helpers/portaal.js';
 
@@ -31,7 +31,8 @@ t.test('the canary is nowhere but in the encrypted mail, the portal page and (en
   const post = await app.vraag('elan-wonen', 'POST', '/v1/meldingen', naarNoord);
   t.equal(post.status, 201);
   const noord = post.body.id as string;
-  const smime = () => app.sink!.bestanden().find((f) => readFileSync(f, 'utf8').includes(`${noord}.melding-aan-wijkteam`));
+  const id = verwachteMessageId(app.config, noord, 'melding-aan-wijkteam', 'wijkteam');
+  const smime = () => app.sink!.bestanden().find((f) => readFileSync(f, 'utf8').includes(id));
   await wachtOp(async () => smime());
   t.match(platteTekst(openSmime(smime()!, app.pki, 'wijkteam-noord').inhoud), KANARIE.achternaam, 'the encrypted mail carries it');
 
