@@ -42,8 +42,11 @@ function base64Body(entiteit: string): Buffer {
 export function openGpgsm(emlPad: string, pki: string, ontvanger: string): { inhoud: string; status: string } {
   const home = mkdtempSync(path.join(tmpdir(), 'sb-gpgsm-'));
   chmodSync(home, 0o700);
+  // A non-empty PKCS#12 passphrase: gpgsm 2.2 fails on about one in twelve files with an empty one
+  // (measured: 2 of 25; 0 of 25 with a passphrase).
+  const WACHTWOORD = 'signaalbrug-test';
   const gpgsm = (args: string[]) => spawnSync('gpgsm', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback',
-    '--passphrase-fd', '0', '--status-fd', '2', ...args], { input: '', encoding: 'latin1' });
+    '--passphrase-fd', '0', '--status-fd', '2', ...args], { input: WACHTWOORD, encoding: 'latin1' });
   const moet = (r: ReturnType<typeof gpgsm>, wat: string) => {
     if (r.status !== 0) throw new Error(`gpgsm ${wat}: ${r.stderr}`);
     return r;
@@ -57,7 +60,7 @@ export function openGpgsm(emlPad: string, pki: string, ontvanger: string): { inh
     const p12 = path.join(home, `${ontvanger}.p12`);
     execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(pki, `recipients/${ontvanger}.crt`),
       '-inkey', path.join(pki, `recipients/${ontvanger}.key`), '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES',
-      '-macalg', 'sha1', '-passout', 'pass:', '-out', p12], { stdio: 'pipe' });
+      '-macalg', 'sha1', '-passout', `pass:${WACHTWOORD}`, '-out', p12], { stdio: 'pipe' });
     moet(gpgsm(['--import', p12]), `--import ${ontvanger}.p12`);
     const p7m = path.join(home, 'smime.p7m');
     writeFileSync(p7m, base64Body(readFileSync(emlPad, 'latin1')));
