@@ -55,7 +55,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const klok = gegevenKlok ?? (() => new Date());
   const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
   const metrics = createMetrics();
-  const redis = bewaakVerbinding(createRedis(config.redis.url, { naam: rollen.join('+') }), log, rollen.join('+'));
+  const redis = bewaakVerbinding(createRedis(config.redis.url, { naam: rollen.join('+') }), log);
   await verbind(redis);
   await controleerDuurzaamheid(redis, log);
   const { prefix } = config.redis;
@@ -81,7 +81,7 @@ export async function start({ config, rollen, log, klok: gegevenKlok, env = proc
   const intakeRedis: Redis[] = [];
   if (rollen.includes('api')) {
     for (let i = 1; i < config.redis.intakeVerbindingen; i++) {
-      const r = bewaakVerbinding(createRedis(config.redis.url, { naam: `api-intake-${i}` }), log, `api-intake-${i}`);
+      const r = bewaakVerbinding(createRedis(config.redis.url, { naam: `api-intake-${i}` }), log);
       await verbind(r);
       intakeRedis.push(r);
     }

@@ -45,7 +45,7 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
   const { config, repo, log, klok } = deps;
   // BullMQ wants connections that retry forever (maxRetriesPerRequest: null). Every connection, queue
   // and worker has an 'error' listener: without one ioredis and BullMQ print each reconnect attempt.
-  const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' }), log, 'bullmq');
+  const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq' }), log);
   const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
   const smtp = smtpUitConfig(config);
   const bezorgingen = bezorgQueue(config, verbinding);
@@ -54,12 +54,12 @@ export async function startWerker(deps: WerkerDeps): Promise<{ stop(): Promise<v
   meldFouten(termijnenQ, log, 'termijnen-queue');
   const termijnen = createTermijnen({ config, repo, log, klok }, termijnenQ);
 
-  const relayRedis = bewaakVerbinding(createRedis(config.redis.url, { naam: 'outbox-relay' }), log, 'outbox-relay');
+  const relayRedis = bewaakVerbinding(createRedis(config.redis.url, { naam: 'outbox-relay' }), log);
   await verbind(relayRedis);
   const relay = new OutboxRelay(relayRedis, repo, bezorgingen, log, termijnen.plan);
   await relay.start();
   // QueueEvents blocks on its connection (XREAD BLOCK), so it gets one of its own.
-  const eventsVerbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq-events' }), log, 'bullmq-events');
+  const eventsVerbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:bullmq-events' }), log);
   const bezorger = startBezorgWorker({ ...deps, sjablonen, smtp }, verbinding, eventsVerbinding, bezorgingen);
   const termijnWerker = await startTermijnWorker({ config, repo, log, klok }, termijnen, termijnenQ, verbinding);
   const privacyQ = privacyQueue(config, verbinding);

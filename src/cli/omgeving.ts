@@ -53,7 +53,7 @@ export async function omgeving(env: NodeJS.ProcessEnv = process.env): Promise<Om
     terugkoppeling: createTerugkoppelingDienst({ config, repo, sleutels, klok }),
     opruimer() {
       const log = createLogger(process.stderr, 'warn');
-      const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:cli-bullmq' }), log, 'cli-bullmq');
+      const verbinding = bewaakVerbinding(new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: 'signaalbrug:cli-bullmq' }), log);
       const bezorgingen = bezorgQueue(config, verbinding);
       const termijnen = termijnQueue(config, verbinding);
       meldFouten(bezorgingen, log, 'bezorgingen');

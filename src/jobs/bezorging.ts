@@ -141,8 +141,7 @@ const lees = (bestand: string | undefined) => {
 
 /** `queue`: where the melding jobs live, so a withdrawal can see whether its melding is on its way. */
 export function createBezorger(deps: BezorgDeps, queue: Queue<BezorgOpdracht>) {
-  const { config, repo, sjablonen, smtp, metrics, log, klok } = deps;
-  const { sleutels } = deps;
+  const { config, repo, sjablonen, smtp, metrics, log, klok, sleutels } = deps;
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
   const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
 

@@ -31,7 +31,9 @@ export function isVerbindingsfout(err: unknown): boolean {
  * emits 'error' for every reconnect attempt (and prints each to stderr when nobody listens), so a
  * minute without Redis would otherwise be hundreds of lines. Other errors are logged as they come.
  */
-export function bewaakVerbinding<C extends Redis>(redis: C, log: Logger, naam: string): C {
+export function bewaakVerbinding<C extends Redis>(redis: C, log: Logger): C {
+  // The name the connection already carries (CLIENT LIST shows it too), without our prefix.
+  const naam = (redis.options.connectionName ?? '').replace(/^signaalbrug:/, '');
   let storing: { sinds: number; pogingen: number } | undefined;
   const verloren = (err?: Error) => {
     if (storing) return storing;
