@@ -21,7 +21,7 @@ export interface Adressering {
   /** Stable per (melding, message kind, recipient), so retries are recognised, yet opaque (a keyed hash): relays learn no case or kind. */
   messageId: string;
   datum: Date;
-  /** Neutral outer subject: never personal data (CONTRACT.md "Mail"). */
+  /** Neutral outer subject: never personal data (docs/contract.md "Mail"). */
   buitenOnderwerp: string;
 }
 
@@ -30,21 +30,53 @@ export interface Bezorgkanaal<Opties> {
   bouw(inhoud: Inhoud, adressering: Adressering, opties: Opties): Promise<Buffer>;
 }
 
-export const KANAALFOUTEN = {
-  SB_SLEUTEL_ONTBREEKT: 'no certificate or key for this recipient',
-  SB_SLEUTEL_VERLOPEN: 'the recipient certificate or key has expired (or is not yet valid)',
-  SB_SLEUTEL_INGETROKKEN: 'the recipient certificate is revoked (CRL) or the key is revoked',
-  SB_SLEUTEL_ONBETROUWD: 'the recipient certificate does not chain to a trusted CA',
-  SB_SLEUTEL_ONGESCHIKT: 'the key cannot be used for encryption (usage, algorithm or format)',
-  SB_AFZENDER_SLEUTEL: 'the service signing key or certificate is missing or unusable',
-} as const;
-
-export type Kanaalfoutcode = keyof typeof KANAALFOUTEN;
-
-/** Key material problems are permanent for this message: retrying will not help, an operator must act. */
-export class KanaalFout extends Error {
-  readonly permanent = true;
-  constructor(readonly code: Kanaalfoutcode, detail?: string) {
-    super(detail ? `${KANAALFOUTEN[code]}: ${detail}` : KANAALFOUTEN[code]);
-  }
+/** One message for one recipient, as the delivery service hands it to a channel. */
+export interface Uitgaand {
+  meldingId: string;
+  /** The message kind: 'melding-aan-wijkteam' | 'herinnering' | 'escalatie' | 'ontruimingsdatum' | 'intrekking' | 'terugkoppeling' (and later more). */
+  bericht: string;
+  /** The full message rendered from its template; only channels that carry the content call it. */
+  inhoud(): Promise<Inhoud>;
+  /** The notification (no personal data) pointing to the portal URL; for notification-only channels. */
+  kennisgeving(url: string): Inhoud;
 }
+
+/** A delivery channel bound to one recipient: what the delivery service calls, whatever the channel. */
+export interface Kanaal {
+  readonly naam: string;
+  /** Why this channel does not carry this kind of message at all (the delivery skips it, it does not fail), or undefined. */
+  slaatOver(bericht: string): string | undefined;
+  /** The complete RFC 5322 message for the recipient; never plaintext. Throws KanaalFout (coded) on unusable key material or an unsuitable message kind. */
+  bouw(u: Uitgaand, adressering: Adressering): Promise<Buffer>;
+}
+
+/** A recipient as the config names it (wijkteam, troubleshooter, a corporation's feedback mailbox). */
+export interface Ontvanger {
+  naam: string;
+  mailbox: string;
+  bezorging: string;
+  /** Paths of the key material. */
+  certificaat?: string;
+  pgpSleutel?: string;
+  keyTransport?: 'rsa-oaep' | 'rsa-pkcs1';
+  inhoudVersleuteling?: 'aes-256-cbc' | 'aes-256-gcm';
+}
+
+/** What a channel may use besides its recipient: cached key material, the clock and portal links. */
+export interface KanaalContext {
+  /** Cached key material: file contents by path (throws KanaalFout SB_SLEUTEL_ONTBREEKT when missing/unreadable). */
+  lees(pad: string | undefined): string;
+  /** Paths of the service's own signing material. */
+  afzender: { certificaat: string; sleutel: string; pgpSleutel: string };
+  /** Paths of the CAs and CRLs S/MIME recipient certificates are checked against. */
+  smimePki: { ca: string[]; crl: string[] };
+  klok(): Date;
+  /** A fresh secure link to the portal for the melding (the URL); older links of it stop working. */
+  nieuweLink(meldingId: string): Promise<string>;
+}
+
+/** Each channel folder exports one (see src/kanalen). */
+export type KanaalMaker = (ontvanger: Ontvanger, ctx: KanaalContext) => Kanaal;
+
+// The channel's error codes are in the one catalogue of the project (src/errors.ts).
+export { KANAALFOUTEN, KanaalFout, type Kanaalfoutcode } from '../src/errors.js';

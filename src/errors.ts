@@ -1,5 +1,6 @@
-// Stable error codes with their HTTP status and Dutch title, in the manner of nodemailer's lib/errors.js.
-// Every error a caller can see is one of these; src/http/problem.ts turns them into problem+json.
+// Every error code of the project, in one catalogue (in the manner of nodemailer's lib/errors.js):
+// the problems a caller can see, with their HTTP status and Dutch title (src/http/problem.ts turns
+// them into problem+json); the channels' key material errors; and the reasons a delivery is given up.
 import type { InvalidParam } from './domain/invoerfouten.js';
 
 export const FOUTCODES = {
@@ -47,3 +48,35 @@ export class SignaalbrugError extends Error {
     this.title = FOUTCODES[code].title;
   }
 }
+
+/** Why a channel cannot build a message: key material problems, permanent for that message. */
+export const KANAALFOUTEN = {
+  SB_SLEUTEL_ONTBREEKT: 'no certificate or key for this recipient',
+  SB_SLEUTEL_VERLOPEN: 'the recipient certificate or key has expired (or is not yet valid)',
+  SB_SLEUTEL_INGETROKKEN: 'the recipient certificate is revoked (CRL) or the key is revoked',
+  SB_SLEUTEL_ONBETROUWD: 'the recipient certificate does not chain to a trusted CA',
+  SB_SLEUTEL_ONGESCHIKT: 'the key cannot be used for encryption (usage, algorithm or format)',
+  SB_AFZENDER_SLEUTEL: 'the service signing key or certificate is missing or unusable',
+} as const;
+
+export type Kanaalfoutcode = keyof typeof KANAALFOUTEN;
+
+/** Key material problems are permanent for this message: retrying will not help, an operator must act. */
+export class KanaalFout extends Error {
+  readonly permanent = true;
+  constructor(readonly code: Kanaalfoutcode, detail?: string) {
+    super(detail ? `${KANAALFOUTEN[code]}: ${detail}` : KANAALFOUTEN[code]);
+  }
+}
+
+/**
+ * Why a delivery was given up (`bezorging-mislukt`, the metric's `reden` and the operator alarm):
+ * a channel error (above), the mail server's permanent refusal, or every attempt used.
+ */
+export const BEZORGREDENEN = {
+  ...KANAALFOUTEN,
+  SMTP_PERMANENT: 'the mail server refused the message permanently (5xx); the reason carries the code, e.g. SMTP_550',
+  POGINGEN_OP: 'every attempt failed (temporary errors until the last one) or the job stalled too often',
+} as const;
+
+export type Bezorgreden = keyof typeof KANAALFOUTEN | 'POGINGEN_OP' | `SMTP_${number}`;
