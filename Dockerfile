@@ -12,6 +12,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
+COPY dev ./dev
+COPY scripts/lua-naar-dist.mjs ./scripts/
 RUN npm run build
 
 FROM node:${NODE_VERSION}-slim AS runtime

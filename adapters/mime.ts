@@ -1,6 +1,6 @@
 // MIME building shared by the encrypting channels: the inner entity that gets signed and encrypted,
 // and the outer RFC 5322 message around the ciphertext. Hand-built so every header is deliberate:
-// the outer headers are made from the Adressering only, never from the Inhoud (CONTRACT.md "Mail").
+// the outer headers are made from the Adressering only, never from the Inhoud (docs/contract.md "Mail").
 import { randomBytes } from 'node:crypto';
 import { encodeWord, encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';

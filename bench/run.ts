@@ -1,5 +1,6 @@
 // npm run bench [-- --quick]: figures on this machine, each against a baseline measured in the same
 // run (the machine is shared and noisy, so ratios matter more than absolute numbers).
+// `--alleen-intake`, `--alleen-bezorging` or `--alleen-geheugen` run one part and only print it.
 //  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients from a separate
 //    load-generator process (bench/last.ts), against a bare
 //    Fastify HTTPS server with the same TLS settings that parses the same JSON and answers 201;
@@ -12,15 +13,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { parseConfig } from '../src/config.js';
 import { meldingSchema } from '../src/domain/melding.js';
-import { termijnLid, termijnMomenten } from '../src/domain/termijnen.js';
+import { createLogger } from '../src/logger.js';
 import { BASIS_TLS } from '../src/pki/tls-materiaal.js';
-import { MeldingenRepo } from '../src/store/meldingen.js';
+import { createSignaalbrug } from '../src/signaalbrug.js';
 import { Sleutelring } from '../src/store/sleutelring.js';
+import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
-import { build, testPki, voorbeeldMelding } from '../test/helpers/build.js';
+import { build, testConfigDoc, testPki, voorbeeldMelding } from '../test/helpers/build.js';
+import { lopendeKlok } from '../test/helpers/klok.js';
 import { ROOT } from '../test/helpers/root.js';
 
 const quick = process.argv.includes('--quick');
@@ -153,7 +155,6 @@ async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N_DELIVERY - i) }, (_, j) =>
       app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: `${kanaal}-${i + j}`, adres: { ...voorbeeldMelding().adres, postcode } }))));
   const { start } = await import('../src/server.js');
-  const { createLogger } = await import('../src/logger.js');
   // The mail server runs in its own process (`signaalbrug dev-smtp`), as the wijkteam's would on its
   // own machine: in this process it would take event-loop time from the worker under test.
   const sink = await startSinkProces(app.pki);
@@ -212,38 +213,43 @@ async function usedMemory(r: Redis): Promise<number> {
 
 /**
  * Redis memory per open case with its timers, in the steady state of a delivered case awaiting
- * feedback: encrypted case, events, idempotency key, indexes, delivered-marker, two timers in the
- * sorted set and their two BullMQ delayed jobs. Baseline: the same melding as plain JSON in a bare hash.
+ * feedback: encrypted case, events, idempotency key, indexes, delivered-marker, logboek records, two
+ * timers in the sorted set and their two BullMQ delayed jobs. The cases are made the way the service
+ * makes them (the composition root's intake, delivery transition and alarm clocks). Baseline: the
+ * same melding as plain JSON in a bare hash.
  */
-async function geheugen() {
+async function geheugen(pki: string) {
   const redis = await startRedis(t);
   const r = new Redis(redis.url);
-  const bullR = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const repo = new MeldingenRepo(r, Sleutelring.fromJson(Sleutelring.nieuw(), 'bench'), 'sb');
-  const q = new Queue('termijnen', { connection: bullR, prefix: 'sb:bull' });
-  const gegevens = (i: number) => meldingSchema.parse(voorbeeldMelding({ referentie: `MEM-${i}` }));
-  const nu = new Date('2026-11-23T09:00:00Z');
-  const momenten = termijnMomenten('2026-11-30', 8);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-geheugen-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sleutelbestand = path.join(dir, 'sleutels.json');
+  writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
+  const config = parseConfig(JSON.stringify(testConfigDoc(pki, redis.url, sleutelbestand)), path.join(dir, 'config.json'));
+  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'warn'), klok: lopendeKlok, env: {}, naam: 'bench' });
+  const { intake, casussen, termijnen } = sb.diensten;
+  sb.wachtrijen(); // the queues' connection is there before the first measurement
+  const melding = (i: number) => voorbeeldMelding({ referentie: `MEM-${i}` });
   const voor = await usedMemory(r);
   for (let i = 0; i < N_GEHEUGEN; i += 500) {
-    const ids = Array.from({ length: Math.min(500, N_GEHEUGEN - i) }, () => randomUUID());
-    await Promise.all(ids.map((id, j) => repo.bewaar({ id, oin: '00000099000000000001', wijkteam: 'noord', wijkteamOin: '00000099000000000010',
-      soort: 'huurachterstand', ontvangenOp: nu.toISOString(), terugkoppelingUiterlijk: '2026-11-30', gegevens: gegevens(i + j) })));
-    await Promise.all(ids.map((id) => repo.registreer(id, { soort: 'verzonden', op: nu.toISOString(), kanaal: 'smime', poging: 1, smtpAntwoord: '250 OK' },
-      { bezorgd: `${id}.melding-aan-wijkteam.wijkteam`, plan: [[termijnLid(id, 'herinnering'), momenten.herinnering], [termijnLid(id, 'escalatie'), momenten.escalatie]] })));
-    await q.addBulk(ids.flatMap((id) => (['herinnering', 'escalatie'] as const).map((actie) => ({
-      name: 'termijn', data: { meldingId: id, actie }, opts: { jobId: `${id}.${actie}`, delay: 7 * 86_400_000 } }))));
+    const nieuw = await Promise.all(Array.from({ length: Math.min(500, N_GEHEUGEN - i) }, (_, j) => intake.ontvang('00000099000000000001', melding(i + j))));
+    await Promise.all(nieuw.map(({ record }) => casussen.pasToe(record.id, {
+      soort: 'verzonden', bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam', mailbox: 'wijkteam-noord@haarlem.example', bezorging: 'smime',
+      poging: 1, smtpAntwoord: '250 OK', messageId: `<${record.id}@bench.invalid>`,
+      markering: jobId({ meldingId: record.id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }),
+    })));
+    await Promise.all(nieuw.map(({ record }) => termijnen.zetWekkers({ ...record, status: 'verzonden' })));
   }
-  await r.del('sb:outbox'); // relayed in the steady state
+  await r.del(sb.namen.outbox()); // relayed in the steady state
   const na = await usedMemory(r);
+  await sb.sluit();
   await r.flushall();
   const basisVoor = await usedMemory(r);
+  const gegevens = (i: number) => meldingSchema.parse(melding(i));
   for (let i = 0; i < N_GEHEUGEN; i += 1000)
     await Promise.all(Array.from({ length: Math.min(1000, N_GEHEUGEN - i) }, (_, j) => r.hset(`m:${i + j}`, 'json', JSON.stringify(gegevens(i + j)))));
   const basisNa = await usedMemory(r);
-  await q.close();
   r.disconnect();
-  bullR.disconnect();
   const perCase = Math.round((na - voor) / N_GEHEUGEN);
   const basis = Math.round((basisNa - basisVoor) / N_GEHEUGEN);
   return { bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2) };
@@ -269,6 +275,10 @@ async function main() {
       console.log(kanaal, (await aflevering(postcode, kanaal)).perSecond, '/s');
     return;
   }
+  if (process.argv.includes('--alleen-geheugen')) {
+    console.log(await geheugen(pki));
+    return;
+  }
   const i = await intake();
   if (process.argv.includes('--alleen-intake')) {
     console.log(i);
@@ -278,7 +288,7 @@ async function main() {
   const pgp = await aflevering('2020AB', 'pgp');
   const link = await aflevering('2035AB', 'link');
   const openssl = opensslBaseline(pki);
-  const mem = await geheugen();
+  const mem = await geheugen(pki);
   const resultaat = {
     datum: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, geheugenGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },

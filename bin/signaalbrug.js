@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the built CLI; `npm run build` (or scripts/start) makes dist/.
+// Runs the built CLI; `npm run build` (or scripts/start) makes dist/. The development commands
+// (certs --dev, dev-smtp) come from dist/dev/, which the service itself never loads.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/src/cli.js', import.meta.url);
+const ontwikkeling = ['certs', 'dev-smtp'].includes(process.argv[2] ?? '');
+const cli = new URL(ontwikkeling ? '../dist/dev/cli.js' : '../dist/src/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error('signaalbrug: not built yet; run `npm run build` first');
   process.exit(2);

@@ -1,4 +1,4 @@
-// Dev PKI of CONTRACT.md "Dev PKI": CA, CRL, server, client, recipient and signer identities.
+// The dev PKI (docs/contract.md "Dev PKI"): CA, CRL, server, client, recipient and signer identities.
 // Idempotent: a key on disk is never overwritten; only what is missing or no longer fits is issued.
 import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import {
   type IssueOptions,
   type Issuer,
   type RsaKey,
-} from './forge-cert.js';
+} from '../src/pki/forge-cert.js';
 
 export const DEV_MAIL_DOMAIN = 'haarlem.example';
 

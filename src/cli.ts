@@ -1,10 +1,8 @@
 // The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
 // (logboek, inzage, verwijder, datalek, sleutel) in src/cli/.
-// Each command imports what it needs inside its own branch: dev tools (the SMTP sink needs the
-// devDependency smtp-server; the dev PKI) so a production install (`npm ci --omit=dev`, the
-// Dockerfile) runs every other command, and the service (Fastify, BullMQ) so `termijn` starts in a
-// tenth of the time.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Each command imports what it needs inside its own branch (the service, Fastify, BullMQ), so `termijn`
+// starts in a tenth of the time. The development tools (`certs --dev`, `dev-smtp`) are in dev/cli.ts.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isGeldigeDatum, werkdagenNa } from './domain/werkdagen.js';
@@ -60,16 +58,6 @@ async function main(argv: string[]): Promise<number> {
       stopBijSignaal(draaiend, log);
       return -1; // keep running
     }
-    case 'certs': {
-      const { values } = parseArgs({ args: rest, options: { dev: { type: 'boolean' }, dir: { type: 'string' } }, strict: true });
-      if (!values.dev) throw new GebruikFout('alleen de ontwikkel-PKI kan hier worden gemaakt: signaalbrug certs --dev; productie gebruikt PKIoverheid (zie certs/README.md)');
-      const dir = path.resolve(values.dir ?? 'certs/dev');
-      const { createDevPki } = await import('./pki/dev-pki.js');
-      const { created, kept } = await createDevPki(dir);
-      console.log(`${dir}: ${created.length} aangemaakt, ${kept.length} bestonden al`);
-      for (const f of created) console.log(`  + ${f}`);
-      return 0;
-    }
     case 'termijn': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
       const [moment, aantal = '5'] = positionals;
@@ -81,11 +69,11 @@ async function main(argv: string[]): Promise<number> {
     case 'sleutels': {
       const [sub, bestand] = rest;
       if (sub !== 'nieuw') return (await import('./cli/sleutel.js')).sleutel(rest, omgeving);
-      const { Sleutelring } = await import('./store/sleutelring.js');
+      const { nieuweSleutelring } = await import('./diensten/sleutelbeheer.js');
       if (!bestand) throw new GebruikFout('gebruik: signaalbrug sleutels nieuw <bestand>');
       if (existsSync(bestand)) throw new GebruikFout(`${bestand} bestaat al; een sleutelring wordt nooit overschreven`);
       mkdirSync(path.dirname(path.resolve(bestand)), { recursive: true });
-      writeFileSync(bestand, Sleutelring.nieuw(), { mode: 0o600, flag: 'wx' });
+      writeFileSync(bestand, nieuweSleutelring(), { mode: 0o600, flag: 'wx' });
       console.log(`${bestand}: nieuwe sleutelring`);
       return 0;
     }
@@ -98,25 +86,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/datalek.js')).datalek(rest, omgeving);
     case 'sleutel':
       return (await import('./cli/sleutel.js')).sleutel(rest, omgeving);
-    case 'dev-smtp': {
-      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, dir: { type: 'string' }, certs: { type: 'string' } }, strict: true });
-      const certs = path.resolve(values.certs ?? 'certs/dev');
-      const log = (await import('./logger.js')).createLogger();
-      const { startSink } = await import('../adapters/smtp/sink.js').catch((err: { code?: string }) => {
-        if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
-        throw new GebruikFout('dev-smtp is alleen voor ontwikkeling en heeft de devDependencies nodig (npm ci zonder --omit=dev)');
-      });
-      const sink = await startSink({
-        dir: path.resolve(values.dir ?? 'var/mail'), port: Number(values.port ?? 2525),
-        key: readFileSync(path.join(certs, 'server.key')), cert: readFileSync(path.join(certs, 'server.crt')),
-        log: (regel) => log.info(regel),
-      });
-      log.info({ port: sink.port, dir: sink.dir }, 'dev-smtp luistert');
-      const stop = () => void sink.stop().then(() => process.exit(0));
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-      return -1;
-    }
+    case 'certs':
+    case 'dev-smtp':
+      // Development tools live in dev/ (never imported by the service); bin/signaalbrug.js runs them.
+      throw new GebruikFout(`${opdracht} is een ontwikkelopdracht: start hem met bin/signaalbrug.js`);
     case undefined:
     case 'help':
     case '--help':
@@ -127,9 +100,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-export async function run(argv: string[]): Promise<void> {
+export async function run(argv: string[], opdracht: (argv: string[]) => Promise<number> = main): Promise<void> {
   try {
-    const code = await main(argv);
+    const code = await opdracht(argv);
     if (code >= 0) process.exitCode = code;
   } catch (err) {
     const bekend = err instanceof GebruikFout || (err as { code?: string }).code === 'SB_CONFIG' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';

@@ -1,4 +1,4 @@
-// The one config file of CONTRACT.md: YAML or JSON, path in SIGNAALBRUG_CONFIG, validated at start.
+// The one config file (docs/contract.md): YAML or JSON, path in SIGNAALBRUG_CONFIG, validated at start.
 // Relative paths in the file are resolved against the file's own folder, so the same
 // config works whatever the working directory is.
 import { readFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ const tlsGrenzen = {
 };
 const TLS_GRENZEN_STANDAARD = { handshakeTimeoutSeconden: 10, maxVerbindingen: 1000 };
 
-/** Retention and the logboek (DOMAIN.md "Privacy duties"; 003 Bewaartermijnen). */
+/** Retention and the logboek (docs/domein.md "Retention"; 003 Bewaartermijnen). */
 const privacy = z.strictObject({
   /** Logboek dataverwerkingen kept this many years (003: 5 years for complaints and accountability). */
   logboekJaren: z.number().int().min(1).max(30).default(5),
@@ -186,7 +186,9 @@ export const configSchema = z
       gelijktijdig: z.number().int().min(1).max(64).default(8),
       /** How long a worker holds a job before another may take it over (crashed worker). */
       lockSeconden: z.number().min(1).max(600).default(30),
-    }).default({ pogingen: 12, eersteWachttijdSeconden: 60, gelijktijdig: 8, lockSeconden: 30 }),
+      /** How often recipient and sender key files are re-read (0: no timer); a change is also picked up at once through fs.watch. */
+      sleutelsHerlaadSeconden: z.number().min(0).max(3600).default(60),
+    }).default({ pogingen: 12, eersteWachttijdSeconden: 60, gelijktijdig: 8, lockSeconden: 30, sleutelsHerlaadSeconden: 60 }),
     /** Keyring for encryption at rest; or the env var SIGNAALBRUG_SLEUTELS with the same JSON. */
     versleuteling: z.strictObject({
       sleutelbestand: z.string().optional(),
@@ -273,7 +275,7 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
     .join('\n');
 }
 
-/** Parse a config document; `env` may override the listener ports (CONTRACT.md: PORT, PORTAL_PORT). */
+/** Parse a config document; `env` may override the listener ports (docs/contract.md: PORT, PORTAL_PORT). */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
   let raw: unknown;
   try {

@@ -1,26 +1,21 @@
-// Entry for `signaalbrug serve`: builds the roles asked for, listens, and shuts down gracefully
-// (stop accepting, finish in-flight requests, close Redis) on SIGTERM/SIGINT.
+// Entry for `signaalbrug serve`: builds the app once (the composition root), chooses the roles asked
+// for, listens, and shuts down gracefully (stop accepting, finish in-flight requests and jobs, then
+// close the connections) on SIGTERM/SIGINT.
+import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
-import type { Redis } from 'ioredis';
-import { buildApi, buildOps } from './app.js';
+import type { SmsKanaal } from '../adapters/beveiligde-link/index.js';
 import type { Config } from './config.js';
-import { createMetrics } from './metrics.js';
+import type { MeldingRecord } from './diensten/lezen.js';
+import { buildApi } from './http/api/app.js';
+import { buildOps } from './http/ops.js';
+import { buildPortal } from './http/portaal/app.js';
+import type { Tempolimieten } from './http/portaal/context.js';
 import { TlsMateriaal } from './pki/tls-materiaal.js';
-import { MeldingenRepo } from './store/meldingen.js';
-import { bewaakVerbinding, controleerDuurzaamheid, createRedis, verbind } from './store/redis.js';
-import { Sleutelring } from './store/sleutelring.js';
-import { readFileSync } from 'node:fs';
-import { httpSms } from '../adapters/beveiligde-link/index.js';
-import type { SmtpTransport } from '../adapters/smtp/transport.js';
-import { Sjablonen, standaardSjablonenMap } from './jobs/sjablonen.js';
-import { createTerugkoppelingDienst } from './jobs/terugkoppeling.js';
-import { buildPortal } from './portaal.js';
-import { LinkRepo } from './store/links.js';
-import { Logboek } from './store/logboek.js';
-import { Wisser } from './store/wissen.js';
-import { smtpUitConfig, startWerker } from './werker.js';
+import { createSignaalbrug, type Signaalbrug } from './signaalbrug.js';
+import { controleerDuurzaamheid } from './store/redis.js';
+import { startWerkers } from './werkers/index.js';
 
 export const ROLLEN = ['api', 'portal', 'worker'] as const;
 export type Rol = (typeof ROLLEN)[number];
@@ -35,9 +30,11 @@ export function parseRollen(s: string | undefined): Rol[] {
 }
 
 export interface Draaiend {
+  sb: Signaalbrug;
   api?: Awaited<ReturnType<typeof buildApi>>;
   portal?: Awaited<ReturnType<typeof buildPortal>>;
   ops: Awaited<ReturnType<typeof buildOps>>;
+  werkers?: Awaited<ReturnType<typeof startWerkers>>;
   tls?: TlsMateriaal;
   adressen: Record<string, string>;
   stop(): Promise<void>;
@@ -49,84 +46,62 @@ export interface StartOpties {
   log: Logger;
   klok?: () => Date;
   env?: NodeJS.ProcessEnv;
+  /** Tests: another SMS gateway, other rate limits, a hook per new melding. */
+  sms?: SmsKanaal;
+  limieten?: Partial<Tempolimieten>;
+  onOntvangen?: (record: MeldingRecord) => void;
 }
 
-export async function start({ config, rollen, log, klok: gegevenKlok, env = process.env }: StartOpties): Promise<Draaiend> {
-  const klok = gegevenKlok ?? (() => new Date());
-  const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
-  const metrics = createMetrics();
-  const redis = bewaakVerbinding(createRedis(config.redis.url, { naam: rollen.join('+') }), log);
-  await verbind(redis);
-  await controleerDuurzaamheid(redis, log);
-  const { prefix } = config.redis;
-  const { verwerkingsregister } = config.privacy;
-  const repo = new MeldingenRepo(redis, sleutels, prefix, verwerkingsregister);
-  const logboek = new Logboek(redis, prefix, verwerkingsregister);
-  const wisser = new Wisser(redis, prefix, verwerkingsregister);
-  // Key rotation without downtime: a new active key in the keyring file is taken up while running.
-  const stopHerladen = config.versleuteling.sleutelbestand && !env.SIGNAALBRUG_SLEUTELS
-    ? sleutels.volg(config.versleuteling.sleutelbestand, config.versleuteling.herlaadSeconden, log) : () => {};
-  const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, klok);
-  const terugkoppeling = createTerugkoppelingDienst({
-    config, repo, sleutels, klok,
-    // Withdrawal revokes the secure link (the portal also checks the status on every request).
-    naIntrekking: async (id) => {
-      await links.trekIn(id);
-    },
-  });
-
-  const adressen: Record<string, string> = {};
-  let api: Draaiend['api'];
-  let tls: TlsMateriaal | undefined;
-  const intakeRedis: Redis[] = [];
-  if (rollen.includes('api')) {
-    for (let i = 1; i < config.redis.intakeVerbindingen; i++) {
-      const r = bewaakVerbinding(createRedis(config.redis.url, { naam: `api-intake-${i}` }), log);
-      await verbind(r);
-      intakeRedis.push(r);
+export async function start({ config, rollen, log, klok, env, ...o }: StartOpties): Promise<Draaiend> {
+  const sb = await createSignaalbrug(config, { log, klok, env, naam: rollen.join('+'), volgSleutelring: true, sms: o.sms });
+  try {
+    await controleerDuurzaamheid(sb.redis, log);
+    const adressen: Record<string, string> = {};
+    let api: Draaiend['api'];
+    let tls: TlsMateriaal | undefined;
+    if (rollen.includes('api')) {
+      await sb.meerIntakeVerbindingen();
+      tls = new TlsMateriaal(config.tls, log, sb.klok);
+      const materiaal = tls;
+      sb.bijSluiten(() => materiaal.stop());
+      api = await buildApi(sb, { https: { ...tls.serverOpties(), ...handshakeGrens(config.api) }, onOntvangen: o.onOntvangen });
+      begrensVerbindingen(api.server, config.api, log, 'api');
+      adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
+      tls.start(api.server as HttpsServer);
     }
-    repo.verspreidIntakeOver(intakeRedis);
-    tls = new TlsMateriaal(config.tls, log, klok);
-    api = await buildApi({ config, repo, terugkoppeling, metrics, log, https: { ...tls.serverOpties(), ...handshakeGrens(config.api) }, klok });
-    begrensVerbindingen(api.server, config.api, log, 'api');
-    adressen.api = await api.listen({ host: config.api.host, port: config.api.port });
-    tls.start(api.server as HttpsServer);
-  }
-  let portal: Draaiend['portal'];
-  let portaalSmtp: SmtpTransport | undefined;
-  if (rollen.includes('portal')) {
-    portaalSmtp = smtpUitConfig(config, 1);
-    const sms = config.portal.codeKanaal === 'sms' && config.portal.sms ? httpSms(config.portal.sms.url, config.portal.sms.token) : undefined;
-    portal = await buildPortal({
-      config, repo, links, terugkoppeling, logboek, smtp: portaalSmtp, sms, klok, log, sjablonen: new Sjablonen(standaardSjablonenMap()).laadAlles(),
-      // Server certificate only: people in a browser, not partner systems.
-      https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert), ...handshakeGrens(config.portal) },
-    });
-    begrensVerbindingen(portal.server, config.portal, log, 'portal');
-    adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
-  }
-  let werker: { stop(): Promise<void> } | undefined;
-  if (rollen.includes('worker')) werker = await startWerker({ config, repo, links, terugkoppeling, metrics, log, klok, wisser, logboek, sleutels });
+    let portal: Draaiend['portal'];
+    if (rollen.includes('portal')) {
+      portal = await buildPortal(sb, {
+        // Server certificate only: people in a browser, not partner systems.
+        https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert), ...handshakeGrens(config.portal) },
+        limieten: o.limieten,
+      });
+      begrensVerbindingen(portal.server, config.portal, log, 'portal');
+      adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
+    }
+    const werkers = rollen.includes('worker') ? await startWerkers(sb) : undefined;
 
-  // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
-  const ops = await buildOps({ redis, tls, metrics, log });
-  adressen.ops = await ops.listen({ host: '127.0.0.1', port: config.ops.port });
-  log.info({ adressen, rollen }, 'signaalbrug gestart');
+    // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
+    const ops = await buildOps({ redis: sb.redis, tls, metrics: sb.metrics, log });
+    adressen.ops = await ops.listen({ host: '127.0.0.1', port: config.ops.port });
+    log.info({ adressen, rollen }, 'signaalbrug gestart');
 
-  let gestopt: Promise<void> | undefined;
-  const stop = () =>
-    (gestopt ??= (async () => {
-      tls?.stop();
-      stopHerladen();
-      await api?.close();
-      await portal?.close();
-      portaalSmtp?.close();
-      await werker?.stop();
-      await ops.close();
-      for (const r of [redis, ...intakeRedis]) await r.quit().catch(() => r.disconnect());
-      log.info('signaalbrug gestopt');
-    })());
-  return { api, portal, ops, tls, adressen, stop };
+    let gestopt: Promise<void> | undefined;
+    const stop = () =>
+      (gestopt ??= (async () => {
+        await api?.close();
+        await portal?.close();
+        await werkers?.stop();
+        await ops.close();
+        await sb.sluit();
+        log.info('signaalbrug gestopt');
+      })());
+    return { sb, api, portal, ops, werkers, tls, adressen, stop };
+  } catch (err) {
+    // A role that failed to start leaves no connection open behind it.
+    await sb.sluit();
+    throw err;
+  }
 }
 
 interface TlsGrenzen {

@@ -5,19 +5,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { Inhoud } from '../../adapters/kanaal.js';
+import type { Inhoud } from '../adapters/kanaal.js';
 
-export const BERICHTSOORTEN = [
-  'melding-aan-wijkteam',
-  'herinnering',
-  'escalatie',
-  'ontruimingsdatum',
-  'intrekking',
-  'terugkoppeling',
-  'notificatie-beveiligd-bericht',
-  'toegangscode',
-] as const;
-export type Berichtsoort = (typeof BERICHTSOORTEN)[number];
+import { BERICHTSOORTEN, type Berichtsoort } from './domain/berichten.js';
+
+export { BERICHTSOORTEN, type Berichtsoort };
 
 const SECTIES = ['onderwerp', 'tekst', 'html'] as const;
 

@@ -5,10 +5,10 @@ import t from 'tap';
 import {
   escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, notificatieModel, ontruimingsdatumModel, terugkoppelingModel,
   toegangscodeModel, type Casus,
-} from '../../src/domain/berichten.js';
-import { meldingSchema } from '../../src/domain/melding.js';
-import { BERICHTSOORTEN, leesSjabloon, Sjablonen, standaardSjablonenMap, type Berichtsoort } from '../../src/jobs/sjablonen.js';
-import { voorbeeldMelding } from '../helpers/build.js';
+} from '../src/domain/berichten.js';
+import { meldingSchema } from '../src/domain/melding.js';
+import { BERICHTSOORTEN, leesSjabloon, Sjablonen, standaardSjablonenMap, type Berichtsoort } from '../src/sjablonen.js';
+import { voorbeeldMelding } from './helpers/build.js';
 
 const volledig = meldingSchema.parse(voorbeeldMelding({
   referentie: 'ELAN-2026-000123', soort: 'complexe-problematiek', toestemming: { gegevenOp: '2026-10-02', vastgelegdDoor: 'A. de Vries' },

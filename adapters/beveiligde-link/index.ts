@@ -2,7 +2,7 @@
 // ordinary, unencrypted mail that only says a secure message waits, from which corporation, by when
 // feedback is due, and the link. It carries no personal data by construction: its content comes from
 // notificatieModel (or toegangscodeModel for the code mail), which holds nothing about the tenant,
-// and its headers come from the Adressering only, with the neutral outer subject (CONTRACT.md "Mail").
+// and its headers come from the Adressering only, with the neutral outer subject (docs/contract.md "Mail").
 import type { Adressering, Bezorgkanaal, Inhoud } from '../kanaal.js';
 import { buitenBericht, contentKop, nieuweGrens, tekstDeel } from '../mime.js';
 

@@ -1,4 +1,4 @@
-// Fail-closed checks on key material before anything is encrypted (CONTRACT.md "Mail": a recipient
+// Fail-closed checks on key material before anything is encrypted (docs/contract.md "Mail": a recipient
 // whose certificate is missing, expired or revoked gets nothing). Order: readable, valid now,
 // chains to a configured CA, not revoked by a current CRL of that CA, fit for S/MIME encryption.
 import { X509Certificate, createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';

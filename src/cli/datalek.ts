@@ -1,7 +1,7 @@
 // `signaalbrug datalek`: the breach register of 004 Bijlage 1 art. 9.3, one option per field (a–j),
 // and the meldingen and organisations affected in a window, to inform partners within 24 hours (art. 9.1).
 import { parseArgs } from 'node:util';
-import { DatalekRegister, ARTIKEL_9_3, type Datalek } from '../store/datalekken.js';
+import type { Datalek } from '../diensten/datalekken.js';
 import { GebruikFout, jaNee, tijdstip, verplicht } from './gebruik.js';
 import type { Omgeving } from './omgeving.js';
 
@@ -28,10 +28,6 @@ function velden(v: Record<string, string | undefined>): Partial<Datalek> {
   return d as Partial<Datalek>;
 }
 
-/** The fields of art. 9.3 still empty: the register must hold them all "in ieder geval". */
-const ontbreekt = (d: Datalek) =>
-  (Object.keys(ARTIKEL_9_3) as (keyof Datalek)[]).filter((k) => d[k] === null).map((k) => `${ARTIKEL_9_3[k]}: ${k}`);
-
 export async function datalek(args: string[], omgeving: () => Promise<Omgeving>): Promise<number> {
   const [sub, ...rest] = args;
   if (!['registreer', 'bijwerken', 'lijst', 'getroffen'].includes(sub ?? '')) throw new GebruikFout(`gebruik: ${GEBRUIK}`);
@@ -40,18 +36,18 @@ export async function datalek(args: string[], omgeving: () => Promise<Omgeving>)
   const v = values as Record<string, string | undefined>;
   const o = await omgeving();
   try {
-    const register = new DatalekRegister(o.redis, o.sleutels, o.config.redis.prefix);
+    const register = o.sb.diensten.datalekken;
+    const { ontbreekt } = register;
     if (sub === 'registreer') {
       const d = velden(v);
       for (const k of ['aard', 'plaatsgevonden-van', 'bekend-op']) verplicht(v[k], k, GEBRUIK);
-      const leeg = Object.fromEntries((Object.keys(ARTIKEL_9_3) as (keyof Datalek)[]).map((k) => [k, null]));
-      const g = await register.registreer({ ...leeg, ...d } as Datalek, o.klok());
+      const g = await register.registreer(d);
       print({ id: g.id, geregistreerdOp: g.geregistreerdOp, ontbreekt: ontbreekt(g) });
       if (ontbreekt(g).length) console.error(`signaalbrug: vul aan met 'datalek bijwerken ${g.id}' (004 Bijlage 1 art. 9.3): ${ontbreekt(g).join(', ')}`);
     } else if (sub === 'bijwerken') {
       const [id] = positionals;
       if (!id) throw new GebruikFout(`gebruik: ${GEBRUIK}`);
-      const g = await register.werkBij(id, velden(v), o.klok()).catch((err: Error) => { throw new GebruikFout(err.message); });
+      const g = await register.werkBij(id, velden(v)).catch((err: Error) => { throw new GebruikFout(err.message); });
       print({ id: g.id, bijgewerktOp: g.bijgewerktOp, ontbreekt: ontbreekt(g) });
     } else if (sub === 'lijst') {
       for (const g of await register.lijst()) print({ ...g, ontbreekt: ontbreekt(g) }, false);
@@ -61,26 +57,12 @@ export async function datalek(args: string[], omgeving: () => Promise<Omgeving>)
       const van = lek ? new Date(lek.plaatsgevondenVan) : tijdstip(verplicht(v.van, 'van', GEBRUIK), 'van')!;
       const tot = lek ? new Date(lek.plaatsgevondenTot ?? lek.bekendOp) : tijdstip(verplicht(v.tot, 'tot', GEBRUIK), 'tot')!;
       if (tot < van) throw new GebruikFout('--tot ligt voor --van');
-      print(getroffenVerslag(o, await register.getroffen(van, tot), van, tot, lek?.bekendOp));
+      print(await register.getroffen(van, tot, lek?.bekendOp));
     }
     return 0;
   } finally {
     await o.sluit();
   }
-}
-
-function getroffenVerslag(o: Omgeving, meldingen: Awaited<ReturnType<DatalekRegister['getroffen']>>, van: Date, tot: Date, bekendOp?: string) {
-  const namen = new Map(o.config.organisaties.map((x) => [x.oin, x]));
-  const tel = new Map<string, number>();
-  for (const m of meldingen) for (const oin of new Set([m.oin, m.wijkteamOin])) tel.set(oin, (tel.get(oin) ?? 0) + 1);
-  return {
-    van: van.toISOString(), tot: tot.toISOString(),
-    // 004 Bijlage 1 art. 9.1: partners informed at the latest 24 hours after the breach became known.
-    ...(bekendOp ? { partnersInformerenUiterlijk: new Date(Date.parse(bekendOp) + 86_400_000).toISOString() } : {}),
-    aantalMeldingen: meldingen.length,
-    organisaties: [...tel].map(([oin, aantal]) => ({ oin, naam: namen.get(oin)?.naam ?? null, rol: namen.get(oin)?.rol ?? null, aantalMeldingen: aantal })),
-    meldingen: meldingen.map((m) => ({ id: m.id, corporatie: m.oin, wijkteam: m.wijkteam, soort: m.soort, ontvangenOp: m.ontvangenOp, verwijderdOp: m.verwijderdOp })),
-  };
 }
 
 function print(x: unknown, mooi = true): void {

@@ -1,9 +1,7 @@
 // `signaalbrug logboek`, `inzage` and `verwijder`: the logboek dataverwerkingen as JSON lines, and
 // the tenant's rights of access and erasure (AVG art. 15 and 17), each recorded in the logboek.
 import { parseArgs } from 'node:util';
-import { createRechten } from '../jobs/rechten.js';
 import { SignaalbrugError } from '../errors.js';
-import { Wisser } from '../store/wissen.js';
 import { GebruikFout, tijdstip, verplicht } from './gebruik.js';
 import type { Omgeving } from './omgeving.js';
 
@@ -22,8 +20,8 @@ export async function logboek(args: string[], omgeving: () => Promise<Omgeving>)
   if ((v.corporatie === undefined) !== (v.relatienummer === undefined)) throw new GebruikFout(`--corporatie en --relatienummer horen bij elkaar\ngebruik: ${LOGBOEK}`);
   const o = await omgeving();
   try {
-    const betrokkene = v.corporatie ? o.repo.betrokkene(v.corporatie, v.relatienummer!) : undefined;
-    for await (const r of o.logboek.lees({ sinds, tot, melding: v.melding, activiteit: v.activiteit, betrokkene })) console.log(JSON.stringify(r));
+    const filter = { sinds, tot, melding: v.melding, activiteit: v.activiteit, corporatie: v.corporatie, relatienummer: v.relatienummer };
+    for await (const r of o.sb.diensten.rechten.logboek(filter)) console.log(JSON.stringify(r));
     return 0;
   } finally {
     await o.sluit();
@@ -36,11 +34,7 @@ export async function rechten(wat: 'inzage' | 'verwijder', args: string[], omgev
   const relatienummer = verplicht(v.relatienummer, 'relatienummer', BETROKKENE(wat));
   const o = await omgeving();
   try {
-    const wisser = new Wisser(o.redis, o.config.redis.prefix, o.config.privacy.verwerkingsregister);
-    const r = createRechten({
-      config: o.config, repo: o.repo, terugkoppeling: o.terugkoppeling, logboek: o.logboek, klok: o.klok,
-      gepland: (id) => wisser.gepland(id), ...(wat === 'verwijder' ? { opruimer: o.opruimer() } : {}),
-    });
+    const r = o.sb.diensten.rechten;
     const uitkomst = wat === 'inzage' ? await r.inzage(oin, relatienummer) : await r.verwijder(oin, relatienummer);
     console.log(JSON.stringify(uitkomst, null, 2));
     return 0;

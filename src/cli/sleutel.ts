@@ -3,8 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { Sleutelring } from '../store/sleutelring.js';
-import { Sleutelrotatie } from '../store/sleutelrotatie.js';
+import { metNieuweSleutel } from '../diensten/sleutelbeheer.js';
 import { GebruikFout } from './gebruik.js';
 import type { Omgeving } from './omgeving.js';
 
@@ -17,7 +16,7 @@ export async function sleutel(args: string[], omgeving: () => Promise<Omgeving>)
   if (sub === 'toevoegen') {
     const bestand = loadConfig(process.env.SIGNAALBRUG_CONFIG).versleuteling.sleutelbestand;
     if (!bestand || process.env.SIGNAALBRUG_SLEUTELS) throw new GebruikFout('toevoegen werkt op versleuteling.sleutelbestand; met SIGNAALBRUG_SLEUTELS beheert u de ring zelf');
-    const { tekst, kid } = Sleutelring.metNieuweSleutel(readFileSync(bestand, 'utf8'), bestand);
+    const { tekst, kid } = metNieuweSleutel(readFileSync(bestand, 'utf8'), bestand);
     writeFileSync(`${bestand}.nieuw`, tekst, { mode: 0o600 });
     renameSync(`${bestand}.nieuw`, bestand); // atomic: a running service never reads half a file
     console.log(`${bestand}: sleutel ${kid} toegevoegd en actief; draaiende diensten nemen hem over binnen versleuteling.herlaadSeconden; daarna: signaalbrug sleutel roteer`);
@@ -34,14 +33,14 @@ export async function sleutel(args: string[], omgeving: () => Promise<Omgeving>)
   const pauzeMs = getal(values['pauze-ms'], 'pauze-ms', 0);
   const o = await omgeving();
   try {
-    const rotatie = new Sleutelrotatie(o.redis, o.sleutels, o.config.redis.prefix);
+    const beheer = o.sb.diensten.sleutelbeheer;
     if (sub === 'status') {
-      console.log(JSON.stringify({ actief: o.sleutels.actieveSleutel, perSleutel: await rotatie.status() }));
+      console.log(JSON.stringify({ actief: beheer.actief, perSleutel: await beheer.status() }));
       return 0;
     }
-    const verslag = await rotatie.roteer({ batch, pauzeMs });
-    const oud = Object.entries(verslag.perSleutel).filter(([kid]) => kid !== o.sleutels.actieveSleutel);
-    console.log(JSON.stringify({ actief: o.sleutels.actieveSleutel, ...verslag }));
+    const verslag = await beheer.roteer({ batch, pauzeMs });
+    const oud = Object.entries(verslag.perSleutel).filter(([kid]) => kid !== beheer.actief);
+    console.log(JSON.stringify({ actief: beheer.actief, ...verslag }));
     if (oud.length) {
       console.error(`signaalbrug: nog versleuteld met ${oud.map(([k, n]) => `${k} (${n})`).join(', ')}: draait er een dienst die de nieuwe sleutelring nog niet heeft?`);
       return 1;

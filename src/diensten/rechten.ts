@@ -6,10 +6,11 @@ import type { Config } from '../config.js';
 import { ARTIKEL, type Melding } from '../domain/melding.js';
 import { nieuwSpoor, verwerking, type Verwerking } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
-import type { Logboek } from '../store/logboek.js';
-import type { Gebeurtenis, MeldingenRepo } from '../store/meldingen.js';
+import type { Gebeurtenis } from '../domain/overgangen.js';
+import type { Logboekfilter, LogboekStore } from '../store/logboek.js';
+import type { MeldingenStore } from '../store/meldingen.js';
+import type { Lezen } from './lezen.js';
 import type { Opruimer } from './opruimen.js';
-import type { TerugkoppelingDienst } from './terugkoppeling.js';
 
 /** Why each message went where it went (convenant 004), for the tenant's overview. */
 const DOEL: Record<string, string> = {
@@ -23,17 +24,18 @@ const DOEL: Record<string, string> = {
 
 export interface RechtenDeps {
   config: Config;
-  repo: Pick<MeldingenRepo, 'betrokkene' | 'meldingenVan' | 'haal' | 'gebeurtenissen'>;
-  terugkoppeling: Pick<TerugkoppelingDienst, 'lees'>;
-  logboek: Pick<Logboek, 'lees' | 'schrijf' | 'vastleggen' | 'register'>;
-  /** When the case's personal data is planned to go (ms). */
-  gepland(id: string): Promise<number | undefined>;
-  opruimer?: Pick<Opruimer, 'wis'>;
+  store: Pick<MeldingenStore, 'meldingenVan'>;
+  lezen: Pick<Lezen, 'melding' | 'gebeurtenissen' | 'terugkoppeling' | 'vastleggen'>;
+  logboek: Pick<LogboekStore, 'lees' | 'schrijf'>;
+  /** Erasure, and when the case's personal data is planned to go. */
+  opruimer: Pick<Opruimer, 'wis' | 'gepland'>;
+  /** The data subject's keyed pseudonym (the intake's). */
+  pseudoniem(oin: string, relatienummer: string): string;
   klok: () => Date;
 }
 
 export function createRechten(deps: RechtenDeps) {
-  const { config, repo, logboek, klok } = deps;
+  const { config, store, lezen, logboek, klok } = deps;
   const organisaties = new Map(config.organisaties.map((o) => [o.oin, o]));
   const mailboxen = new Map<string, string>([
     ...config.wijkteams.map((w): [string, string] => [w.mailbox, w.naam]),
@@ -48,7 +50,7 @@ export function createRechten(deps: RechtenDeps) {
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', `${oin} is geen woningcorporatie in dit convenant`);
     if (!/^[A-Za-z0-9-]{1,32}$/.test(relatienummer))
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'een relatienummer is letters, cijfers en -, hoogstens 32 tekens');
-    return { corporatie: { oin, naam: corporatie.naam }, relatienummer, pseudoniem: repo.betrokkene(oin, relatienummer) };
+    return { corporatie: { oin, naam: corporatie.naam }, relatienummer, pseudoniem: deps.pseudoniem(oin, relatienummer) };
   }
 
   /** Messages that reached someone: from the events, which name the mailbox, channel and moment. */
@@ -64,27 +66,27 @@ export function createRechten(deps: RechtenDeps) {
 
   /** Without a case to hang it on (nothing held), the request itself is still recorded. */
   async function losRecord(actie: Verwerking['name'], b: ReturnType<typeof betrokkene>, extra: Record<string, string>) {
-    await logboek.schrijf(verwerking({ actie, spoor: nieuwSpoor(), register: logboek.register, betrokkene: b.pseudoniem, oin: b.corporatie.oin, start: klok(), extra }));
+    await logboek.schrijf(verwerking({ actie, spoor: nieuwSpoor(), register: config.privacy.verwerkingsregister, betrokkene: b.pseudoniem, oin: b.corporatie.oin, start: klok(), extra }));
   }
 
   async function inzage(oin: string, relatienummer: string) {
     const b = betrokkene(oin, relatienummer);
     const meldingen = [];
-    for (const id of await repo.meldingenVan(b.pseudoniem)) {
-      const r = await repo.haal(id);
+    for (const id of await store.meldingenVan(b.pseudoniem)) {
+      const r = await lezen.melding(id);
       if (!r) continue;
-      const gebeurtenissen = await repo.gebeurtenissen(id);
-      const tot = await deps.gepland(id);
+      const gebeurtenissen = await lezen.gebeurtenissen(id);
+      const tot = await deps.opruimer.gepland(id);
       meldingen.push({
         id, soort: r.soort, status: r.status, ontvangenOp: r.ontvangenOp, terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
         herkomst: { organisatie: organisaties.get(r.oin)?.naam ?? r.oin, oin: r.oin, kanaal: 'API met tweezijdig TLS (Digikoppeling)', op: r.ontvangenOp },
         doel: `vroegsignalering om huisuitzetting te voorkomen (${config.convenant.naam}, ${ARTIKEL[r.soort]})`,
         gegevens: r.gegevens satisfies Melding,
-        terugkoppeling: (await deps.terugkoppeling.lees(id)) ?? null,
+        terugkoppeling: (await lezen.terugkoppeling(id)) ?? null,
         ontvangers: ontvangers(gebeurtenissen), gebeurtenissen,
         bewaardUiterlijkTot: tot === undefined ? null : new Date(tot).toISOString(),
       });
-      await logboek.vastleggen(id, { actie: 'inzage-verstrekt', oin, op: klok(), extra: { kanaal: 'cli' } });
+      await lezen.vastleggen(id, { actie: 'inzage-verstrekt', oin, op: klok(), extra: { kanaal: 'cli' } });
     }
     if (!meldingen.length) await losRecord('inzage-verstrekt', b, { kanaal: 'cli' });
     const verwerkingen = [];
@@ -93,12 +95,11 @@ export function createRechten(deps: RechtenDeps) {
   }
 
   async function verwijder(oin: string, relatienummer: string) {
-    if (!deps.opruimer) throw new Error('verwijderen vraagt de opruimer');
     const b = betrokkene(oin, relatienummer);
     const meldingen = [];
-    for (const id of await repo.meldingenVan(b.pseudoniem)) {
+    for (const id of await store.meldingenVan(b.pseudoniem)) {
       // Who already has a copy: the request must be passed on to them (004 Bijlage 1 art. 10.3, 5 werkdagen).
-      const alBezorgd = ontvangers(await repo.gebeurtenissen(id)).filter((o) => o.kanaal !== 'portaal');
+      const alBezorgd = ontvangers(await lezen.gebeurtenissen(id)).filter((o) => o.kanaal !== 'portaal');
       const uitkomst = await deps.opruimer.wis(id, 'verzoek-betrokkene', { oin, kanaal: 'cli' });
       meldingen.push({ id, uitkomst, alBezorgdBij: alBezorgd.map(({ organisatie, mailbox, op }) => ({ organisatie, mailbox, op })) });
     }
@@ -110,5 +111,11 @@ export function createRechten(deps: RechtenDeps) {
     };
   }
 
-  return { betrokkene, inzage, verwijder };
+  /** The logboek dataverwerkingen, filtered (by melding, activity, time, or one data subject). */
+  async function* logboekVan(f: Omit<Logboekfilter, 'betrokkene'> & { corporatie?: string; relatienummer?: string }) {
+    const betrokkene = f.corporatie ? deps.pseudoniem(f.corporatie, f.relatienummer!) : undefined;
+    yield* logboek.lees({ ...f, betrokkene });
+  }
+
+  return { betrokkene, inzage, verwijder, logboek: logboekVan };
 }

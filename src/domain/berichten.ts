@@ -3,6 +3,52 @@
 import { ARTIKEL, type Melding, type Soort } from './melding.js';
 import type { Terugkoppeling } from './terugkoppeling.js';
 
+/** Every kind of message, each with its template (templates/<soort>.hbs). */
+export const BERICHTSOORTEN = [
+  'melding-aan-wijkteam',
+  'herinnering',
+  'escalatie',
+  'ontruimingsdatum',
+  'intrekking',
+  'terugkoppeling',
+  'notificatie-beveiligd-bericht',
+  'toegangscode',
+] as const;
+export type Berichtsoort = (typeof BERICHTSOORTEN)[number];
+
+export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie';
+
+/** One message to send: ids only, so it can travel in a job payload. */
+export interface BezorgOpdracht {
+  meldingId: string;
+  bericht: Berichtsoort;
+  ontvanger: Ontvangerrol;
+  /** Escalation only: how many werkdagen late (not personal). */
+  werkdagenTeLaat?: number;
+}
+
+/** Which messages an outbox entry asks for. */
+export function berichtenVoor(meldingId: string, soort: Soort, actie: string, velden: Record<string, string> = {}): BezorgOpdracht[] {
+  switch (actie) {
+    case 'bezorgen': {
+      const opdrachten: BezorgOpdracht[] = [{ meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }];
+      // convenant art. 8.1: as soon as an eviction date is known the troubleshooter is told.
+      if (soort === 'ontruimingsdatum-bekend') opdrachten.push({ meldingId, bericht: 'ontruimingsdatum', ontvanger: 'troubleshooter' });
+      return opdrachten;
+    }
+    case 'herinneren':
+      return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam' }];
+    case 'escaleren':
+      return [{ meldingId, bericht: 'escalatie', ontvanger: 'troubleshooter', werkdagenTeLaat: Number(velden.werkdagenTeLaat ?? 0) }];
+    case 'intrekken':
+      return [{ meldingId, bericht: 'intrekking', ontvanger: 'wijkteam' }];
+    case 'terugkoppelen':
+      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie' }];
+    default:
+      return [];
+  }
+}
+
 export interface Casus {
   id: string;
   soort: Soort;

@@ -1,4 +1,4 @@
-// When the personal data of a case must go (003 "Bewaartermijnen"; DOMAIN.md: the adapter is a
+// When the personal data of a case must go (003 "Bewaartermijnen"; docs/domein.md: the adapter is a
 // conduit, not the case file). Pure: the moment in ms, from the end of the case and its outcome.
 const DAG = 86_400_000;
 

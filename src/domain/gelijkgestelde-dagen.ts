@@ -11,7 +11,7 @@ export const GELIJKGESTELDE_DAGEN: Readonly<Record<string, string>> = Object.fre
   // equated every year. 2 May 2025 is said to be equated too but could not be verified here, so it
   // is left out; add it via config if needed.
   '2025-05-30': 'vrijdag na Hemelvaartsdag',
-  // KB for 2026–2028 (dates from DOMAIN.md).
+  // KB for 2026–2028 (dates as published in the Staatscourant; see docs/domein.md).
   '2026-01-02': 'vrijdag na Nieuwjaarsdag',
   '2026-05-15': 'vrijdag na Hemelvaartsdag',
   '2027-05-07': 'vrijdag na Hemelvaartsdag',

@@ -62,3 +62,31 @@ export function werkdagenTeLaat(terugkoppelingUiterlijk: string, nu: Date, kalen
   }
   return n;
 }
+
+/** What the convenant says about the terms of a case (config `convenant`). */
+export interface Termijnregels {
+  herinneringUur: number;
+  extraTermijnen: readonly ExtraTermijn[];
+  extraVrijeDagen?: readonly string[];
+}
+
+/** Every timer a case has: the feedback reminder and escalation, then the convenant's further terms. */
+export function termijnacties(regels: Pick<Termijnregels, 'extraTermijnen'>): Termijnactie[] {
+  return ['herinnering', 'escalatie', ...regels.extraTermijnen.map((e) => `extra:${e.naam}` as const)];
+}
+
+/** The members of every timer of the case (to cancel them all). */
+export function alleTimers(meldingId: string, regels: Pick<Termijnregels, 'extraTermijnen'>): string[] {
+  return termijnacties(regels).map((a) => termijnLid(meldingId, a));
+}
+
+/** Every timer of a new case with its due moment (ms). */
+export function timerMomenten(c: { id: string; terugkoppelingUiterlijk: string; ontvangenOp: string }, regels: Termijnregels): [Termijnactie, number][] {
+  const kalender = { extraVrijeDagen: [...(regels.extraVrijeDagen ?? [])] };
+  const m = termijnMomenten(c.terugkoppelingUiterlijk, regels.herinneringUur);
+  return [
+    ['herinnering', m.herinnering], ['escalatie', m.escalatie],
+    ...regels.extraTermijnen.map((e): [Termijnactie, number] =>
+      [`extra:${e.naam}`, eindeVanDag(extraTermijnDatum(e, new Date(c.ontvangenOp), kalender)).getTime()]),
+  ];
+}

@@ -6,7 +6,7 @@ import { willekeurigHex } from '../toeval.js';
 /** The actions we log: the span `name` (the operation within the processing activity). */
 export const ACTIES = [
   'melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'melding-geescaleerd',
-  'melding-ingetrokken', 'gegevens-verwijderd', 'inzage-verstrekt',
+  'melding-ingetrokken', 'melding-afgesloten', 'gegevens-verwijderd', 'inzage-verstrekt',
 ] as const;
 export type Actie = (typeof ACTIES)[number];
 
@@ -16,6 +16,7 @@ export type Verwerkingsactiviteit = 'vroegsignalering' | 'bewaartermijn' | 'rech
 export const ACTIVITEIT_VAN: Record<Actie, Verwerkingsactiviteit> = {
   'melding-ontvangen': 'vroegsignalering', 'melding-bezorgd': 'vroegsignalering', 'melding-gelezen': 'vroegsignalering',
   'terugkoppeling-ontvangen': 'vroegsignalering', 'melding-geescaleerd': 'vroegsignalering', 'melding-ingetrokken': 'vroegsignalering',
+  'melding-afgesloten': 'vroegsignalering',
   'gegevens-verwijderd': 'bewaartermijn', 'inzage-verstrekt': 'rechten-betrokkene',
 };
 

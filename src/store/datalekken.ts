@@ -3,7 +3,9 @@
 // held in a time window, so partners can be told within 24 hours (art. 9.1).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
+import type { RedisNamen } from './redis-namen.js';
 import type { Sleutelring } from './sleutelring.js';
 
 /** 004 Bijlage 1 art. 9.3; `null` where not (yet) known. */
@@ -33,18 +35,20 @@ export interface Getroffen {
   id: string; oin: string; wijkteam: string; wijkteamOin: string; soort: string; ontvangenOp: string; verwijderdOp: string | null;
 }
 
-export class DatalekRegister {
-  constructor(private readonly redis: Redis, private readonly sleutels: Sleutelring, private readonly prefix: string) {}
+export class DatalekStore {
+  constructor(private readonly redis: Redis, private readonly namen: RedisNamen, private readonly sleutels: Sleutelring) {
+    definieerScripts(redis);
+  }
 
   private key(id: string) {
-    return `${this.prefix}:datalek:${id}`;
+    return this.namen.datalek(id);
   }
 
   async registreer(d: Datalek, nu: Date): Promise<Geregistreerd> {
     const g: Geregistreerd = { id: randomUUID(), geregistreerdOp: nu.toISOString(), bijgewerktOp: nu.toISOString(), ...d };
     await opslag(() => this.redis.multi()
       .hset(this.key(g.id), 'id', g.id, 'geregistreerdOp', g.geregistreerdOp, 'gegevens', this.sleutels.versleutel(JSON.stringify(g), `datalek:${g.id}`))
-      .zadd(`${this.prefix}:datalekken`, nu.getTime(), g.id).exec());
+      .zadd(this.namen.datalekken(), nu.getTime(), g.id).exec());
     return g;
   }
 
@@ -55,9 +59,7 @@ export class DatalekRegister {
       if (!oud) throw new Error(`datalek ${id} bestaat niet`);
       const g: Geregistreerd = { ...(JSON.parse(this.sleutels.ontsleutel(oud, `datalek:${id}`)) as Geregistreerd), ...wijziging, bijgewerktOp: nu.toISOString() };
       const nieuw = this.sleutels.versleutel(JSON.stringify(g), `datalek:${id}`);
-      const ok = await opslag(() => this.redis.eval(
-        "if redis.call('HGET', KEYS[1], 'gegevens') == ARGV[1] then redis.call('HSET', KEYS[1], 'gegevens', ARGV[2]) return 1 end return 0",
-        '1', this.key(id), oud, nieuw));
+      const ok = await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: this.key(id) }, { veld: 'gegevens', verwacht: oud, nieuw }));
       if (ok === 1) return g;
     }
     throw new Error(`datalek ${id}: te veel gelijktijdige wijzigingen`);
@@ -69,7 +71,7 @@ export class DatalekRegister {
   }
 
   async lijst(): Promise<Geregistreerd[]> {
-    const ids = await opslag(() => this.redis.zrange(`${this.prefix}:datalekken`, '0', '-1'));
+    const ids = await opslag(() => this.redis.zrange(this.namen.datalekken(), '0', '-1'));
     return (await Promise.all(ids.map((id) => this.haal(id)))).filter((g): g is Geregistreerd => g !== undefined);
   }
 
@@ -81,13 +83,13 @@ export class DatalekRegister {
     const uit: Getroffen[] = [];
     let cursor = '0';
     do {
-      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}:idx:corporatie:*`, 'COUNT', 500));
+      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.corporatieIndexPatroon(), 'COUNT', 500));
       cursor = volgende;
       for (const k of keys) {
         const ids = await opslag(() => this.redis.zrangebyscore(k, '-inf', tot.getTime()));
         for (const id of ids) {
           const [oin, wijkteam, wijkteamOin, soort, ontvangenOp, verwijderdOp] = await opslag(() =>
-            this.redis.hmget(`${this.prefix}:melding:${id}`, 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
+            this.redis.hmget(this.namen.melding(id), 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
           if (!oin || (verwijderdOp && Date.parse(verwijderdOp) < van.getTime())) continue;
           uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: ontvangenOp!, verwijderdOp: verwijderdOp ?? null });
         }

@@ -3,16 +3,18 @@
 // Validity is checked against the injected clock; Redis TTLs only clean up.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { opslag } from './meldingen.js';
+import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
+import { opslag } from './opslag.js';
+import type { RedisNamen } from './redis-namen.js';
 import type { Sleutelring } from './sleutelring.js';
-import { LINK_LUA, type Codeuitkomst } from './links-lua.js';
-export type { Codeuitkomst } from './links-lua.js';
+
+/** goed: right code (now used up); fout: wrong, expired or already used; vergrendeld-nu: this try locked the link. */
+export type Codeuitkomst = 'goed' | 'fout' | 'vergrendeld' | 'vergrendeld-nu' | 'onbekend';
 
 export interface LinkInstellingen {
-  prefix: string;
   /** ZorgMail: a code is valid 15 minutes. */
   codeGeldigMinuten: number;
-  /** Wrong codes before the link locks (issue 5: at most 5). */
+  /** Wrong codes before the link locks (at most 5). */
   maxPogingen: number;
   sessieMinuten: number;
 }
@@ -33,22 +35,20 @@ export interface Sessie { linkHash: string; meldingId: string; csrf: string; gel
 const DAG = 86_400_000;
 const willekeurig = () => randomBytes(32).toString('base64url'); // 256 bits, above the 128 the issue asks
 
-export class LinkRepo {
+export class LinkStore {
   constructor(
     private readonly redis: Redis,
+    private readonly namen: RedisNamen,
     private readonly sleutels: Sleutelring,
     private readonly inst: LinkInstellingen,
     private readonly klok: () => Date = () => new Date(),
   ) {
-    for (const [naam, { keys, lua }] of Object.entries(LINK_LUA)) redis.defineCommand(naam, { numberOfKeys: keys, lua });
+    definieerScripts(redis);
   }
 
-  key(...delen: string[]): string {
-    return [this.inst.prefix, 'link', ...delen].join(':');
-  }
-
-  private lua(naam: keyof typeof LINK_LUA, ...args: (string | number)[]): Promise<unknown> {
-    return opslag(() => (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[naam]!(...args));
+  /** The bases scripts derive other links' keys from. */
+  private get basis() {
+    return { linkBasis: this.namen.linkBasis(), codeBasis: this.namen.linkCodeBasis() };
   }
 
   /** HMAC-SHA256 with the keyring's pseudonym key: the only form in which a token is kept. */
@@ -61,8 +61,9 @@ export class LinkRepo {
     const token = willekeurig();
     const h = this.hash(token);
     const ttl = Math.max(geldigTot.getTime() - this.klok().getTime(), 0) + DAG;
-    await this.lua('sbLinkMaak', this.key(h), this.key('melding', meldingId), this.key(''), this.key('alle', meldingId),
-      h, meldingId, geldigTot.toISOString(), ttl);
+    await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkMaak,
+      { link: this.namen.link(h), vanMelding: this.namen.linkVanMelding(meldingId), alle: this.namen.linksVanMelding(meldingId) },
+      { hash: h, meldingId, geldigTot: geldigTot.toISOString(), ttl, ...this.basis }));
     return token;
   }
 
@@ -72,7 +73,7 @@ export class LinkRepo {
    */
   async zoek(token: string): Promise<Link | undefined> {
     const h = this.hash(token);
-    const r = await opslag(() => this.redis.hgetall(this.key(h)));
+    const r = await opslag(() => this.redis.hgetall(this.namen.link(h)));
     if (!r.meldingId || r.vervangen === '1') return undefined;
     const geldigTot = new Date(r.geldigTot ?? 0);
     if (!(geldigTot > this.klok())) return undefined;
@@ -87,8 +88,8 @@ export class LinkRepo {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const ms = this.inst.codeGeldigMinuten * 60_000;
     await opslag(() => this.redis.multi()
-      .hset(this.key('code', linkHash), 'code', this.codeHash(linkHash, code), 'geldigTot', this.klok().getTime() + ms)
-      .pexpire(this.key('code', linkHash), ms).exec());
+      .hset(this.namen.linkCode(linkHash), 'code', this.codeHash(linkHash, code), 'geldigTot', this.klok().getTime() + ms)
+      .pexpire(this.namen.linkCode(linkHash), ms).exec());
     return code;
   }
 
@@ -98,8 +99,9 @@ export class LinkRepo {
 
   /** Single use: a right code is deleted at once; a wrong one counts, and maxPogingen locks the link. */
   async controleerCode(linkHash: string, code: string): Promise<{ uitkomst: Codeuitkomst; pogingen: number }> {
-    const [uitkomst, pogingen] = (await this.lua('sbLinkCode', this.key(linkHash), this.key('code', linkHash),
-      this.codeHash(linkHash, code.trim()), this.klok().getTime(), this.inst.maxPogingen)) as [Codeuitkomst, number];
+    const [uitkomst, pogingen] = (await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkCode,
+      { link: this.namen.link(linkHash), code: this.namen.linkCode(linkHash) },
+      { codeHash: this.codeHash(linkHash, code.trim()), nu: this.klok().getTime(), maxPogingen: this.inst.maxPogingen }))) as [Codeuitkomst, number];
     return { uitkomst, pogingen };
   }
 
@@ -109,7 +111,7 @@ export class LinkRepo {
     const csrf = willekeurig();
     const ms = this.inst.sessieMinuten * 60_000;
     const geldigTot = new Date(this.klok().getTime() + ms);
-    const k = this.key('sessie', this.sleutels.pseudoniem('sessie', id));
+    const k = this.namen.sessie(this.sleutels.pseudoniem('sessie', id));
     await opslag(() => this.redis.multi()
       .hset(k, 'linkHash', linkHash, 'meldingId', meldingId, 'csrf', csrf, 'geldigTot', geldigTot.toISOString())
       .pexpire(k, ms).exec());
@@ -117,7 +119,7 @@ export class LinkRepo {
   }
 
   async sessie(id: string): Promise<Sessie | undefined> {
-    const r = await opslag(() => this.redis.hgetall(this.key('sessie', this.sleutels.pseudoniem('sessie', id))));
+    const r = await opslag(() => this.redis.hgetall(this.namen.sessie(this.sleutels.pseudoniem('sessie', id))));
     const geldigTot = new Date(r.geldigTot ?? 0);
     if (!r.linkHash || !r.meldingId || !r.csrf || !(geldigTot > this.klok())) return undefined;
     return { linkHash: r.linkHash, meldingId: r.meldingId, csrf: r.csrf, geldigTot };
@@ -125,35 +127,37 @@ export class LinkRepo {
 
   /** Sign out: the session is gone at once, not only when its cookie expires. */
   async beeindigSessie(id: string): Promise<void> {
-    await opslag(() => this.redis.del(this.key('sessie', this.sleutels.pseudoniem('sessie', id))));
+    await opslag(() => this.redis.del(this.namen.sessie(this.sleutels.pseudoniem('sessie', id))));
   }
 
-  /** Intrekking (CONTRACT.md): the melding's link shows "ingetrokken" from now on; its code is void. */
+  /** Intrekking: the melding's link shows "ingetrokken" from now on; its code is void. */
   async trekIn(meldingId: string): Promise<boolean> {
-    return (await this.lua('sbLinkTrekIn', this.key('melding', meldingId), this.key(''))) === 1;
+    return (await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkTrekIn, { vanMelding: this.namen.linkVanMelding(meldingId) }, this.basis))) === 1;
   }
 
   /** Retention and erasure: the melding's link, its code and its read-marker are gone. */
   async verwijder(meldingId: string): Promise<void> {
-    await this.lua('sbLinkVerwijder', this.key('melding', meldingId), this.key(''), this.key('gelezen', meldingId), this.key('alle', meldingId));
+    await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkVerwijder,
+      { vanMelding: this.namen.linkVanMelding(meldingId), gelezen: this.namen.linkGelezen(meldingId), alle: this.namen.linksVanMelding(meldingId) }, this.basis));
   }
 
   /** True exactly once per melding: the first opening is the `gelezen` gebeurtenis. */
   async eersteOpening(meldingId: string): Promise<boolean> {
-    return (await opslag(() => this.redis.set(this.key('gelezen', meldingId), '1', 'PX', 400 * DAG, 'NX'))) === 'OK';
+    return (await opslag(() => this.redis.set(this.namen.linkGelezen(meldingId), '1', 'PX', 400 * DAG, 'NX'))) === 'OK';
   }
 
   /**
-   * Fixed-window rate limit (issue 5: per link and per IP). `sleutel` is hashed first, so no IP
+   * Fixed-window rate limit (per link and per IP). `sleutel` is hashed first, so no IP
    * address is stored. Returns whether this hit is allowed and, if not, how long to wait.
    */
   async tempo(soort: string, sleutel: string, max: number, vensterSeconden: number): Promise<{ toegestaan: boolean; wachtSeconden: number }> {
-    const [n, pttl] = (await this.lua('sbLinkTempo', this.key('tempo', soort, this.sleutels.pseudoniem('tempo', sleutel)), vensterSeconden * 1000)) as [number, number];
+    const [n, pttl] = (await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkTempo,
+      { teller: this.namen.tempo(soort, this.sleutels.pseudoniem('tempo', sleutel)) }, { vensterMs: vensterSeconden * 1000 }))) as [number, number];
     return { toegestaan: n <= max, wachtSeconden: Math.max(1, Math.ceil(pttl / 1000)) };
   }
 
   /** Undo eersteOpening when recording `gelezen` failed, so the next opening tries again. */
   async vergeetOpening(meldingId: string): Promise<void> {
-    await opslag(() => this.redis.del(this.key('gelezen', meldingId)));
+    await opslag(() => this.redis.del(this.namen.linkGelezen(meldingId)));
   }
 }

@@ -1,11 +1,13 @@
-// The logboek dataverwerkingen: an append-only Redis Stream `${prefix}:logboek`. Entry ids carry the
+// The logboek dataverwerkingen: an append-only Redis Stream (RedisNamen.logboek). Entry ids carry the
 // service clock (`<ms>-*`), so retention can trim by MINID and exports can filter by time without
 // parsing. The service clock rules, never Redis's: a writer whose clock lags the newest entry appends
 // at that entry's millisecond, so ids stay monotonic and nothing is trimmed before its time.
 import type { Redis } from 'ioredis';
-import { nieuwSpoor, verwerking, type Actie, type Spoor, type Verwerking } from '../domain/verwerking.js';
-import { LOGBOEK_LUA, logboekVelden } from './logboek-lua.js';
-import { opslag } from './meldingen.js';
+import type { Actie, Verwerking } from '../domain/verwerking.js';
+import { logboekVelden } from './logboek-velden.js';
+import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
+import { opslag } from './opslag.js';
+import type { RedisNamen } from './redis-namen.js';
 
 export interface Logboekfilter {
   sinds?: Date;
@@ -16,40 +18,18 @@ export interface Logboekfilter {
   betrokkene?: string;
 }
 
-const SCHRIJF_LUA = `${LOGBOEK_LUA}
-logboek(KEYS[1], ARGV[1], cjson.decode(ARGV[2]))
-return 1`;
-
-export class Logboek {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    /** Base URI of the register of processing activities (config privacy.verwerkingsregister). */
-    readonly register = 'urn:signaalbrug:verwerkingsregister',
-  ) {
-    redis.defineCommand('sbLogboek', { numberOfKeys: 1, lua: SCHRIJF_LUA });
+export class LogboekStore {
+  constructor(private readonly redis: Redis, private readonly namen: RedisNamen) {
+    definieerScripts(redis);
   }
 
-  get key(): string {
-    return `${this.prefix}:logboek`;
+  private get key(): string {
+    return this.namen.logboek();
   }
 
-  /** A record for an action that changes no case (e.g. inzage): on its own. */
+  /** A record for an action that changes no case (e.g. a reading, inzage): on its own. */
   async schrijf(v: Verwerking): Promise<void> {
-    await opslag(() => (this.redis as unknown as { sbLogboek(...a: unknown[]): Promise<unknown> })
-      .sbLogboek(this.key, Date.parse(v.endTime), JSON.stringify(logboekVelden(v))));
-  }
-
-  /**
-   * A record about one melding outside a state change (e.g. a repeated reading in the portal): its
-   * subject and trace come from the case; nothing is written for a case that does not exist.
-   */
-  async vastleggen(meldingId: string, a: { actie: Actie; oin: string; op: Date; spoor?: Spoor; extra?: Record<string, string | undefined> }): Promise<void> {
-    const [betrokkene, traceId, spanId] = await opslag(() =>
-      this.redis.hmget(`${this.prefix}:melding:${meldingId}`, 'betrokkene', 'traceId', 'spanId'));
-    if (!betrokkene) return;
-    const spoor = a.spoor ?? (traceId ? { traceId, ...(spanId ? { parentSpanId: spanId } : {}) } : nieuwSpoor());
-    await this.schrijf(verwerking({ actie: a.actie, spoor, register: this.register, betrokkene, oin: a.oin, meldingId, start: a.op, extra: a.extra }));
+    await opslag(() => voerScriptUit(this.redis, SCRIPTS.logboek, { logboek: this.key }, { ms: Date.parse(v.endTime), velden: JSON.stringify(logboekVelden(v)) }));
   }
 
   /** Records in time order, filtered; read in pages so a long logboek never sits in memory at once. */

@@ -2,6 +2,9 @@
 // so the API answers 503 at once instead of queueing a write it cannot promise.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isVerbindingsfout } from '../verbindingsfouten.js';
+
+export { isVerbindingsfout, meldFouten } from '../verbindingsfouten.js';
 
 export function createRedis(url: string, opts: { naam: string }): Redis {
   return new Redis(url, {
@@ -15,15 +18,6 @@ export function createRedis(url: string, opts: { naam: string }): Redis {
     lazyConnect: true,
     retryStrategy: (n) => Math.min(100 * 2 ** Math.min(n, 4), 1000),
   });
-}
-
-const VERBINDINGSCODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** An error that only says the connection to Redis is gone or not back yet (what a reconnect solves). */
-export function isVerbindingsfout(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined && VERBINDINGSCODES.has(code)) || err.message === 'Connection is closed.' || err.name === 'ConnectionClosedError';
 }
 
 /**
@@ -54,34 +48,6 @@ export function bewaakVerbinding<C extends Redis>(redis: C, log: Logger): C {
   return redis;
 }
 
-interface FoutBron {
-  on(event: 'error', listener: (err: Error) => void): unknown;
-}
-
-/**
- * The 'error' listener of a BullMQ queue, worker or QueueEvents (BullMQ prints errors to stderr when
- * there is none). They repeat every error of their connections; an outage is reported once by
- * bewaakVerbinding on the connection they share, so here connection errors go to debug. Other errors
- * are warnings, one per kind a minute with the count of those left out: after an outage BullMQ
- * reports a lost lock for every job that was running ("Missing lock for job <id>. moveToFinished").
- */
-export function meldFouten(bron: FoutBron, log: Logger, naam: string): void {
-  const soorten = new Map<string, { gemeld: number; weggelaten: number }>();
-  bron.on('error', (err: Error) => {
-    if (isVerbindingsfout(err)) return log.debug({ bron: naam, err: err.message }, 'bullmq: verbindingsfout');
-    const soort = err.message.replace(/\S*\d\S*/g, '#'); // job ids and counts vary, the kind does not
-    const nu = Date.now();
-    const s = soorten.get(soort);
-    if (s && nu - s.gemeld < 60_000) {
-      s.weggelaten++;
-      return;
-    }
-    if (!s && soorten.size >= 100) soorten.clear();
-    log.warn({ bron: naam, err: err.message, weggelaten: s?.weggelaten }, 'bullmq-fout');
-    soorten.set(soort, { gemeld: nu, weggelaten: 0 });
-  });
-}
-
 /** Wait until the client is ready (it keeps retrying in the background while Redis is down). */
 export async function verbind(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;
@@ -100,7 +66,7 @@ export interface Duurzaamheid {
 }
 
 /**
- * Issue 2: the service checks AOF and noeviction at start and warns loudly if not.
+ * Durability: the service checks AOF and noeviction at start and warns loudly if not.
  * Redis 7.0 (Debian bookworm) has no WAITAOF, so only `appendfsync always` makes every 201 survive a
  * host crash; `everysec` may lose the last second and is reported as a risk.
  */

@@ -4,7 +4,9 @@
 // no ciphertext with another key id is left (a service that has not yet taken up the new keyring may
 // still write with the old key for a moment).
 import type { Redis } from 'ioredis';
+import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
+import type { RedisNamen } from './redis-namen.js';
 import { Sleutelring } from './sleutelring.js';
 
 /** Every encrypted field in Redis, with the context (AAD) it was bound to. Keys relative to the prefix. */
@@ -12,8 +14,6 @@ export const VERSLEUTELD: { sleutel: RegExp; velden: Record<string, (id: string)
   { sleutel: /^melding:([^:]+)$/, velden: { gegevens: (id) => id, terugkoppeling: (id) => `${id}:terugkoppeling` } },
   { sleutel: /^datalek:([^:]+)$/, velden: { gegevens: (id) => `datalek:${id}` } },
 ];
-
-const CAS = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0";
 
 export interface Rotatieverslag {
   herversleuteld: number;
@@ -27,18 +27,20 @@ export interface Rotatieverslag {
 export class Sleutelrotatie {
   constructor(
     private readonly redis: Redis,
+    private readonly namen: RedisNamen,
     private readonly sleutels: Sleutelring,
-    private readonly prefix: string,
-  ) {}
+  ) {
+    definieerScripts(redis);
+  }
 
   /** Every encrypted field: key, field, context, current ciphertext; in SCAN batches. */
   private async *velden(batch: number): AsyncGenerator<{ key: string; veld: string; context: string; blob: string }[]> {
     let cursor = '0';
     do {
-      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', batch));
+      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.alles(), 'COUNT', batch));
       cursor = volgende;
       const doelen = keys.flatMap((key) => {
-        const rest = key.slice(this.prefix.length + 1);
+        const rest = this.namen.relatief(key);
         const soort = VERSLEUTELD.find((s) => s.sleutel.test(rest));
         return soort ? Object.entries(soort.velden).map(([veld, ctx]) => ({ key, veld, context: ctx(soort.sleutel.exec(rest)![1]!) })) : [];
       });
@@ -68,7 +70,7 @@ export class Sleutelrotatie {
     let blob: string | null = v.blob;
     for (let poging = 0; poging < 5 && blob && Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel; poging++) {
       const nieuw = this.sleutels.versleutel(this.sleutels.ontsleutel(blob, v.context), v.context);
-      if ((await opslag(() => this.redis.eval(CAS, 1, v.key, v.veld, blob!, nieuw))) === 1) {
+      if ((await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: v.key }, { veld: v.veld, verwacht: blob!, nieuw }))) === 1) {
         verslag.herversleuteld++;
         return;
       }

@@ -1,34 +1,31 @@
-// Transactional outbox: the intake writes a case and its outbox entry in one atomic step; this relay
-// turns entries into BullMQ jobs and only then acknowledges them. A crash in between re-plans the
-// same deterministic job ids, which BullMQ ignores, so nothing is lost and nothing is sent twice.
+// Transactional outbox: a state change writes its outbox entry in the same atomic step; this relay
+// turns entries into BullMQ jobs (and sets a new case's deadline alarms) and only then acknowledges
+// them. A crash in between re-plans the same deterministic job ids, which BullMQ ignores, so nothing
+// is lost and nothing is sent twice.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { MeldingenRepo, MeldingRecord } from '../store/meldingen.js';
-import { jobId, type BezorgOpdracht } from './bezorging.js';
+import { berichtenVoor, type BezorgOpdracht } from '../domain/berichten.js';
+import type { Casus } from '../domain/overgangen.js';
 
-const GROEP = 'relay';
+/** The outbox stream as the relay reads it (a consumer group; store: `outbox`). */
+export interface OutboxLezer {
+  maakGroep(): Promise<void>;
+  /** New entries for this consumer, waiting up to `blokMs` for them. */
+  lees(consumer: string, aantal: number, blokMs: number): Promise<[string, Record<string, string>][]>;
+  /** Entries another consumer read but never acknowledged for `minIdleMs`. */
+  claim(consumer: string, minIdleMs: number, aantal: number): Promise<[string, Record<string, string>][]>;
+  bevestig(ids: string[]): Promise<void>;
+  stop(): void;
+}
 
-/** Which messages an outbox entry asks for. */
-export function plan(meldingId: string, soort: string, actie: string, velden: Record<string, string> = {}): BezorgOpdracht[] {
-  switch (actie) {
-    case 'bezorgen': {
-      const opdrachten: BezorgOpdracht[] = [{ meldingId, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }];
-      // convenant art. 8.1: as soon as an eviction date is known the troubleshooter is told.
-      if (soort === 'ontruimingsdatum-bekend') opdrachten.push({ meldingId, bericht: 'ontruimingsdatum', ontvanger: 'troubleshooter' });
-      return opdrachten;
-    }
-    case 'herinneren':
-      return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam' }];
-    case 'escaleren':
-      return [{ meldingId, bericht: 'escalatie', ontvanger: 'troubleshooter', werkdagenTeLaat: Number(velden.werkdagenTeLaat ?? 0) }];
-    case 'intrekken':
-      return [{ meldingId, bericht: 'intrekking', ontvanger: 'wijkteam' }];
-    case 'terugkoppelen':
-      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie' }];
-    default:
-      return [];
-  }
+export interface RelayDeps {
+  outbox: OutboxLezer;
+  meta(id: string): Promise<Casus | undefined>;
+  /** Sets the deadline alarms of a new case. */
+  zetWekkers(meta: Casus): Promise<void>;
+  bezorgingen: Queue<BezorgOpdracht>;
+  jobId(o: BezorgOpdracht): string;
+  log: Logger;
 }
 
 export class OutboxRelay {
@@ -36,41 +33,28 @@ export class OutboxRelay {
   private lus: Promise<void> | undefined;
   private readonly consumer = `relay-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-  constructor(
-    private readonly redis: Redis, // dedicated: XREADGROUP BLOCK holds the connection
-    private readonly repo: MeldingenRepo,
-    private readonly queue: Queue<BezorgOpdracht>,
-    private readonly log: Logger,
-    /** Plans the deadline timers of a new melding. */
-    private readonly nieuweMelding: (meta: Omit<MeldingRecord, 'gegevens'>) => Promise<void>,
-  ) {}
+  constructor(private readonly deps: RelayDeps) {}
 
   async start(): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.repo.outboxKey, GROEP, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
-    }
+    await this.deps.outbox.maakGroep();
     this.lus = this.draai();
   }
 
   /** One batch: read the cases, plan timers and jobs for all of them at once, then acknowledge. */
-  private async verwerk(entries: [string, string[]][]): Promise<void> {
+  private async verwerk(entries: [string, Record<string, string>][]): Promise<void> {
     if (!entries.length) return;
-    const opdrachten = await Promise.all(entries.map(async ([, velden]) => {
-      const v: Record<string, string> = Object.fromEntries(velden.flatMap((x, i) => (i % 2 ? [] : [[x, velden[i + 1]!]])));
-      const meta = v.melding ? await this.repo.haalMeta(v.melding) : undefined;
+    const opdrachten = await Promise.all(entries.map(async ([, v]) => {
+      const meta = v.melding ? await this.deps.meta(v.melding) : undefined;
       if (!meta) return [];
       const actie = v.actie ?? 'bezorgen';
-      if (actie === 'bezorgen') await this.nieuweMelding(meta);
-      const gepland = plan(meta.id, meta.soort, actie, v);
-      if (!gepland.length) this.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
+      if (actie === 'bezorgen') await this.deps.zetWekkers(meta);
+      const gepland = berichtenVoor(meta.id, meta.soort, actie, v);
+      if (!gepland.length) this.deps.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
       return gepland;
     }));
-    const jobs = opdrachten.flat().map((data) => ({ name: data.bericht, data, opts: { jobId: jobId(data) } }));
-    if (jobs.length) await this.queue.addBulk(jobs);
-    const ids = entries.map(([id]) => id);
-    await this.redis.multi().xack(this.repo.outboxKey, GROEP, ...ids).xdel(this.repo.outboxKey, ...ids).exec();
+    const jobs = opdrachten.flat().map((data) => ({ name: data.bericht, data, opts: { jobId: this.deps.jobId(data) } }));
+    if (jobs.length) await this.deps.bezorgingen.addBulk(jobs);
+    await this.deps.outbox.bevestig(entries.map(([id]) => id));
   }
 
   private async draai(): Promise<void> {
@@ -81,14 +65,11 @@ export class OutboxRelay {
         // Entries a crashed relay had read but not acknowledged are taken over after 30 s.
         if (Date.now() - laatsteClaim > 10_000) {
           laatsteClaim = Date.now();
-          const [, geclaimd] = (await this.redis.xautoclaim(this.repo.outboxKey, GROEP, this.consumer, 30_000, '0-0', 'COUNT', 100)) as [string, [string, string[]][]];
-          await this.verwerk(geclaimd.filter((e) => e && e[1]));
+          await this.verwerk(await this.deps.outbox.claim(this.consumer, 30_000, 100));
         }
-        const res = (await this.redis.xreadgroup('GROUP', GROEP, this.consumer, 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', this.repo.outboxKey, '>')) as
-          [string, [string, string[]][]][] | null;
-        if (res) await this.verwerk(res[0]![1]);
+        await this.verwerk(await this.deps.outbox.lees(this.consumer, 100, 1000));
         if (stil) {
-          this.log.info({ ms: Date.now() - stil.sinds, pogingen: stil.pogingen }, 'outbox-relay: loopt weer');
+          this.deps.log.info({ ms: Date.now() - stil.sinds, pogingen: stil.pogingen }, 'outbox-relay: loopt weer');
           stil = undefined;
         }
       } catch (err) {
@@ -98,7 +79,7 @@ export class OutboxRelay {
         if (stil) stil.pogingen++;
         else {
           stil = { sinds: Date.now(), pogingen: 1 };
-          this.log.error({ alarm: 'outbox-relay', err: (err as Error).message }, 'outbox-relay: staat stil, opnieuw elke seconde');
+          this.deps.log.error({ alarm: 'outbox-relay', err: (err as Error).message }, 'outbox-relay: staat stil, opnieuw elke seconde');
         }
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -107,7 +88,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.gestopt = true;
-    this.redis.disconnect();
+    this.deps.outbox.stop();
     await this.lus;
   }
 }

@@ -5,7 +5,7 @@ import t from 'tap';
 import { beveiligdeLink, codeMail, httpSms, portaalUrl, SmsFout } from '../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../adapters/kanaal.js';
 import { notificatieModel, toegangscodeModel, type Casus } from '../../src/domain/berichten.js';
-import { Sjablonen, standaardSjablonenMap } from '../../src/jobs/sjablonen.js';
+import { Sjablonen, standaardSjablonenMap } from '../../src/sjablonen.js';
 import { kop, platteTekst } from '../helpers/mail.js';
 import { KANARIE, kanarieMelding } from '../helpers/portaal.js';
 

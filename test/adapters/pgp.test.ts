@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { KanaalFout, type Adressering, type Inhoud, type Kanaalfoutcode } from '../../adapters/kanaal.js';
 import { pgp, type PgpOpties } from '../../adapters/pgp/index.js';
-import { createDevPki } from '../../src/pki/dev-pki.js';
+import { createDevPki } from '../../dev/dev-pki.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sb-pgp-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

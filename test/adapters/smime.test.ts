@@ -7,7 +7,7 @@ import path from 'node:path';
 import forge from 'node-forge';
 import { KanaalFout, type Adressering, type Inhoud, type Kanaalfoutcode } from '../../adapters/kanaal.js';
 import { controleerOntvangerCertificaat, smime, type SmimeOpties } from '../../adapters/smime/index.js';
-import { createDevPki } from '../../src/pki/dev-pki.js';
+import { createDevPki } from '../../dev/dev-pki.js';
 import { createCrl, generateRsaKey, issueCertificate, rsaKeyFromPem, type CertKind, type SmimeCapabiliteit } from '../../src/pki/forge-cert.js';
 import { openGpgsm, openSmime } from '../helpers/mail.js';
 

@@ -1,4 +1,4 @@
-// Issue 5 "done when": a melding for postcode 2035 is posted over mutual TLS; real Chromium (Debian
+// The portal end to end: a melding for postcode 2035 is posted over mutual TLS; real Chromium (Debian
 // `chromium`, driven by playwright-core) takes the link from the worker's notification mail in the SMTP sink, asks for a code, fails once, reads the code from the
 // sink, opens the melding, downloads it, gives terugkoppeling; then `gelezen` and `teruggekoppeld`
 // are on the melding. Screenshots of every page (phone width) go to test-results/portaal/.

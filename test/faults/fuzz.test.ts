@@ -1,4 +1,4 @@
-// Issue 7: property-based fuzzing of the melding and terugkoppeling bodies (fast-check): only 4xx
+// Faults: property-based fuzzing of the melding and terugkoppeling bodies (fast-check): only 4xx
 // (or an honest 201/200/409), never a 5xx, and the server still serves afterwards.
 import fc from 'fast-check';
 import t from 'tap';

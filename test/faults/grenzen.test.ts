@@ -1,4 +1,4 @@
-// Issue 7: limits cut off oversized bodies, slow clients and idle TLS connections; the server
+// Faults: limits cut off oversized bodies, slow clients and idle TLS connections; the server
 // keeps serving throughout. Bounded: a fixed number of sockets, each with a deadline.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

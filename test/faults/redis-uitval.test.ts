@@ -1,4 +1,4 @@
-// Issue 7: Redis SIGKILLed and restarted during a burst. Every melding that got 201 is stored and
+// Faults: Redis SIGKILLed and restarted during a burst. Every melding that got 201 is stored and
 // delivered exactly once; requests during the outage get a 503 problem, never a false 201.
 import t from 'tap';
 import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';

@@ -1,10 +1,10 @@
-// Issue 7: the SMTP server down for a while during delivery, and a worker SIGKILLed mid-delivery:
+// Faults: the SMTP server down for a while during delivery, and a worker SIGKILLed mid-delivery:
 // afterwards every melding is in the mailbox exactly once.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { startSink } from '../../adapters/smtp/sink.js';
+import { startSink } from '../../dev/smtp-sink.js';
 import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';
 import { cliProces, stopProces } from '../helpers/cli.js';
 import { burst, get, messageIds, mtlsAgent, post } from './last.js';

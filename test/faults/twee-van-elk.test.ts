@@ -1,4 +1,4 @@
-// Issue 7: two API instances and two workers against one Redis: idempotency holds across instances,
+// Faults: two API instances and two workers against one Redis: idempotency holds across instances,
 // no message is sent twice, and every silent case is escalated exactly once.
 import { readFileSync } from 'node:fs';
 import t from 'tap';

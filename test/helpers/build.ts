@@ -8,9 +8,9 @@ import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createDevPki } from '../../src/pki/dev-pki.js';
+import { createDevPki } from '../../dev/dev-pki.js';
 import { start, type Draaiend, type Rol } from '../../src/server.js';
-import { startSink, type Sink } from '../../adapters/smtp/sink.js';
+import { startSink, type Sink } from '../../dev/smtp-sink.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { BASIS, lopendeKlok, pkiGeldigheid, plusDagen } from './klok.js';
@@ -213,7 +213,7 @@ export async function wachtOpVoortgang(teller: () => Promise<number> | number, d
 /** The Amsterdam date `n` days before the test clock's base: dates in a melding may not lie ahead of it. */
 export const dagenVoorBasis = (n: number) => plusDagen(amsterdamDatum(BASIS), -n);
 
-/** The CONTRACT.md example melding, with a unique referentie and dates before the test clock's base. */
+/** The example melding of docs/contract.md, with a unique referentie and dates before the test clock's base. */
 export function voorbeeldMelding(over: Record<string, unknown> = {}): Record<string, any> {
   return {
     referentie: `ELAN-2026-${Math.random().toString().slice(2, 10)}`,

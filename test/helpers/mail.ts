@@ -4,7 +4,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../src/config.js';
-import { berichtId, type BezorgOpdracht } from '../../src/jobs/bezorging.js';
+import { berichtId } from '../../src/diensten/bezorging.js';
+import type { BezorgOpdracht } from '../../src/domain/berichten.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 
 export function kop(eml: string, naam: string): string | undefined {

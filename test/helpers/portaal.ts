@@ -6,25 +6,21 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startSink, type Sink } from '../../adapters/smtp/sink.js';
+import { startSink, type Sink } from '../../dev/smtp-sink.js';
 import { SmtpTransport } from '../../adapters/smtp/transport.js';
 import type { SmsKanaal } from '../../adapters/beveiligde-link/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { meldingSchema } from '../../src/domain/melding.js';
-import type { Tempolimieten } from '../../src/http/portaal.js';
+import type { Terugkoppeling } from '../../src/domain/terugkoppeling.js';
+import { buildPortal } from '../../src/http/portaal/app.js';
+import type { Tempolimieten } from '../../src/http/portaal/context.js';
 import { createLogger } from '../../src/logger.js';
-import { buildPortal } from '../../src/portaal.js';
-import { Sjablonen, standaardSjablonenMap } from '../../src/jobs/sjablonen.js';
-import { LinkRepo } from '../../src/store/links.js';
-import { MeldingenRepo } from '../../src/store/meldingen.js';
-import { createRedis, verbind } from '../../src/store/redis.js';
+import { createSignaalbrug } from '../../src/signaalbrug.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { dagenVoorBasis, testConfigDoc, testPki } from './build.js';
 import { platteTekst } from './mail.js';
 import { startRedis } from './redis.js';
 import { BASIS, termijnVan } from './klok.js';
-import { createTerugkoppelingDienst } from '../../src/jobs/terugkoppeling.js';
-import type { Terugkoppeling } from '../../src/domain/terugkoppeling.js';
 
 interface T { teardown(fn: () => unknown): void }
 
@@ -75,41 +71,31 @@ export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<stri
   const ontvangenOp = new Date(BASIS.getTime() - 3_600_000);
   const termijn = termijnVan(ontvangenOp);
   const nu = () => klok.nu;
-  const redis = createRedis(r.url, { naam: 'portal-test' });
-  redis.on('error', () => {});
-  await verbind(redis);
-  const sleutels = Sleutelring.laad(sleutelbestand, {});
-  const repo = new MeldingenRepo(redis, sleutels, config.redis.prefix);
-  const links = new LinkRepo(redis, sleutels, { prefix: config.redis.prefix, ...config.portal }, nu);
-  const smtp = new SmtpTransport({ host: '127.0.0.1', port: sink.port, servername: 'localhost', ca: [readFileSync(path.join(pki, 'ca.crt'), 'utf8')] });
-  const sjablonen = new Sjablonen(standaardSjablonenMap());
-  // The real service; `gegeven` records the calls it accepted, so tests can see what the form passed.
-  const dienst = createTerugkoppelingDienst({ config, repo, sleutels, klok: nu });
-  const gegeven: { meldingId: string; invoer: Terugkoppeling; door: { oin: string; kanaal: 'api' | 'portaal' } }[] = [];
-  const terugkoppeling = {
-    ...dienst,
-    gegeven,
-    async geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal' }) {
-      const r = await dienst.geef(meldingId, invoer, door);
-      gegeven.push({ meldingId, invoer, door });
-      return r;
-    },
-  };
   const logStream = new PassThrough();
   let logs = '';
   logStream.on('data', (d: Buffer) => (logs += d.toString('utf8')));
-  const app = await buildPortal({
-    config, repo, links, sjablonen, terugkoppeling, smtp, sms: o.sms, klok: nu, limieten: o.limieten,
-    log: createLogger(logStream, 'info'),
+  // The app as every role builds it (the composition root), with the test's clock.
+  const sb = await createSignaalbrug(config, { log: createLogger(logStream, 'info'), klok: nu, env: {}, naam: 'portal-test', sms: o.sms });
+  t.teardown(() => sb.sluit());
+  const { terugkoppeling, intake, lezen, casussen } = sb.diensten;
+  // The real service; `gegeven` records the calls it accepted, so tests can see what the form passed.
+  const gegeven: { meldingId: string; invoer: Terugkoppeling; door: { oin: string; kanaal: 'api' | 'portaal' } }[] = [];
+  const geef = terugkoppeling.geef;
+  terugkoppeling.geef = async (meldingId, invoer, door) => {
+    const r = await geef(meldingId, invoer, door);
+    gegeven.push({ meldingId, invoer, door });
+    return r;
+  };
+  const app = await buildPortal(sb, {
+    limieten: o.limieten,
     https: { key: readFileSync(path.join(pki, 'server.key')), cert: readFileSync(path.join(pki, 'server.crt')) },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
-  t.teardown(async () => {
-    await app.close();
-    smtp.close();
-    await redis.quit().catch(() => redis.disconnect());
-  });
+  t.teardown(() => app.close());
+  // A transport of the test's own, for mails a test sends itself.
+  const smtp = new SmtpTransport({ host: '127.0.0.1', port: sink.port, servername: 'localhost', ca: [readFileSync(path.join(pki, 'ca.crt'), 'utf8')] });
+  t.teardown(() => smtp.close());
   const ca = readFileSync(path.join(pki, 'ca.crt'));
 
   function vraag(method: string, pad: string, v: VraagOpties = {}): Promise<Antwoord> {
@@ -130,15 +116,36 @@ export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<stri
   }
 
   return {
-    config, pki, port, repo, links, sink, klok, termijn, smtp, sjablonen, terugkoppeling, redis, redisServer: r, vraag, logs: () => logs,
-    /** Store the canary melding, routed to wijkteam Zuid (beveiligde-link), as the API would. */
-    async melding(id = randomUUID()) {
-      const uitkomst = await repo.bewaar({ id, oin: ELAN_OIN, wijkteam: 'zuid', wijkteamOin: GEMEENTE_OIN, soort: 'huurachterstand',
-        ontvangenOp: ontvangenOp.toISOString(), terugkoppelingUiterlijk: termijn.uiterlijk, gegevens: { ...kanarieMelding(), referentie: `${KANARIE.referentie}-${id.slice(0, 4)}` } });
-      if (!uitkomst.nieuw) throw new Error('melding bestond al');
-      return id;
+    config, pki, port, sb, sink, smtp, klok, termijn, sjablonen: sb.sjablonen, redis: sb.redis, redisServer: r, vraag, logs: () => logs,
+    terugkoppeling: Object.assign(terugkoppeling, { gegeven }),
+    gebeurtenissen: lezen.gebeurtenissen,
+    meta: casussen.meta,
+    /** Store the canary melding, received an hour before the test's clock and routed to wijkteam Zuid (beveiligde-link), through the intake. */
+    async melding(id?: string) {
+      const ref = `${KANARIE.referentie}-${(id ?? randomUUID()).slice(0, 4)}`;
+      const echt = klok.nu;
+      klok.nu = ontvangenOp;
+      try {
+        const { nieuw, record } = await intake.ontvang(ELAN_OIN, { ...kanarieMelding(), referentie: ref, adres: { ...kanarieMelding().adres, postcode: KANARIE.postcode } });
+        if (!nieuw) throw new Error('melding bestond al');
+        return record.id;
+      } finally {
+        klok.nu = echt;
+      }
     },
-    link: (id: string, dagen = 90) => links.maak(id, new Date(klok.nu.getTime() + dagen * 86_400_000)),
+    /**
+     * A link for the melding as a delivery makes it (the token, from the URL in the notification),
+     * valid for `dagen` more days (default: the configured term; negative: expired).
+     */
+    async link(id: string, dagen = config.portal.linkGeldigDagen) {
+      const echt = klok.nu;
+      klok.nu = new Date(echt.getTime() - (config.portal.linkGeldigDagen - dagen) * 86_400_000);
+      try {
+        return decodeURIComponent(/\/b\/([^/]+)$/.exec(await sb.diensten.toegang.nieuweLink(id))![1]!);
+      } finally {
+        klok.nu = echt;
+      }
+    },
     /** The one-time code from the newest mail in the sink. */
     laatsteMail: () => readFileSync(sink.bestanden().at(-1)!, 'utf8'),
     codeUitMail: () => /toegangscode is: (\d{6})/.exec(platteTekst(readFileSync(sink.bestanden().at(-1)!, 'utf8')))?.[1],

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { httpsVraag, wachtOp, type Antwoord, type Gebouwd } from './build.js';
 import { platteTekst } from './mail.js';
 import type { Verwerking } from '../../src/domain/verwerking.js';
+import { RedisNamen } from '../../src/store/redis-namen.js';
 
 /** Every key with its whole value, whatever its type: what a copy of Redis would give away. */
 export async function redisDump(url: string): Promise<string> {
@@ -49,10 +50,15 @@ export async function aofNaHerschrijven(url: string, dir: string): Promise<strin
   }
 }
 
-export async function logboekVan(url: string, meldingId?: string): Promise<Verwerking[]> {
+/**
+ * The logboek records (of one melding, or all), read straight from the stream. Pass the app, so the
+ * stream's name comes from its own RedisNamen; a bare Redis URL reads the default prefix's stream.
+ */
+export async function logboekVan(app: Gebouwd | string, meldingId?: string): Promise<Verwerking[]> {
+  const [url, namen] = typeof app === 'string' ? [app, new RedisNamen('sb')] : [app.redis.url, app.draaiend.sb.namen];
   const r = new Redis(url);
   try {
-    return (await r.xrange('sb:logboek', '-', '+'))
+    return (await r.xrange(namen.logboek(), '-', '+'))
       .map(([, v]) => JSON.parse(v[v.indexOf('span') + 1]!) as Verwerking)
       .filter((s) => !meldingId || s.attributes['dpl.signaalbrug.melding_id'] === meldingId);
   } finally {

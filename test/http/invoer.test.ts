@@ -146,7 +146,7 @@ t.test('input validation', async (t) => {
     t.same(namen(await post(geenSoort)), ['soort']);
   });
 
-  t.test('issue 11: huurachterstand without achterstand, a wrong postcode and a string for aantalBewoners', async (t) => {
+  t.test('every error at once: huurachterstand without achterstand, a wrong postcode and a string for aantalBewoners', async (t) => {
     const m = voorbeeldMelding({ soort: 'huurachterstand' });
     delete m.achterstand;
     m.adres.postcode = '0000XX';

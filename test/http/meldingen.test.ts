@@ -66,7 +66,7 @@ t.test('idempotent on (OIN, referentie): replay is 200 with the same id, a diffe
   t.equal(ander.status, 201);
   t.not(ander.body.id, eerste.body.id);
 
-  const aantal = await countKeys(app.redis.url, 'sb:melding:*:gebeurtenissen');
+  const aantal = await countKeys(app.redis.url, app.draaiend.sb.namen.gebeurtenissen('*'));
   t.equal(aantal, 2, 'two cases stored, not three');
 });
 

@@ -1,4 +1,4 @@
-// Every certificate case of CONTRACT.md over a real TLS handshake, the Digikoppeling TLS profile,
+// Every certificate case of the contract (docs/contract.md) over a real TLS handshake, the Digikoppeling TLS profile,
 // and CRL reload without restart (an expired CRL fails closed).
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

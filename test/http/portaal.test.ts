@@ -73,7 +73,7 @@ t.test('the access flow: start page, code by a separate mail, a wrong code, then
   const cookie = sessieCookie(goed)!;
   for (const [naam, a] of voorCode) geenPersoonsgegevens(t, alles(a), naam);
 
-  t.same(await p.repo.gebeurtenissen(id).then((g) => g.filter((x) => x.soort === 'gelezen')), [], 'not read before opening');
+  t.same(await p.gebeurtenissen(id).then((g) => g.filter((x) => x.soort === 'gelezen')), [], 'not read before opening');
   const bericht = await p.vraag('GET', `/b/${token}/bericht`, { cookie });
   t.equal(bericht.status, 200);
   for (const s of [KANARIE.achternaam, KANARIE.straatnaam, KANARIE.geboortedatum, KANARIE.telefoonnummer, 'art. 3.4', '€ 1.234,56'])
@@ -83,10 +83,10 @@ t.test('the access flow: start page, code by a separate mail, a wrong code, then
   t.match(bericht.tekst, /<h3>Huurder<\/h3>/, 'the mail headings one level down');
   t.match(bericht.tekst, /<input type="hidden" name="_csrf" value="[A-Za-z0-9_-]{43}">/);
   await p.vraag('GET', `/b/${token}/bericht`, { cookie });
-  const gelezen = (await p.repo.gebeurtenissen(id)).filter((g) => g.soort === 'gelezen');
+  const gelezen = (await p.gebeurtenissen(id)).filter((g) => g.soort === 'gelezen');
   t.equal(gelezen.length, 1, 'gelezen exactly once');
   t.match(gelezen[0], { kanaal: 'portaal', op: p.klok.nu.toISOString() });
-  t.equal((await p.repo.haalMeta(id))!.status, 'gelezen');
+  t.equal((await p.meta(id))!.status, 'gelezen');
 
   const eml = await p.vraag('GET', `/b/${token}/bericht.eml`, { cookie });
   t.equal(eml.status, 200);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from 'node:tls';
 import { Redis } from 'ioredis';
-import { PORTAAL_HEADERS } from '../../src/portaal.js';
+import { PORTAAL_HEADERS } from '../../src/http/portaal/app.js';
 import t, { type Test } from 'tap';
 import { BEVEILIGINGSHEADERS } from '../../src/http/beveiligingsheaders.js';
 import { build, voorbeeldMelding, wachtOp, type Antwoord, type Gebouwd } from '../helpers/build.js';
@@ -146,14 +146,15 @@ t.test('a malformed id is 404 on every route, before Redis is asked', async (t) 
 t.test('Redis refusing a command is a 500 without internals; Redis away is a 503 with Retry-After', async (t) => {
   const app = await build(t);
   const r = new Redis(app.redis.url);
+  const { namen } = app.draaiend.sb;
 
   // A key of the wrong type where a case should be: HMGET gets a real WRONGTYPE.
   const vreemd = '5f0c2b1e-0000-4000-8000-00000000beef';
-  await r.set(`sb:melding:${vreemd}`, 'geen hash');
+  await r.set(namen.melding(vreemd), 'geen hash');
   // A script error: the case's event list is a string, so RPUSH inside the state-change script fails.
   const melding = (await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
-  await r.del(`sb:melding:${melding}:gebeurtenissen`);
-  await r.set(`sb:melding:${melding}:gebeurtenissen`, 'geen lijst');
+  await r.del(namen.gebeurtenissen(melding));
+  await r.set(namen.gebeurtenissen(melding), 'geen lijst');
   r.disconnect();
 
   for (const [wie, methode, pad, body] of [
@@ -181,7 +182,7 @@ t.test('Redis refusing a command is a 500 without internals; Redis away is a 503
 t.test('ownership before decryption: a foreign caller never has the personal data read', async (t) => {
   const app = await build(t);
   const id = (await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
-  const sleutel = `sb:melding:${id}`;
+  const sleutel = app.draaiend.sb.namen.melding(id);
   // Reads of the case hash that return the encrypted field: HGETALL, or HGET/HMGET naming it.
   const leestGegevens = (c: string[]) => c[1] === sleutel
     && (c[0]!.toLowerCase() === 'hgetall' || (['hget', 'hmget'].includes(c[0]!.toLowerCase()) && c.slice(2).includes('gegevens')));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import forge from 'node-forge';
-import { DEV_CLIENTS, DEV_RECIPIENTS, createDevPki } from '../../src/pki/dev-pki.js';
+import { DEV_CLIENTS, DEV_RECIPIENTS, createDevPki } from '../../dev/dev-pki.js';
 import { createCrl, rsaKeyFromPem } from '../../src/pki/forge-cert.js';
 
 // Pinned a minute in the past, whole seconds, so validity dates can be compared exactly.
@@ -34,7 +34,7 @@ const KEY_FILES = [
   ...MAIL_BASES.flatMap((b) => [`${b}.key`, `${b}.sec.asc`]),
 ];
 
-t.test('first run creates the whole CONTRACT.md layout', async (t) => {
+t.test('first run creates the whole layout of docs/contract.md', async (t) => {
   const expected = [
     'ca.crt',
     'crl.pem',

@@ -3,6 +3,7 @@
 // withdrawal, a cap for cases that never end; metadata for the counts stays; the logboek is trimmed.
 import { Redis } from 'ioredis';
 import t, { type Test } from 'tap';
+import { jobId } from '../../src/store/wachtrijen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { BASIS } from '../helpers/klok.js';
 import { logboekVan } from '../helpers/privacy.js';
@@ -21,17 +22,19 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
   });
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
+  const namen = app.draaiend.sb.namen;
   const post = async (m: Record<string, unknown>) => (await app.vraag('elan-wonen', 'POST', '/v1/meldingen', m)).body.id as string;
   const lichaamA = voorbeeldMelding();
   const [a, b, c, d] = [await post(lichaamA), await post(voorbeeldMelding()), await post(voorbeeldMelding()), await post(voorbeeldMelding())];
-  for (const id of [a, b, c, d]) await wachtOp(async () => (await r.exists(`sb:bezorgd:${id}.melding-aan-wijkteam.wijkteam`)) === 1);
+  const bezorgd = (id: string) => namen.bezorgd(jobId({ meldingId: id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }));
+  for (const id of [a, b, c, d]) await wachtOp(async () => (await r.exists(bezorgd(id))) === 1);
   nu = T1;
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${a}/terugkoppeling`, tk(false))).status, 201);
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${b}/terugkoppeling`, tk(true))).status, 201);
   t.equal((await app.vraag('elan-wonen', 'POST', `/v1/meldingen/${c}/intrekking`, {})).status, 201);
 
-  const heeftGegevens = async (id: string) => (await r.hexists(`sb:melding:${id}`, 'gegevens')) === 1;
-  const weg = (id: string) => wachtOp(async () => (await r.hexists(`sb:melding:${id}`, 'verwijderdOp')) === 1);
+  const heeftGegevens = async (id: string) => (await r.hexists(namen.melding(id), 'gegevens')) === 1;
+  const weg = (id: string) => wachtOp(async () => (await r.hexists(namen.melding(id), 'verwijderdOp')) === 1);
   async function nietVoor(moment: number, ids: string[], wat: string) {
     nu = moment - 1000;
     await rust();
@@ -59,33 +62,34 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
   await geenPersoonsgegevensMeer(t, app, r, d);
 
   for (const id of [a, b, c, d]) {
-    const v = (await logboekVan(app.redis.url, id)).filter((s) => s.name === 'gegevens-verwijderd');
+    const v = (await logboekVan(app, id)).filter((s) => s.name === 'gegevens-verwijderd');
     t.equal(v.length, 1, 'the deletion is logged once');
     t.equal(v[0]!.attributes['dpl.signaalbrug.reden'], 'bewaartermijn');
   }
-  t.same(await r.zrange('sb:bewaartermijnen', '0', '-1'), [opnieuw.body.id], 'only the new melding is still planned');
+  t.same(await r.zrange(namen.bewaartermijnen(), '0', '-1'), [opnieuw.body.id], 'only the new melding is still planned');
 
   // The logboek itself: 5 years, trimmed by entry time.
   const grens = new Date(T1);
   grens.setUTCFullYear(grens.getUTCFullYear() + 5);
   nu = grens.getTime() + 1000;
-  await wachtOp(async () => !(await logboekVan(app.redis.url)).some((s) => Date.parse(s.startTime) < nu - 5 * 365.25 * DAG + DAG));
-  const over = await logboekVan(app.redis.url);
+  await wachtOp(async () => !(await logboekVan(app)).some((s) => Date.parse(s.startTime) < nu - 5 * 365.25 * DAG + DAG));
+  const over = await logboekVan(app);
   t.notOk(over.some((s) => s.startTime < new Date(T1 + 1000).toISOString()), 'nothing older than 5 years');
   t.ok(over.some((s) => s.name === 'gegevens-verwijderd'), 'younger records stay');
 });
 
 async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: string) {
+  const namen = app.draaiend.sb.namen;
   t.equal((await app.vraag('elan-wonen', 'GET', `/v1/meldingen/${id}`)).status, 404, 'gone for the API');
-  const h = await r.hgetall(`sb:melding:${id}`);
+  const h = await r.hgetall(namen.melding(id));
   for (const veld of ['gegevens', 'terugkoppeling', 'idem', 'feedId']) t.notOk(veld in h, `no ${veld}`);
   t.match(h, { soort: 'huurachterstand', wijkteam: 'noord', oin: '00000099000000000001', ontvangenOp: /Z$/, status: /./, verwijderdOp: /Z$/ },
     'metadata for the counts stays');
-  t.same(await r.keys(`sb:bezorgd:${id}*`), [], 'no delivered-markers');
-  t.notOk((await r.zrange('sb:termijnen', '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
-  t.notOk((await r.xrange('sb:feed:00000099000000000001', '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
-  const index = await r.keys('sb:idx:betrokkene:*');
+  t.same(await r.keys(namen.bezorgd(`${id}*`)), [], 'no delivered-markers');
+  t.notOk((await r.zrange(namen.termijnen(), '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
+  t.notOk((await r.xrange(namen.feed('00000099000000000001'), '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
+  const index = await r.keys(namen.betrokkeneIndex('*'));
   for (const k of index) t.notOk(await r.sismember(k, id), 'not in the pseudonymous index');
-  const g = (await r.lrange(`sb:melding:${id}:gebeurtenissen`, 0, -1)).map((x) => JSON.parse(x));
+  const g = (await r.lrange(namen.gebeurtenissen(id), 0, -1)).map((x) => JSON.parse(x));
   t.match(g.at(-1), { soort: 'gegevens-verwijderd', reden: 'bewaartermijn' });
 }

@@ -1,4 +1,4 @@
-// Issue 6 "done when": a canary melding goes through the whole flow (API, S/MIME delivery, portal,
+// Privacy end to end: a canary melding goes through the whole flow (API, S/MIME delivery, portal,
 // feedback, the corporation's feed, a refused request) and its personal data shows up nowhere it should
 // not: not in logs, URLs, metrics, error messages, job payloads, raw mails, Redis or its AOF.
 import { readFileSync } from 'node:fs';
@@ -53,7 +53,7 @@ t.test('the canary is nowhere but in the encrypted mail, the portal page and (en
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
   const hashes = [];
-  for (const k of await r.keys('sb:bull:*')) if ((await r.type(k)) === 'hash') hashes.push(k);
+  for (const k of await r.keys(`${app.draaiend.sb.namen.bull()}:*`)) if ((await r.type(k)) === 'hash') hashes.push(k);
   const payloads = (await Promise.all(hashes.map((k) => r.hget(k, 'data')))).filter((d): d is string => !!d).map((d) => JSON.parse(d));
   t.ok(payloads.length >= 2, 'jobs to look at');
   for (const p of payloads) t.ok(Object.keys(p).every((k) => ['meldingId', 'bericht', 'ontvanger', 'werkdagenTeLaat', 'actie'].includes(k)), `job payload holds ids only: ${Object.keys(p)}`);

@@ -8,6 +8,7 @@ import { build, wachtOp } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { aofNaHerschrijven, leesInPortaal, logboekVan, redisDump } from '../helpers/privacy.js';
 import { ELAN_OIN, KANARIE, kanarieMelding } from '../helpers/portaal.js';
+import { BEZORG_QUEUE, jobId, TERMIJN_QUEUE, termijnJobId } from '../../src/store/wachtrijen.js';
 
 const PERSOONSGEGEVENS = [KANARIE.achternaam, KANARIE.telefoonnummer, KANARIE.straatnaam, KANARIE.relatienummer, KANARIE.woonplaats,
   KANARIE.postcode, KANARIE.geboortedatumIso, KANARIE.referentie];
@@ -22,6 +23,7 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   const env = { SIGNAALBRUG_CONFIG: app.configBestand };
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
+  const namen = app.draaiend.sb.namen;
 
   // One melding delivered through the portal, read and answered; a second one whose delivery is pending.
   const eerste = { ...kanarieMelding(), referentie: `${KANARIE.referentie}-1` };
@@ -33,9 +35,9 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   const tweede = { ...kanarieMelding(), referentie: `${KANARIE.referentie}-2`, adres: { ...kanarieMelding().adres, postcode: '2011DE' } };
   const k2 = (await app.vraag('elan-wonen', 'POST', '/v1/meldingen', tweede)).body.id as string;
   const bull = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-  const q = new Queue('bezorging', { connection: bull, prefix: 'sb:bull' });
+  const q = new Queue(BEZORG_QUEUE, { connection: bull, prefix: namen.bull() });
   t.teardown(async () => { await q.close(); bull.disconnect(); });
-  const job = `${k2}.melding-aan-wijkteam.wijkteam`;
+  const job = jobId({ meldingId: k2, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' });
   await wachtOp(async () => (await q.getJob(job))?.attemptsMade === 1 && (await q.getJobState(job)) === 'delayed');
 
   const inzage = await cli(['inzage', '--corporatie', ELAN_OIN, '--relatienummer', KANARIE.relatienummer], { env });
@@ -56,15 +58,15 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   ]);
   t.ok(m1.gebeurtenissen.some((g: any) => g.soort === 'teruggekoppeld'));
   t.same(doc.meldingen.find((m: any) => m.id === k2).ontvangers, [], 'not delivered yet');
-  const namen = doc.verwerkingen.map((v: any) => v.name);
-  for (const n of ['melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'inzage-verstrekt']) t.ok(namen.includes(n), n);
+  const verwerkingen = doc.verwerkingen.map((v: any) => v.name);
+  for (const n of ['melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'inzage-verstrekt']) t.ok(verwerkingen.includes(n), n);
 
   // Before: the ciphertexts are there (so their absence afterwards means something).
-  const geheimen = [await r.hget(`sb:melding:${k1}`, 'gegevens'), await r.hget(`sb:melding:${k1}`, 'terugkoppeling'), await r.hget(`sb:melding:${k2}`, 'gegevens')] as string[];
+  const geheimen = [await r.hget(namen.melding(k1), 'gegevens'), await r.hget(namen.melding(k1), 'terugkoppeling'), await r.hget(namen.melding(k2), 'gegevens')] as string[];
   const voor = await redisDump(app.redis.url);
   for (const g of geheimen) t.ok(voor.includes(g), 'ciphertext present before');
   for (const p of PERSOONSGEGEVENS) t.notOk(voor.includes(p), `encrypted at rest: no ${p} in plain text`);
-  t.ok(await r.exists(`sb:link:melding:${k1}`), 'a link before');
+  t.ok(await r.exists(namen.linkVanMelding(k1)), 'a link before');
 
   const verwijder = await cli(['verwijder', '--corporatie', ELAN_OIN, '--relatienummer', KANARIE.relatienummer], { env });
   t.equal(verwijder.code, 0, verwijder.stderr);
@@ -74,20 +76,20 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   t.match(v.doorsturen, /5 werkdagen/);
 
   t.equal(await q.getJob(job), undefined, 'the pending delivery is withdrawn');
-  t.same(await r.zrange('sb:termijnen', '0', '-1'), [], 'its timers are gone');
-  const termijnQ = new Queue('termijnen', { connection: bull, prefix: 'sb:bull' });
+  t.same(await r.zrange(namen.termijnen(), '0', '-1'), [], 'its timers are gone');
+  const termijnQ = new Queue(TERMIJN_QUEUE, { connection: bull, prefix: namen.bull() });
   t.teardown(() => termijnQ.close());
-  t.equal(await termijnQ.getJob(`${k2}.escalatie`), undefined, 'and their alarms');
+  t.equal(await termijnQ.getJob(termijnJobId(k2, 'escalatie')), undefined, 'and their alarms');
   const na = await redisDump(app.redis.url);
   const aof = await aofNaHerschrijven(app.redis.url, app.redis.dir);
-  t.ok(aof.includes(`sb:melding:${k1}`), 'the AOF is readable text (no RDB preamble)');
+  t.ok(aof.includes(namen.melding(k1)), 'the AOF is readable text (no RDB preamble)');
   for (const [waar, tekst] of [['Redis', na], ['AOF', aof]] as const) {
     for (const p of PERSOONSGEGEVENS) t.notOk(tekst.includes(p), `${waar}: no ${p}`);
     for (const g of geheimen) t.notOk(tekst.includes(g), `${waar}: no ciphertext of the erased data`);
-    t.notOk(tekst.includes(`sb:link:melding:${k1}`), `${waar}: no link`);
-    t.notOk(tekst.includes(`sb:bull:bezorging:${job}`), `${waar}: no delivery job`);
+    t.notOk(tekst.includes(namen.linkVanMelding(k1)), `${waar}: no link`);
+    t.notOk(tekst.includes(`${namen.bull()}:${BEZORG_QUEUE}:${job}`), `${waar}: no delivery job`);
   }
-  const gewist = (await logboekVan(app.redis.url)).filter((s) => s.name === 'gegevens-verwijderd');
+  const gewist = (await logboekVan(app)).filter((s) => s.name === 'gegevens-verwijderd');
   t.same(gewist.map((s) => s.attributes['dpl.signaalbrug.melding_id']).sort(), [k1, k2].sort());
   t.ok(gewist.every((s) => s.attributes['dpl.signaalbrug.reden'] === 'verzoek-betrokkene' && s.attributes['dpl.signaalbrug.organisatie_oin'] === ELAN_OIN));
 
@@ -96,7 +98,7 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   t.ok(later.verwerkingen.some((s: any) => s.name === 'gegevens-verwijderd'), 'but what was done, and the deletion, still shows');
   const opnieuw = JSON.parse((await cli(['verwijder', '--corporatie', ELAN_OIN, '--relatienummer', KANARIE.relatienummer], { env })).stdout);
   t.same(opnieuw.meldingen, [], 'a second request finds nothing');
-  t.equal((await logboekVan(app.redis.url)).filter((s) => s.name === 'gegevens-verwijderd').length, 3, 'and is recorded too');
+  t.equal((await logboekVan(app)).filter((s) => s.name === 'gegevens-verwijderd').length, 3, 'and is recorded too');
 
   for (const args of [['--corporatie', '00000099000000000010', '--relatienummer', '1'], ['--corporatie', ELAN_OIN], ['--relatienummer', 'x'],
     ['--corporatie', ELAN_OIN, '--relatienummer', 'met spatie']]) {

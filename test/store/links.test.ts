@@ -1,9 +1,10 @@
-// LinkRepo against a real Redis: tokens, codes and sessions are stored only as keyed hashes; codes
+// LinkStore against a real Redis: tokens, codes and sessions are stored only as keyed hashes; codes
 // are single use and lock the link after maxPogingen wrong tries; validity follows the injected clock.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { LinkRepo } from '../../src/store/links.js';
+import { LinkStore } from '../../src/store/links.js';
+import { RedisNamen } from '../../src/store/redis-namen.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { startRedis } from '../helpers/redis.js';
 import { BASIS } from '../helpers/klok.js';
@@ -15,8 +16,9 @@ async function opzet(t: { teardown(fn: () => unknown): void }) {
   const redis = new Redis(r.url);
   t.teardown(() => redis.quit());
   const klok = { nu: new Date(BASIS) };
-  const links = new LinkRepo(redis, Sleutelring.fromJson(Sleutelring.nieuw(), 'test'),
-    { prefix: 'sb', codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30 }, () => klok.nu);
+  const namen = new RedisNamen('sb');
+  const links = new LinkStore(redis, namen, Sleutelring.fromJson(Sleutelring.nieuw(), 'test'),
+    { codeGeldigMinuten: 15, maxPogingen: 5, sessieMinuten: 30 }, () => klok.nu);
   const later = (ms: number) => (klok.nu = new Date(klok.nu.getTime() + ms));
   const dagen = (n: number) => new Date(klok.nu.getTime() + n * 86_400_000);
   /** Every key and value in Redis, to prove what is not there. */
@@ -30,7 +32,7 @@ async function opzet(t: { teardown(fn: () => unknown): void }) {
     }
     return delen;
   };
-  return { redis, links, later, dagen, alles };
+  return { redis, namen, links, later, dagen, alles };
 }
 
 t.test('a link: unguessable token, only its hash stored, valid until geldigTot', async (t) => {
@@ -62,13 +64,13 @@ t.test('a new link for a melding replaces the older one', async (t) => {
 });
 
 t.test('one-time code: 6 digits, hashed, single use, expires after codeGeldigMinuten', async (t) => {
-  const { links, redis, later, dagen } = await opzet(t);
+  const { links, redis, namen, later, dagen } = await opzet(t);
   const link = (await links.zoek(await links.maak(randomUUID(), dagen(90))))!;
   const code = await links.maakCode(link.hash);
   t.match(code, /^\d{6}$/);
-  const opgeslagen = await redis.hgetall(links.key('code', link.hash));
+  const opgeslagen = await redis.hgetall(namen.linkCode(link.hash));
   t.not(opgeslagen.code, code, 'stored as a hash');
-  t.ok((await redis.pttl(links.key('code', link.hash))) <= 15 * MIN);
+  t.ok((await redis.pttl(namen.linkCode(link.hash))) <= 15 * MIN);
   t.same(await links.controleerCode(link.hash, code), { uitkomst: 'goed', pogingen: 0 });
   t.same(await links.controleerCode(link.hash, code), { uitkomst: 'fout', pogingen: 1 }, 'reused: wrong');
 
@@ -146,7 +148,7 @@ t.test('tempo: a fixed window per kind and key', async (t) => {
 });
 
 t.test('verwijder: every link the melding ever had, their codes and its read-marker are gone', async (t) => {
-  const { redis, links, dagen } = await opzet(t);
+  const { redis, namen, links, dagen } = await opzet(t);
   const id = randomUUID();
   const ander = randomUUID();
   const eerste = await links.maak(id, dagen(90));
@@ -157,7 +159,7 @@ t.test('verwijder: every link the melding ever had, their codes and its read-mar
   const blijft = await links.maak(ander, dagen(90));
   await links.verwijder(id);
   t.equal(await links.zoek(tweede), undefined);
-  const over = await redis.keys('sb:link:*');
+  const over = await redis.keys(namen.link('*'));
   t.notOk(over.some((k) => k.includes(id) || k.includes(links.hash(eerste)) || k.includes(links.hash(tweede))), over.join(' '));
   t.ok(await links.zoek(blijft), 'another melding keeps its link');
   await links.verwijder(id); // again: nothing left to do, no error

@@ -3,7 +3,8 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { nieuwSpoor, verwerking, type Actie } from '../../src/domain/verwerking.js';
-import { Logboek } from '../../src/store/logboek.js';
+import { LogboekStore } from '../../src/store/logboek.js';
+import { RedisNamen } from '../../src/store/redis-namen.js';
 import { BASIS } from '../helpers/klok.js';
 import { startRedis } from '../helpers/redis.js';
 
@@ -11,31 +12,33 @@ async function logboek(t: Parameters<typeof startRedis>[0]) {
   const r = await startRedis(t);
   const redis = new Redis(r.url);
   t.teardown(() => redis.disconnect());
-  return { redis, lb: new Logboek(redis, 'sb', 'urn:test') };
+  const namen = new RedisNamen('sb');
+  return { redis, namen, lb: new LogboekStore(redis, namen) };
 }
 
 const record = (actie: Actie, op: string, meldingId?: string, betrokkene = 'p1') =>
   verwerking({ actie, spoor: nieuwSpoor(), register: 'urn:test', betrokkene, oin: '00000099000000000001', meldingId, start: new Date(op) });
 
 t.test('entry ids carry the service clock, ahead of or behind Redis; a lagging clock appends after the newest', async (t) => {
-  const { redis, lb } = await logboek(t);
+  const { redis, namen, lb } = await logboek(t);
   const uur = 3_600_000;
   // Service clocks days behind and days ahead of Redis's own: the ids follow the service, never Redis.
   for (const [naam, ms] of [['achter', Math.min(BASIS.getTime(), Date.now()) - 72 * uur], ['voor', Math.max(BASIS.getTime(), Date.now()) + 72 * uur]] as const) {
-    const lbx = new Logboek(redis, naam, 'urn:test');
+    const eigen = new RedisNamen(naam);
+    const lbx = new LogboekStore(redis, eigen);
     await lbx.schrijf(record('melding-ontvangen', new Date(ms).toISOString(), 'a'));
     await lbx.schrijf(record('melding-bezorgd', new Date(ms).toISOString(), 'a'));
     await lbx.schrijf(record('melding-gelezen', new Date(ms - uur).toISOString(), 'a')); // another process with a slower clock
     await lbx.schrijf(record('melding-gelezen', new Date(ms + 1).toISOString(), 'a'));
-    const ids = (await redis.xrange(`${naam}:logboek`, '-', '+')).map(([id]) => id);
+    const ids = (await redis.xrange(eigen.logboek(), '-', '+')).map(([id]) => id);
     t.same(ids, [`${ms}-0`, `${ms}-1`, `${ms}-2`, `${ms + 1}-0`], `${naam}: never earlier than the newest entry, never Redis's clock`);
   }
   // Even after the newest entries are gone (trimmed), a lagging clock appends after the last id ever given.
   const ms = BASIS.getTime();
   await lb.schrijf(record('melding-ontvangen', new Date(ms).toISOString(), 'x'));
-  await redis.xtrim('sb:logboek', 'MAXLEN', 0);
+  await redis.xtrim(namen.logboek(), 'MAXLEN', 0);
   await lb.schrijf(record('melding-ontvangen', new Date(ms - uur).toISOString(), 'y'));
-  t.same((await redis.xrange('sb:logboek', '-', '+')).map(([id]) => id), [`${ms}-1`]);
+  t.same((await redis.xrange(namen.logboek(), '-', '+')).map(([id]) => id), [`${ms}-1`]);
 });
 
 t.test('filters: time window, melding, activity (span name or processing activity), subject', async (t) => {
@@ -43,7 +46,7 @@ t.test('filters: time window, melding, activity (span name or processing activit
   await lb.schrijf(record('melding-ontvangen', '2026-01-01T00:00:00Z', 'a'));
   await lb.schrijf(record('melding-ontvangen', '2026-02-01T00:00:00Z', 'b', 'p2'));
   await lb.schrijf(record('gegevens-verwijderd', '2026-03-01T00:00:00Z', 'a'));
-  const namen = async (f: Parameters<Logboek['lees']>[0]) => {
+  const namen = async (f: Parameters<LogboekStore['lees']>[0]) => {
     const uit: string[] = [];
     for await (const v of lb.lees(f)) uit.push(`${v.attributes['dpl.signaalbrug.melding_id']}:${v.name}`);
     return uit;
@@ -65,10 +68,10 @@ t.test('more records than one page are all read', async (t) => {
 });
 
 t.test('trim drops exactly what is older than the limit', async (t) => {
-  const { lb, redis } = await logboek(t);
+  const { lb, redis, namen } = await logboek(t);
   await lb.schrijf(record('melding-ontvangen', '2021-11-22T23:59:59Z', 'oud'));
   await lb.schrijf(record('melding-ontvangen', '2021-11-23T00:00:00Z', 'grens'));
   await lb.schrijf(record('melding-ontvangen', '2026-11-23T00:00:00Z', 'nieuw'));
   t.equal(await lb.trim(new Date('2021-11-23T00:00:00Z')), 1);
-  t.same((await redis.xrange('sb:logboek', '-', '+')).map(([, v]) => v[3]), ['grens', 'nieuw']);
+  t.same((await redis.xrange(namen.logboek(), '-', '+')).map(([, v]) => v[3]), ['grens', 'nieuw']);
 });

@@ -5,24 +5,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { MeldingenRepo } from '../../src/store/meldingen.js';
+import { createSignaalbrug } from '../../src/signaalbrug.js';
+import { SCRIPTS } from '../../src/store/lua.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { Sleutelrotatie } from '../../src/store/sleutelrotatie.js';
-import { voorbeeldMelding, wachtOp } from '../helpers/build.js';
+import { testConfigDoc, testPki, voorbeeldMelding, wachtOp } from '../helpers/build.js';
+import { lopendeKlok } from '../helpers/klok.js';
 import { startRedis } from '../helpers/redis.js';
 
-async function meldingen(redis: Redis, ring: Sleutelring, n: number): Promise<string[]> {
-  const repo = new MeldingenRepo(redis, ring, 'sb');
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = randomUUID();
-    await repo.bewaar({ id, oin: '00000099000000000001', wijkteam: 'noord', wijkteamOin: '00000099000000000010', soort: 'huurachterstand',
-      ontvangenOp: new Date().toISOString(), terugkoppelingUiterlijk: '2026-11-30', gegevens: voorbeeldMelding() as never });
-    ids.push(id);
-  }
-  return ids;
+/** The app as every role builds it (the composition root), on this Redis, with this keyring. */
+async function signaalbrug(t: Test, url: string, sleutels: string) {
+  const dir = t.testdir();
+  const naam = randomUUID();
+  const sleutelbestand = path.join(dir, `${naam}.json`);
+  writeFileSync(sleutelbestand, sleutels, { mode: 0o600 });
+  const config = parseConfig(JSON.stringify(testConfigDoc(await testPki(), url, sleutelbestand)), path.join(dir, `${naam}.config.json`));
+  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'silent'), klok: lopendeKlok, env: {} });
+  t.teardown(() => sb.sluit());
+  return sb;
 }
 
 t.test('re-encrypts every field with the active key; a concurrent write is never lost', async (t) => {
@@ -30,37 +33,43 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   const redis = new Redis(r.url);
   t.teardown(() => redis.disconnect());
   const oud = Sleutelring.nieuw('k1');
-  const ring1 = Sleutelring.fromJson(oud, 'oud');
-  const ids = await meldingen(redis, ring1, 7);
-  await redis.hset(`sb:melding:${ids[0]}`, 'terugkoppeling', ring1.versleutel('{"wilHulp":true}', `${ids[0]}:terugkoppeling`));
-  const ring2 = Sleutelring.fromJson(Sleutelring.metNieuweSleutel(oud, 'oud').tekst, 'nieuw');
+  // The service as it ran with the old keyring: it takes 7 meldingen.
+  const voor = await signaalbrug(t, r.url, oud);
+  const ring1 = voor.sleutels;
+  const ids: string[] = [];
+  for (let i = 0; i < 7; i++) ids.push((await voor.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id);
+  const melding0 = voor.namen.melding(ids[0]!);
+  await redis.hset(melding0, 'terugkoppeling', ring1.versleutel('{"wilHulp":true}', `${ids[0]}:terugkoppeling`));
+  // The same service after `sleutel toevoegen`: k2 is active.
+  const na = await signaalbrug(t, r.url, Sleutelring.metNieuweSleutel(oud, 'oud').tekst);
+  const ring2 = na.sleutels;
   t.equal(ring2.actieveSleutel, 'k2');
-  t.same(await new Sleutelrotatie(redis, ring2, 'sb').status(), { k1: 8 });
+  t.same(await na.diensten.sleutelbeheer.status(), { k1: 8 });
 
   // The service writes the feedback field of the first case right between our read and our write.
   let tussendoor = false;
   const gelijktijdig = new Proxy(redis, {
     get(doel, naam) {
-      if (naam === 'eval') return async (...a: unknown[]) => {
-        if (!tussendoor && a[3] === 'terugkoppeling') {
+      if (naam === SCRIPTS.veldCas.commando) return async (...a: unknown[]) => {
+        // Arguments by the script's contract: KEYS (hash), then ARGV (veld, verwacht, nieuw).
+        if (!tussendoor && a[1] === 'terugkoppeling') {
           tussendoor = true;
-          await doel.hset(a[2] as string, 'terugkoppeling', ring1.versleutel('{"wilHulp":false}', `${ids[0]}:terugkoppeling`));
+          await doel.hset(a[0] as string, 'terugkoppeling', ring1.versleutel('{"wilHulp":false}', `${ids[0]}:terugkoppeling`));
         }
-        return (doel.eval as (...x: unknown[]) => Promise<unknown>)(...a);
+        return (Reflect.get(doel, naam) as (...x: unknown[]) => Promise<unknown>).apply(doel, a);
       };
       const v = Reflect.get(doel, naam);
       return typeof v === 'function' ? v.bind(doel) : v;
     },
   });
-  const verslag = await new Sleutelrotatie(gelijktijdig, ring2, 'sb').roteer({ batch: 2 });
+  const verslag = await new Sleutelrotatie(gelijktijdig, na.namen, ring2).roteer({ batch: 2 });
   t.ok(tussendoor, 'the concurrent write happened');
   t.match(verslag, { herversleuteld: 8, gelijktijdigGewijzigd: 1, perSleutel: { k2: 8 } });
   t.notOk('k1' in verslag.perSleutel, 'no ciphertext with the old key id remains');
-  t.equal(ring2.ontsleutel((await redis.hget(`sb:melding:${ids[0]}`, 'terugkoppeling'))!, `${ids[0]}:terugkoppeling`), '{"wilHulp":false}',
+  t.equal(ring2.ontsleutel((await redis.hget(melding0, 'terugkoppeling'))!, `${ids[0]}:terugkoppeling`), '{"wilHulp":false}',
     'the newer value survived, re-encrypted');
-  const repo = new MeldingenRepo(redis, ring2, 'sb');
-  for (const id of ids) t.equal((await repo.haal(id))?.gegevens.huurder.achternaam, 'Dijk');
-  t.same(await new Sleutelrotatie(redis, ring2, 'sb').roteer(), { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 1, perSleutel: { k2: 8 } }, 'idempotent');
+  for (const id of ids) t.equal((await na.diensten.lezen.melding(id))?.gegevens.huurder.achternaam, 'Dijk');
+  t.same(await na.diensten.sleutelbeheer.roteer({}), { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 1, perSleutel: { k2: 8 } }, 'idempotent');
 });
 
 t.test('a running keyring takes up a new key, and refuses a changed pseudonym key or a broken file', async (t) => {

@@ -1,12 +1,18 @@
 // Idempotency fingerprints: the validated melding's own JSON, the same for any key order; and a
 // fingerprint written by an earlier version (sorted JSON, no prefix) still recognises its replay.
-import { randomUUID } from 'node:crypto';
+// Through the composition root, as every role builds it: the intake service decides, the store keeps.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import t from 'tap';
+import { parseConfig } from '../../src/config.js';
 import { meldingSchema } from '../../src/domain/melding.js';
-import { canoniek, MeldingenRepo } from '../../src/store/meldingen.js';
+import { createLogger } from '../../src/logger.js';
+import { createSignaalbrug } from '../../src/signaalbrug.js';
+import { canoniek } from '../../src/store/opslag.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
-import { voorbeeldMelding } from '../helpers/build.js';
+import { testConfigDoc, testPki, voorbeeldMelding } from '../helpers/build.js';
+import { lopendeKlok } from '../helpers/klok.js';
 import { startRedis } from '../helpers/redis.js';
 
 const OIN = '00000099000000000001';
@@ -15,26 +21,28 @@ t.test('same content in any key order is a replay; other content is not; old fin
   const server = await startRedis(t);
   const redis = new Redis(server.url);
   t.teardown(() => redis.disconnect());
-  const sleutels = Sleutelring.fromJson(Sleutelring.nieuw(), 'test');
-  const repo = new MeldingenRepo(redis, sleutels, 'sb');
-  const bewaar = (invoer: unknown) => repo.bewaar({
-    id: randomUUID(), oin: OIN, wijkteam: 'noord', wijkteamOin: '00000099000000000010', soort: 'huurachterstand',
-    ontvangenOp: new Date().toISOString(), terugkoppelingUiterlijk: '2026-11-30', gegevens: meldingSchema.parse(invoer),
-  });
+  const dir = t.testdir();
+  const sleutelbestand = path.join(dir, 'sleutels.json');
+  writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
+  const config = parseConfig(JSON.stringify(testConfigDoc(await testPki(), server.url, sleutelbestand)), path.join(dir, 'config.json'));
+  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'silent'), klok: lopendeKlok, env: {} });
+  t.teardown(() => sb.sluit());
+  const ontvang = (invoer: unknown) => sb.diensten.intake.ontvang(OIN, invoer);
   const m = voorbeeldMelding({ referentie: 'AFDRUK-1' });
   const omgekeerd = (o: unknown): unknown => Array.isArray(o) ? o.map(omgekeerd)
     : o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).reverse().map(([k, v]) => [k, omgekeerd(v)])) : o;
+  const andereInhoud = { ...m, huishouden: { aantalBewoners: 4 } };
 
-  const eerste = await bewaar(m);
+  const eerste = await ontvang(m);
   t.equal(eerste.nieuw, true);
-  const id = eerste.nieuw ? eerste.record.id : '';
-  t.match(await bewaar(omgekeerd(m)), { nieuw: false, id, zelfdeInhoud: true }, 'every key in reverse order: the same melding');
-  t.match(await bewaar({ ...m, huishouden: { aantalBewoners: 4 } }), { nieuw: false, id, zelfdeInhoud: false });
+  const id = eerste.record.id;
+  t.match(await ontvang(omgekeerd(m)), { nieuw: false, record: { id } }, 'every key in reverse order: the same melding');
+  await t.rejects(ontvang(andereInhoud), { code: 'SB_CONFLICT' }, 'other content under the same referentie: a conflict');
 
   // A case stored by a version that fingerprinted sorted JSON (no prefix).
-  const idemKey = `sb:idem:${sleutels.pseudoniem('idem', OIN, m.referentie)}`;
+  const idemKey = sb.namen.idem(sb.sleutels.pseudoniem('idem', OIN, m.referentie));
   t.match(await redis.get(idemKey), new RegExp(`^${id} j:`), 'new fingerprints carry their prefix');
-  await redis.set(idemKey, `${id} ${sleutels.pseudoniem('vingerafdruk', canoniek(meldingSchema.parse(m)))}`);
-  t.match(await bewaar(omgekeerd(m)), { nieuw: false, id, zelfdeInhoud: true }, 'old fingerprint: replay recognised');
-  t.match(await bewaar({ ...m, huishouden: { aantalBewoners: 4 } }), { nieuw: false, id, zelfdeInhoud: false }, 'old fingerprint: other content is a conflict');
+  await redis.set(idemKey, `${id} ${sb.sleutels.pseudoniem('vingerafdruk', canoniek(meldingSchema.parse(m)))}`);
+  t.match(await ontvang(omgekeerd(m)), { nieuw: false, record: { id } }, 'old fingerprint: replay recognised');
+  await t.rejects(ontvang(andereInhoud), { code: 'SB_CONFLICT' }, 'old fingerprint: other content is a conflict');
 });

@@ -1,12 +1,12 @@
 // Delivery end to end: API → Redis → outbox → BullMQ → template → S/MIME or PGP/MIME → SMTP (STARTTLS)
 // → a real SMTP server; opened with openssl cms and gpg as a recipient would.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { BASIS, nlDatum, plusDagen } from '../helpers/klok.js';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { startSink } from '../../adapters/smtp/sink.js';
+import { startSink } from '../../dev/smtp-sink.js';
 import { cliProces } from '../helpers/cli.js';
 import { vrijePoort } from '../helpers/redis.js';
 import { build, wachtOp, voorbeeldMelding, type Gebouwd } from '../helpers/build.js';
@@ -240,4 +240,39 @@ t.test('a worker killed mid-delivery: no loss; a second copy is recognisable by 
   t.equal(kop(readFileSync(sink.bestanden()[0]!, 'utf8'), 'Message-ID'), verwachteMessageId(app.config, res.body.id, 'melding-aan-wijkteam', 'wijkteam'));
   t.ok(sink.duplicaten() <= 1, `re-sent after the crash ${sink.duplicaten()} time(s), recognised by its Message-ID and stored once`);
   t.equal(body.gebeurtenissen.filter((g: any) => g.soort === 'verzonden').length, 1, 'recorded as sent once');
+});
+
+t.test('a delivery reads no key file; a changed certificate is still taken up without a restart', async (t) => {
+  // Wijkteam Noord's certificate as a file of this test's own, so it can be replaced.
+  const dir = t.testdir();
+  const noord = path.join(dir, 'wijkteam-noord.crt');
+  let pki = '';
+  const app = await build(t, {
+    rollen: ['api', 'worker'],
+    configAanpassen: (doc) => {
+      pki = path.dirname(doc.afzender.certificaat);
+      writeFileSync(noord, readFileSync(path.join(pki, 'recipients/wijkteam-noord.crt')));
+      doc.wijkteams[0].certificaat = noord;
+    },
+  });
+  const materiaal = app.draaiend.werkers!.materiaal;
+  const bijStart = materiaal.gelezen;
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding(i % 2 ? '2020AB' : '2011DE', { referentie: `SLEUTEL-${i}` }));
+    t.equal(res.status, 201);
+    ids.push(res.body.id);
+  }
+  for (const id of ids) await status(app, id, 'verzonden');
+  t.equal(materiaal.gelezen, bijStart, `5 deliveries (S/MIME and PGP) read no key file (${bijStart} reads at start)`);
+
+  // Rotation at the recipient: its new certificate replaces the file (atomically, as an operator would).
+  writeFileSync(`${noord}.nieuw`, readFileSync(path.join(pki, 'recipients/troubleshooter.crt')));
+  renameSync(`${noord}.nieuw`, noord);
+  await wachtOp(async () => materiaal.gelezen > bijStart);
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', canaryMelding('2011DE', { referentie: 'SLEUTEL-NIEUW' }));
+  await status(app, res.body.id, 'verzonden');
+  const bestand = await wachtOp(async () => app.sink!.bestanden().find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, res.body.id, 'melding-aan-wijkteam', 'wijkteam')));
+  t.match(platteTekst(openSmime(bestand, app.pki, 'troubleshooter').inhoud), 'SLEUTEL-NIEUW', 'encrypted for the new certificate');
+  t.throws(() => openSmime(bestand, app.pki, 'wijkteam-noord'), 'not for the old one');
 });

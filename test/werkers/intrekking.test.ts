@@ -7,9 +7,10 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import t, { type Test } from 'tap';
 import { parse, stringify } from 'yaml';
-import { startSink, type Sink } from '../../adapters/smtp/sink.js';
+import { startSink, type Sink } from '../../dev/smtp-sink.js';
 import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
+import { BEZORG_QUEUE } from '../../src/store/wachtrijen.js';
 import { cliProces, stopProces } from '../helpers/cli.js';
 import { vrijePoort } from '../helpers/redis.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
@@ -31,7 +32,7 @@ async function trekIn(t: Test, app: Gebouwd, id: string): Promise<void> {
 /** The delivery queue as the worker sees it, to wait for a job's outcome. */
 function bezorgQueue(t: Test, app: Gebouwd): Queue {
   const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-  const q = new Queue('bezorging', { connection: verbinding, prefix: 'sb:bull' });
+  const q = new Queue(BEZORG_QUEUE, { connection: verbinding, prefix: app.draaiend.sb.namen.bull() });
   t.teardown(async () => {
     await q.close();
     verbinding.disconnect();

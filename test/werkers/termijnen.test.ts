@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
+import { TERMIJN_QUEUE, termijnJobId } from '../../src/store/wachtrijen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { amsterdam, BASIS, nlDatum, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
@@ -166,12 +167,12 @@ t.test('the alarm clock alone (no sweep) and the sweep alone (alarm deleted) eac
     const id = await melding(app);
     await wachtStatus(app, id, 'verzonden');
     const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-    const q = new Queue('termijnen', { connection: verbinding, prefix: 'sb:bull' });
+    const q = new Queue(TERMIJN_QUEUE, { connection: verbinding, prefix: app.draaiend.sb.namen.bull() });
     t.teardown(async () => {
       await q.close();
       verbinding.disconnect();
     });
-    t.equal(await q.remove(`${id}.escalatie`), 1, 'the alarm is deleted');
+    t.equal(await q.remove(termijnJobId(id, 'escalatie')), 1, 'the alarm is deleted');
     c.zet(NA_TERMIJN);
     await wachtStatus(app, id, 'geescaleerd');
     t.pass('escalated by the sweep');
@@ -189,12 +190,12 @@ t.test('clock skew: an alarm that rings early by the service clock is set again,
   verschil = moment - 2500 - Date.now(); // 2.5 s before the deadline day ends, on the service clock
   // The host that planned the alarm was ahead: BullMQ rings it in 0.3 s, while 2.5 s remain.
   const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-  const q = new Queue('termijnen', { connection: verbinding, prefix: 'sb:bull' });
+  const q = new Queue(TERMIJN_QUEUE, { connection: verbinding, prefix: app.draaiend.sb.namen.bull() });
   t.teardown(async () => {
     await q.close();
     verbinding.disconnect();
   });
-  await (await q.getJob(`${id}.escalatie`))!.changeDelay(300);
+  await (await q.getJob(termijnJobId(id, 'escalatie')))!.changeDelay(300);
   await wachtStatus(app, id, 'geescaleerd');
   const g = (await haal(app, id)).gebeurtenissen.filter((x: any) => x.soort === 'geescaleerd');
   t.equal(g.length, 1, 'escalated once, by the alarm alone (no sweep)');
@@ -248,7 +249,7 @@ t.test('withdrawal stops the timers and tells the wijkteam', async (t) => {
   t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/intrekking`)).status, 200, 'idempotent');
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
-  t.same(await r.zrange('sb:termijnen', '0', '-1'), [], 'timers removed');
+  t.same(await r.zrange(app.draaiend.sb.namen.termijnen(), '0', '-1'), [], 'timers removed');
   await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
   const intrekking = mailsAan(app, 'wijkteam-noord').find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, id, 'intrekking', 'wijkteam'))!;
   t.match(platteTekst(openSmime(intrekking, app.pki, 'wijkteam-noord').inhoud), 'ingetrokken');

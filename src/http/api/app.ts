@@ -1,39 +1,29 @@
-// The Fastify instances, built by functions and never listening here (server.ts does that):
-// buildApi for partner systems over mutual TLS, buildOps for health and metrics on loopback.
+// The API for partner systems over mutual TLS, as a Fastify instance built from the composition
+// root's services (server.ts makes it listen). Its routes are plugins that call services only.
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { TlsOptions } from 'node:tls';
-import type { Config } from './config.js';
-import beveiligingsheaders, { BEVEILIGINGSHEADERS } from './http/beveiligingsheaders.js';
-import meldingenRoutes from './http/meldingen.js';
-import mtlsIdentiteit from './http/mtls-identiteit.js';
-import { API_VERSION, openapiDocument } from './http/openapi.js';
-import problem, { clientFoutAfhandelaar, frameworkFoutAfhandelaar } from './http/problem.js';
-import terugkoppelingRoutes from './http/terugkoppelingen.js';
-import traceparent from './http/traceparent.js';
-import type { TerugkoppelingDienst } from './jobs/terugkoppeling.js';
-import type { Metrics } from './metrics.js';
-import type { TlsMateriaal } from './pki/tls-materiaal.js';
-import type { MeldingenRepo, MeldingRecord } from './store/meldingen.js';
+import type { MeldingRecord } from '../../diensten/lezen.js';
+import type { Signaalbrug } from '../../signaalbrug.js';
+import beveiligingsheaders, { BEVEILIGINGSHEADERS } from '../beveiligingsheaders.js';
+import problem, { clientFoutAfhandelaar, frameworkFoutAfhandelaar } from '../problem.js';
+import traceparent from '../traceparent.js';
+import meldingenRoutes from './meldingen.js';
+import mtlsIdentiteit from './mtls-identiteit.js';
+import { API_VERSION, openapiDocument } from './openapi.js';
+import terugkoppelingRoutes from './terugkoppelingen.js';
 
-export interface ApiDeps {
-  config: Config;
-  repo: MeldingenRepo;
-  terugkoppeling: TerugkoppelingDienst;
-  metrics: Metrics;
-  log: Logger;
+export interface ApiOpties {
   https: TlsOptions;
-  klok?: () => Date;
+  /** Called for every new melding (benchmarks count with it). */
   onOntvangen?: (record: MeldingRecord) => void;
 }
 
-export async function buildApi(deps: ApiDeps) {
-  const { config, metrics } = deps;
+export async function buildApi(sb: Signaalbrug, deps: ApiOpties) {
+  const { config, metrics } = sb;
   // What every response carries, also the ones Fastify and Node give before any hook runs.
   const koppen = { ...BEVEILIGINGSHEADERS, 'API-Version': API_VERSION };
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance: sb.log as FastifyBaseLogger,
     https: deps.https,
     bodyLimit: config.api.bodyLimitBytes,
     requestTimeout: config.api.requestTimeoutMs,
@@ -75,12 +65,12 @@ export async function buildApi(deps: ApiDeps) {
 
   const document = openapiDocument(config);
   app.get('/v1/openapi.json', { config: { publiek: true } }, async () => document);
-  await app.register(terugkoppelingRoutes, { repo: deps.repo, terugkoppeling: deps.terugkoppeling });
+  const wijkteamNaam = new Map(config.wijkteams.map((w) => [w.id, w.naam]));
+  await app.register(terugkoppelingRoutes, { terugkoppeling: sb.diensten.terugkoppeling, intrekking: sb.diensten.intrekking });
   await app.register(meldingenRoutes, {
-    config,
-    repo: deps.repo,
-    terugkoppeling: deps.terugkoppeling,
-    klok: deps.klok ?? (() => new Date()),
+    intake: sb.diensten.intake,
+    lezen: sb.diensten.lezen,
+    wijkteamNaam: (id) => wijkteamNaam.get(id) ?? id,
     onOntvangen: (r) => {
       metrics.meldingenOntvangen.inc({ soort: r.soort });
       deps.onOntvangen?.(r);
@@ -89,27 +79,3 @@ export async function buildApi(deps: ApiDeps) {
   return app;
 }
 
-export interface OpsDeps {
-  redis: Redis;
-  tls?: TlsMateriaal;
-  metrics: Metrics;
-  log: Logger;
-}
-
-/** Health and metrics, meant for 127.0.0.1 only (server.ts binds it there). */
-export async function buildOps(deps: OpsDeps) {
-  const app = Fastify({ loggerInstance: deps.log.child({ listener: 'ops' }, { level: 'warn' }) as FastifyBaseLogger });
-  app.get('/health/live', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    const redis = await Promise.race([
-      deps.redis.ping().then(() => true, () => false),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
-    ]);
-    const checks = { redis, tlsGeladen: deps.tls !== undefined || undefined, crlVers: deps.tls ? deps.tls.crlsVers : undefined };
-    const ok = Object.values(checks).every((v) => v !== false);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'niet-gereed', checks });
-  });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
-  return app;
-}

@@ -5,8 +5,8 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Organisatie } from '../config.js';
-import { SignaalbrugError } from '../errors.js';
+import type { Organisatie } from '../../config.js';
+import { SignaalbrugError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

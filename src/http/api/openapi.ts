@@ -2,11 +2,11 @@
 // document cannot drift from what the service accepts. Linted in the tests with the official NL API
 // Design Rules ruleset (test/adr/linter.yaml).
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import { FOUTCODES, probleemType, type Foutcode } from '../errors.js';
-import { meldingSchema, SOORTEN } from '../domain/melding.js';
-import { terugkoppelingSchema } from '../domain/terugkoppeling.js';
-import { INTREKKINGSREDENEN } from '../jobs/terugkoppeling.js';
+import type { Config } from '../../config.js';
+import { FOUTCODES, probleemType, type Foutcode } from '../../errors.js';
+import { meldingSchema, SOORTEN } from '../../domain/melding.js';
+import { terugkoppelingSchema } from '../../domain/terugkoppeling.js';
+import { INTREKKINGSREDENEN } from '../../diensten/intrekking.js';
 
 export const API_VERSION = '1.0.0';
 

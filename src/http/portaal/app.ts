@@ -1,15 +1,16 @@
-// The portal role's Fastify instance (CONTRACT.md: HTTPS, server certificate only), built here and
-// never listening here (server.ts does that). Browsers get Dutch HTML pages for every outcome, also
+// The portal role's Fastify instance (HTTPS, server certificate only), built from the composition
+// root's services and never listening here (server.ts does that). Browsers get Dutch HTML pages for every outcome, also
 // errors; a client that asks for JSON gets problem+json from the same place as the API.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TlsOptions } from 'node:tls';
-import type { Logger } from 'pino';
-import { FOUTCODES, SignaalbrugError, type Foutcode } from './errors.js';
-import beveiligingsheaders, { BEVEILIGINGSHEADERS } from './http/beveiligingsheaders.js';
-import portaalRoutes, { type PortaalDeps } from './http/portaal.js';
-import { Paginas } from './http/portaal/paginas.js';
-import { clientFoutAfhandelaar, sendProblem } from './http/problem.js';
-import { BASIS_TLS } from './pki/tls-materiaal.js';
+import { FOUTCODES, SignaalbrugError, type Foutcode } from '../../errors.js';
+import { BASIS_TLS } from '../../pki/tls-materiaal.js';
+import type { Signaalbrug } from '../../signaalbrug.js';
+import beveiligingsheaders, { BEVEILIGINGSHEADERS } from '../beveiligingsheaders.js';
+import { clientFoutAfhandelaar, sendProblem } from '../problem.js';
+import type { Tempolimieten } from './context.js';
+import { Paginas } from './paginas.js';
+import portaalRoutes from './routes.js';
 
 /** No script at all, styles only from the portal's own stylesheet (no inline styles), no framing. */
 export const PORTAAL_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -37,7 +38,7 @@ function alsProbleem(err: FastifyError): SignaalbrugError {
 
 const wilJson = (request: FastifyRequest) => /application\/(problem\+)?json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
 
-export async function buildPortal(deps: PortaalDeps & { log: Logger; https: TlsOptions }) {
+export async function buildPortal(sb: Signaalbrug, o: { https: TlsOptions; limieten?: Partial<Tempolimieten> }) {
   const paginas = new Paginas();
   const pagina = (reply: FastifyReply, p: SignaalbrugError) => {
     if (p.status === 404) return reply.code(404).type('text/html; charset=utf-8').send(paginas.render('niet-gevonden', { titel: 'Deze link werkt niet' }));
@@ -48,9 +49,9 @@ export async function buildPortal(deps: PortaalDeps & { log: Logger; https: TlsO
     return reply.code(p.status).type('text/html; charset=utf-8').send(paginas.render('fout', { titel: p.title, tekst }));
   };
   const app = Fastify({
-    loggerInstance: deps.log.child({ listener: 'portal' }) as FastifyBaseLogger,
+    loggerInstance: sb.log.child({ listener: 'portal' }) as FastifyBaseLogger,
     // Server certificate only: recipients are people with a browser, not partner systems.
-    https: { ...BASIS_TLS, ...deps.https, requestCert: false },
+    https: { ...BASIS_TLS, ...o.https, requestCert: false },
     bodyLimit: 16_384,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
@@ -83,6 +84,7 @@ export async function buildPortal(deps: PortaalDeps & { log: Logger; https: TlsO
     request.log.info({ route: request.routeOptions.url ?? 'onbekend', methode: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'portaal');
   });
   await app.register(beveiligingsheaders, { headers: PORTAAL_HEADERS });
-  await app.register(portaalRoutes, { ...deps, paginas });
+  const { toegang, lezen, terugkoppeling } = sb.diensten;
+  await app.register(portaalRoutes, { config: sb.config, toegang, lezen, terugkoppeling, sjablonen: sb.sjablonen, klok: sb.klok, limieten: o.limieten, paginas });
   return app;
 }

@@ -1,6 +1,6 @@
 // Reading the melding and giving terugkoppeling, behind a session from a correct code. The melding is
 // rendered from the same template as the encrypted mail; the recipient can download it as .eml for
-// its own case file (NTA 7516 "own copy"). First opening is the `gelezen` gebeurtenis (issue 5).
+// its own case file (NTA 7516 "own copy"). First opening is the `gelezen` gebeurtenis .
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binnenEntiteit } from '../../../adapters/mime.js';
 import { meldingAanWijkteamModel } from '../../domain/berichten.js';
@@ -14,7 +14,8 @@ type Verzoek = FastifyRequest<{ Params: { token: string }; Body: URLSearchParams
 
 export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalContext) {
   const { deps, toon } = ctx;
-  const { config, links, repo, sjablonen, klok } = deps;
+  const { config, lezen, sjablonen, klok } = deps;
+  const dienst = deps.toegang;
 
   /** The open link and a live session bound to it; otherwise the reply is sent and undefined returned. */
   async function toegang(request: Verzoek, reply: FastifyReply) {
@@ -23,7 +24,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const o = await ctx.beoordeel(token);
     if (o.soort !== 'open') return void ctx.toonGesloten(reply, o);
     const id = leesSessiecookie(request);
-    const sessie = id ? await links.sessie(id) : undefined;
+    const sessie = id ? await dienst.sessie(id) : undefined;
     if (!sessie || sessie.linkHash !== o.link.hash) {
       // Expired, unknown or for another link: back to the start, where a new code can be asked for.
       if (id) wisSessiecookie(reply);
@@ -33,7 +34,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   }
 
   async function melding(id: string) {
-    const r = await repo.haal(id);
+    const r = await lezen.melding(id);
     if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
     return r;
   }
@@ -56,15 +57,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     if (!g) return reply;
     // Fastify answers HEAD with this handler: same status and headers, but nobody read anything.
     if (request.method === 'HEAD') return berichtPagina(reply, 200, request.params.token, g);
-    const gelezen = { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, extra: { kanaal: 'portaal' } } as const;
-    if (await links.eersteOpening(g.meta.id)) {
-      try {
-        await repo.registreer(g.meta.id, { soort: 'gelezen', op: klok().toISOString(), kanaal: 'portaal' }, { logboek: gelezen });
-      } catch (err) {
-        await links.vergeetOpening(g.meta.id); // so the next opening records it
-        throw err;
-      }
-    } else await deps.logboek?.vastleggen(g.meta.id, { ...gelezen, op: klok() }); // Logboek: every reading, not only the first
+    await dienst.open(g.meta);
     return berichtPagina(reply, 200, request.params.token, g);
   });
 
@@ -72,8 +65,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const g = await toegang(request, reply);
     if (!g) return reply;
     const t = ctx.casus(await melding(g.meta.id));
-    if (request.method !== 'HEAD')
-      await deps.logboek?.vastleggen(g.meta.id, { actie: 'melding-gelezen', oin: g.meta.wijkteamOin, op: klok(), extra: { kanaal: 'portaal', vorm: 'eml' } });
+    if (request.method !== 'HEAD') await dienst.open(g.meta, { vorm: 'eml' });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
     const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t)), {
@@ -109,7 +101,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   app.post('/b/:token/afmelden', async (request: Verzoek, reply) => {
     const g = await toegang(request, reply);
     if (!g) return reply;
-    if (csrfKlopt(g.sessie.csrf, request.body?.get('_csrf'))) await links.beeindigSessie(g.id);
+    if (csrfKlopt(g.sessie.csrf, request.body?.get('_csrf'))) await dienst.beeindigSessie(g.id);
     wisSessiecookie(reply);
     return reply.code(303).header('Location', `/b/${request.params.token}`).send();
   });

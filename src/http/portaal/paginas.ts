@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { standaardSjablonenMap } from '../../jobs/sjablonen.js';
+import { standaardSjablonenMap } from '../../sjablonen.js';
 
 export const PAGINAS = ['start', 'code', 'vergrendeld', 'niet-gevonden', 'ingetrokken', 'bericht', 'bedankt', 'fout'] as const;
 export type Paginanaam = (typeof PAGINAS)[number];

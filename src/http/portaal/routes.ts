@@ -1,15 +1,15 @@
-// The portal routes of the beveiligde-link channel (issue 5), as one Fastify plugin: the start page
+// The portal routes of the beveiligde-link channel, as one Fastify plugin: the start page
 // of a link, the one-time code, the melding and the terugkoppeling form. Forms are parsed here with
 // URLSearchParams (no extra dependency); the stylesheet is served by the portal itself, because the
 // CSP allows nothing from elsewhere.
 import type { FastifyInstance } from 'fastify';
-import { API_VERSION, openapiDocument } from './openapi.js';
-import berichtRoutes from './portaal/bericht.js';
-import { maakContext, type PortaalDeps } from './portaal/context.js';
-import { Paginas } from './portaal/paginas.js';
-import toegangRoutes from './portaal/toegang.js';
+import { API_VERSION, openapiDocument } from '../api/openapi.js';
+import berichtRoutes from './bericht.js';
+import { maakContext, type PortaalDeps } from './context.js';
+import { Paginas } from './paginas.js';
+import toegangRoutes from './toegang.js';
 
-export type { PortaalDeps, Tempolimieten } from './portaal/context.js';
+export type { PortaalDeps, Tempolimieten } from './context.js';
 
 /** A form is a few short fields; anything larger is not ours. */
 const FORMULIER_LIMIET = 16_384;

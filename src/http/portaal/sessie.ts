@@ -1,5 +1,5 @@
 // The portal session cookie and the CSRF token bound to it. The cookie is HttpOnly, Secure,
-// SameSite=Strict and limited to /b/ (issue 5); the `__Secure-` prefix makes browsers refuse it over
+// SameSite=Strict and limited to /b/; the `__Secure-` prefix makes browsers refuse it over
 // plain HTTP. Forms also carry the session's CSRF token: SameSite alone is a second line, not the only one.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';

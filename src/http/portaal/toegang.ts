@@ -1,9 +1,7 @@
 // Access to a secure link (NTA 7516: two factors): the link from the notification mail, then a
-// one-time code by a second channel. ZorgMail: code valid 15 minutes; issue 5: single use, at most
+// one-time code by a second channel. ZorgMail: code valid 15 minutes; single use, at most
 // maxPogingen wrong tries, then the link locks and the operator and the sender are told.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Link } from '../../store/links.js';
-import { bestemming, verstuurCode } from './codeverzending.js';
 import type { PortaalContext } from './context.js';
 import { zetSessiecookie } from './sessie.js';
 
@@ -11,12 +9,12 @@ type Verzoek = FastifyRequest<{ Params: { token: string }; Body: URLSearchParams
 
 export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalContext) {
   const { deps, toon } = ctx;
-  const { config, links, repo, klok } = deps;
+  const { config, toegang } = deps;
 
   function codePagina(reply: FastifyReply, status: number, token: string, extra: { verstuurd: boolean; fout: string | null }) {
     return toon(reply, status, 'code', {
       titel: extra.fout ? 'Fout: toegangscode invoeren' : 'Toegangscode invoeren',
-      actie: `/b/${token}/toegang`, opnieuw: `/b/${token}/code`, bestemming: bestemming(deps),
+      actie: `/b/${token}/toegang`, opnieuw: `/b/${token}/code`, bestemming: toegang.bestemming(),
       minuten: config.portal.codeGeldigMinuten, ...extra,
     });
   }
@@ -28,7 +26,7 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
     // Before the code: only the corporation and the deadline, nothing about the tenant.
     return toon(reply, 200, 'start', {
       titel: 'Beveiligd bericht', corporatie: ctx.corporatie(o.meta.oin), terugkoppelingUiterlijk: o.meta.terugkoppelingUiterlijk,
-      actie: `/b/${request.params.token}/code`, bestemming: bestemming(deps),
+      actie: `/b/${request.params.token}/code`, bestemming: toegang.bestemming(),
     });
   });
 
@@ -37,10 +35,8 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
     const o = await ctx.beoordeel(request.params.token);
     if (o.soort !== 'open') return ctx.toonGesloten(reply, o);
     if (!(await ctx.binnenLimiet(request, reply, 'codesPerLink', o.link.hash))) return reply;
-    const wijkteam = ctx.wijkteam(o.meta.wijkteam);
     try {
-      if (!wijkteam) throw new Error(`wijkteam ${o.meta.wijkteam} staat niet (meer) in de configuratie`);
-      await verstuurCode(deps, wijkteam, await links.maakCode(o.link.hash));
+      await toegang.stuurCode(o.link, o.meta);
     } catch (err) {
       // Ids and a reason only: the error of an SMS or SMTP peer never names the recipient here.
       request.log.error({ alarm: 'toegangscode-niet-verstuurd', meldingId: o.meta.id, reden: (err as Error).message }, 'ALARM toegangscode niet verstuurd');
@@ -57,12 +53,6 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
     return codePagina(reply, 200, request.params.token, { verstuurd: request.query.verstuurd === '1', fout: null });
   });
 
-  async function meldVergrendeling(request: FastifyRequest, link: Link, pogingen: number) {
-    // Operator alarm (ids only) and a gebeurtenis the corporation sees on its melding (issue 5).
-    request.log.error({ alarm: 'link-vergrendeld', meldingId: link.meldingId }, 'ALARM beveiligde link vergrendeld na te veel foute toegangscodes');
-    await repo.registreer(link.meldingId, { soort: 'link-vergrendeld', op: klok().toISOString(), pogingen });
-  }
-
   app.post('/b/:token/toegang', async (request: Verzoek, reply) => {
     if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
     const { token } = request.params;
@@ -71,9 +61,9 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
     const code = (request.body?.get('code') ?? '').replace(/\s/g, '');
     // Not six digits cannot be right: say so without spending one of the tries.
     if (!/^\d{6}$/.test(code)) return codePagina(reply, 400, token, { verstuurd: false, fout: 'Vul de 6 cijfers van de toegangscode in.' });
-    const r = await links.controleerCode(o.link.hash, code);
+    const r = await toegang.controleerCode(o.link, code);
     if (r.uitkomst === 'goed') {
-      const sessie = await links.maakSessie(o.link.hash, o.meta.id);
+      const sessie = await toegang.maakSessie(o.link);
       zetSessiecookie(reply, sessie.id, config.portal.sessieMinuten * 60);
       return reply.code(303).header('Location', `/b/${token}/bericht`).send();
     }
@@ -84,7 +74,8 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
         fout: `De code is onjuist, verlopen of al gebruikt. U kunt het nog ${rest} keer proberen; daarna wordt de link geblokkeerd.`,
       });
     }
-    if (r.uitkomst === 'vergrendeld-nu') await meldVergrendeling(request, o.link, r.pogingen);
+    // Operator alarm (ids only); the service recorded the lock on the melding, where the sender sees it.
+    if (r.uitkomst === 'vergrendeld-nu') request.log.error({ alarm: 'link-vergrendeld', meldingId: o.link.meldingId }, 'ALARM beveiligde link vergrendeld na te veel foute toegangscodes');
     if (r.uitkomst === 'onbekend') return ctx.toonGesloten(reply, { soort: 'niet-gevonden' });
     return ctx.toonGesloten(reply, { soort: 'vergrendeld', link: o.link, meta: o.meta });
   });

@@ -1,0 +1,81 @@
+// Intake of a melding: validated against the convenant on the service's own day, routed by postcode,
+// its deadline computed, and stored with everything that belongs to it in one step. Idempotent on
+// (corporation, referentie): the same melding again is a replay, a different one under the same
+// referentie a conflict.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import { invalidParams } from '../domain/invoerfouten.js';
+import { meldingSchemaOp } from '../domain/melding.js';
+import { nieuweCasus, type Regels } from '../domain/overgangen.js';
+import { routeer } from '../domain/routering.js';
+import type { Spoor } from '../domain/verwerking.js';
+import { amsterdamDatum, werkdagenNa } from '../domain/werkdagen.js';
+import { SignaalbrugError } from '../errors.js';
+import type { MeldingenStore } from '../store/meldingen.js';
+import { canoniek } from '../store/opslag.js';
+import type { Sleutelring } from '../store/sleutelring.js';
+import { CONTEXT, type Lezen, type MeldingRecord } from './lezen.js';
+
+export interface IntakeDeps {
+  config: Config;
+  store: MeldingenStore;
+  sleutels: Sleutelring;
+  lezen: Lezen;
+  regels: Regels;
+  klok: () => Date;
+}
+
+export type Intakeuitkomst = { nieuw: boolean; record: MeldingRecord };
+
+export function createIntake({ config, store, sleutels, lezen, regels, klok }: IntakeDeps) {
+  const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
+
+  /** The data subject's keyed pseudonym: (corporation OIN, relatienummer), never reversible without the key. */
+  const betrokkene = (oin: string, relatienummer: string) => sleutels.pseudoniem('betrokkene', oin, relatienummer);
+
+  async function ontvang(oin: string, invoer: unknown, spoor?: Spoor): Promise<Intakeuitkomst> {
+    const nu = klok();
+    // Dates are checked against the service's own day (Europe/Amsterdam), not the host's.
+    const parsed = meldingSchemaOp(amsterdamDatum(nu)).safeParse(invoer, { reportInput: true });
+    if (!parsed.success)
+      throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
+    const melding = parsed.data;
+    const wijkteam = routeer(melding.adres.postcode, config.wijkteams);
+    if (!wijkteam)
+      throw new SignaalbrugError('SB_POSTCODE_BUITEN_WERKGEBIED', 'geen wijkteam in dit convenant werkt in deze postcode', [
+        { name: 'adres.postcode', reason: 'valt buiten het werkgebied van alle wijkteams' },
+      ]);
+    if (melding.vorigeMelding) {
+      const vorige = await lezen.melding(melding.vorigeMelding);
+      if (!vorige || vorige.oin !== oin)
+        throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'vorigeMelding bestaat niet', [{ name: 'vorigeMelding', reason: 'onbekende melding van deze corporatie' }]);
+    }
+    const id = randomUUID();
+    const n = nieuweCasus({
+      id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, soort: melding.soort, ontvangenOp: nu.toISOString(),
+      // The feedback term: N werkdagen after receipt (the day of receipt does not count).
+      terugkoppelingUiterlijk: werkdagenNa(nu, config.convenant.werkdagenTerugkoppeling, kalender),
+      betrokkene: betrokkene(oin, melding.huurder.relatienummer),
+    }, spoor, regels);
+    // The validated melding's JSON is canonical: the schema builds it in its own key order, whatever
+    // order the request had. The prefix tells it from fingerprints of sorted JSON (canoniek) written
+    // by earlier versions, which a replay still matches below.
+    const json = JSON.stringify(melding);
+    const vingerafdruk = `j:${sleutels.pseudoniem('vingerafdruk', json)}`;
+    const uitkomst = await store.bewaar({
+      ...n, gegevens: sleutels.versleutel(json, CONTEXT.gegevens(id)), idem: sleutels.pseudoniem('idem', oin, melding.referentie), vingerafdruk,
+    });
+    if (uitkomst.nieuw) return { nieuw: true, record: { ...n.casus, gegevens: melding } };
+    const zelfdeInhoud = uitkomst.vingerafdruk?.startsWith('j:')
+      ? uitkomst.vingerafdruk === vingerafdruk
+      : uitkomst.vingerafdruk === sleutels.pseudoniem('vingerafdruk', canoniek(melding));
+    if (!zelfdeInhoud) throw new SignaalbrugError('SB_CONFLICT', 'deze referentie is al gebruikt voor een melding met een andere inhoud');
+    const bestaand = await lezen.melding(uitkomst.id);
+    if (!bestaand) throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'melding tijdelijk niet leesbaar');
+    return { nieuw: false, record: bestaand };
+  }
+
+  return { ontvang, betrokkene };
+}
+
+export type Intake = ReturnType<typeof createIntake>;

@@ -1,0 +1,82 @@
+// Reading a case: its personal data decrypted only for those allowed to see it, and every reading of
+// personal data outside a state change recorded in the logboek (Logboek dataverwerkingen).
+import type { Casus as Berichtcasus } from '../domain/berichten.js';
+import type { Melding } from '../domain/melding.js';
+import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
+import type { Terugkoppeling } from '../domain/terugkoppeling.js';
+import type { Actie, Spoor } from '../domain/verwerking.js';
+import { SignaalbrugError } from '../errors.js';
+import type { Config } from '../config.js';
+import type { LogboekStore } from '../store/logboek.js';
+import type { MeldingenStore } from '../store/meldingen.js';
+import type { Sleutelring } from '../store/sleutelring.js';
+
+/** A case with its personal data. */
+export type MeldingRecord = Casus & { gegevens: Melding };
+
+export type OpgeslagenTerugkoppeling = Terugkoppeling & { ontvangenOp: string; opTijd: boolean };
+
+/** Encryption contexts (AAD): a ciphertext opens only under the case and field it was written for. */
+export const CONTEXT = {
+  gegevens: (id: string) => id,
+  terugkoppeling: (id: string) => `${id}:terugkoppeling`,
+};
+
+export interface LezenDeps {
+  config: Config;
+  store: MeldingenStore;
+  logboek: LogboekStore;
+  sleutels: Sleutelring;
+  regels: Regels;
+  klok: () => Date;
+}
+
+export function createLezen({ config, store, logboek, sleutels, regels, klok }: LezenDeps) {
+  const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
+  const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w.naam]));
+
+  async function melding(id: string): Promise<MeldingRecord | undefined> {
+    const c = await store.casus(id);
+    const blob = c && !c.verwijderdOp ? await store.veld(id, 'gegevens') : undefined;
+    // Personal data removed (retention or the tenant's request): for every reader it no longer exists.
+    if (!c || !blob) return undefined;
+    const { verwijderdOp: _, ...casus } = c;
+    return { ...casus, gegevens: JSON.parse(sleutels.ontsleutel(blob, CONTEXT.gegevens(id))) as Melding };
+  }
+
+  return {
+    melding,
+
+    /**
+     * The melding if this organisation may see it (the sender or the wijkteam organisation it was
+     * routed to); otherwise it does not exist. Ownership is judged on metadata first, so another
+     * caller costs no decryption (and learns nothing from its time).
+     */
+    async voorOrganisatie(id: string, oin: string): Promise<MeldingRecord> {
+      const c = await store.casus(id);
+      const r = c && (c.oin === oin || c.wijkteamOin === oin) ? await melding(id) : undefined;
+      if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      return r;
+    },
+
+    async terugkoppeling(id: string): Promise<OpgeslagenTerugkoppeling | undefined> {
+      const blob = await store.veld(id, 'terugkoppeling');
+      return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.terugkoppeling(id))) as OpgeslagenTerugkoppeling) : undefined;
+    },
+
+    gebeurtenissen: (id: string): Promise<Gebeurtenis[]> => store.gebeurtenissen(id),
+
+    /** A logboek record about one case outside a state change (e.g. a repeated reading); none for a case that does not exist. */
+    async vastleggen(id: string, a: { actie: Actie; oin: string; op?: Date; spoor?: Spoor; extra?: Record<string, string | undefined> }): Promise<void> {
+      const c = await store.casus(id);
+      if (c) await logboek.schrijf(logboekrecord(c, regels, { ...a, op: a.op ?? klok() }));
+    },
+
+    /** The case as the message templates see it: names instead of ids. */
+    berichtcasus(r: MeldingRecord): Berichtcasus {
+      return { ...r, corporatie: corporaties.get(r.oin) ?? r.oin, wijkteam: wijkteams.get(r.wijkteam) ?? r.wijkteam };
+    },
+  };
+}
+
+export type Lezen = ReturnType<typeof createLezen>;

@@ -1,0 +1,62 @@
+// Terugkoppeling and afsluiting: the ways a case is answered and ended. Each is one transition computed
+// by the domain (timers stopped, the corporation told through the outbox and its feed, the retention
+// term) and executed atomically. Used by the API and the portal alike, so each behaves the same from
+// every door.
+import type { Terugkoppeling } from '../domain/terugkoppeling.js';
+import { opTijd } from '../domain/termijnen.js';
+import type { Status } from '../domain/status.js';
+import type { Spoor } from '../domain/verwerking.js';
+import { SignaalbrugError } from '../errors.js';
+import type { MeldingenStore } from '../store/meldingen.js';
+import type { Sleutelring } from '../store/sleutelring.js';
+import type { Casussen } from './casussen.js';
+import { CONTEXT, type Lezen } from './lezen.js';
+
+export interface TerugkoppelingDeps {
+  casussen: Casussen;
+  store: MeldingenStore;
+  lezen: Lezen;
+  sleutels: Sleutelring;
+  klok: () => Date;
+}
+
+export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, klok }: TerugkoppelingDeps) {
+  return {
+    /** Feedback by the wijkteam organisation the melding was routed to; to anyone else it does not exist. */
+    async geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }> {
+      const meta = await casussen.meta(meldingId);
+      if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      const nu = klok();
+      const tijdig = opTijd(meta.terugkoppelingUiterlijk, nu);
+      // Encrypted: 'overleden' or 'wil geen hulp' says something about a person.
+      const versleuteld = sleutels.versleutel(JSON.stringify({ ...invoer, ontvangenOp: nu.toISOString(), opTijd: tijdig }), CONTEXT.terugkoppeling(meldingId));
+      const r = await casussen.pasToe(meldingId,
+        { soort: 'teruggekoppeld', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, versleuteld, wilHulp: invoer.wilHulp }, nu);
+      return { status: r!.status, opTijd: tijdig };
+    },
+
+    lees: (meldingId: string) => lezen.terugkoppeling(meldingId),
+
+    /** The sending corporation's feed: one page after the cursor, with the melding's referentie and status. */
+    async voorCorporatie(oin: string, sinds: string, max: number) {
+      const items = await store.feed(oin, sinds, max);
+      const terugkoppelingen = [];
+      for (const [, velden] of items) {
+        const r = velden.melding ? await lezen.melding(velden.melding) : undefined;
+        const k = r ? await lezen.terugkoppeling(r.id) : undefined;
+        if (r && k) terugkoppelingen.push({ melding: r.id, referentie: r.gegevens.referentie, status: r.status, terugkoppeling: k });
+      }
+      return { terugkoppelingen, volgende: items.at(-1)?.[0] ?? sinds };
+    },
+
+    /** The end of a case that was answered or escalated (by the gemeente it was routed to); retention starts here. */
+    async sluitAf(meldingId: string, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' | 'cli' }, reden: string): Promise<{ status: Status }> {
+      const meta = await casussen.meta(meldingId);
+      if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+      const r = await casussen.pasToe(meldingId, { soort: 'afgesloten', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, reden });
+      return { status: r!.status };
+    },
+  };
+}
+
+export type TerugkoppelingDienst = ReturnType<typeof createTerugkoppelingDienst>;

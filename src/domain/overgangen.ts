@@ -1,0 +1,229 @@
+// Every change of a case, computed here and nowhere else: a pure function turns (case, event, now,
+// rules) into a typed transition: the new status, the event to record, the timers to claim, cancel or
+// plan, the fields to set, the outbox entry, the corporation's feed entry, the logboek record and the
+// retention moment. Services call it and hand the result to the store, which executes it atomically
+// (compare-and-set on the status) and knows none of these rules.
+import type { Ontvangerrol } from './berichten.js';
+import { verwijderNaEinde, verwijderUiterlijk, type Bewaarbeleid } from './bewaartermijn.js';
+import type { Soort } from './melding.js';
+import { isFinaal, OPEN, volgendeStatus, type Gebeurtenissoort, type Status } from './status.js';
+import { alleTimers, opTijd, termijnLid, timerMomenten, werkdagenTeLaat, type ExtraTermijn, type Termijnactie, type Termijnregels } from './termijnen.js';
+import { nieuwSpoor, verwerking, type Actie, type Spoor, type Verwerking } from './verwerking.js';
+
+/** A case as the rules see it: metadata and pseudonyms only, never personal data. */
+export interface Casus {
+  id: string;
+  oin: string;
+  wijkteam: string;
+  wijkteamOin: string;
+  soort: Soort;
+  status: Status;
+  ontvangenOp: string;
+  terugkoppelingUiterlijk: string;
+  /** The data subject's keyed pseudonym (logboek). */
+  betrokkene: string;
+  /** The trace the intake started (logboek records of later actions join it). */
+  traceId?: string;
+  spanId?: string;
+}
+
+export interface Gebeurtenis {
+  soort: Gebeurtenissoort;
+  op: string;
+  [detail: string]: unknown;
+}
+
+/** The rules a transition needs: the convenant's terms, retention, and the processing register. */
+export interface Regels extends Termijnregels {
+  privacy: Bewaarbeleid;
+  /** Base URI of the register of processing activities (logboek). */
+  register: string;
+  extraTermijnen: readonly ExtraTermijn[];
+}
+
+export type { Ontvangerrol };
+type Door = { oin: string; spoor?: Spoor };
+
+/** What happened, as a service reports it. */
+export type Voorval =
+  | { soort: 'verzonden'; bericht: string; ontvanger: Ontvangerrol; mailbox: string; bezorging: string; poging: number;
+      smtpAntwoord: string; messageId: string; markering: string }
+  | { soort: 'bezorgpoging-mislukt'; bericht: string; poging: number; smtpCode: number | null; fout: string; tijdelijk: boolean }
+  | { soort: 'bezorging-mislukt'; bericht: string; ontvanger: Ontvangerrol; reden: string }
+  | { soort: 'gelezen'; kanaal: 'portaal' }
+  | { soort: 'link-vergrendeld'; pogingen: number }
+  | { soort: 'termijn'; actie: Termijnactie }
+  | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal'; versleuteld: string; wilHulp?: boolean | null }
+  | { soort: 'ingetrokken'; door: Door; kanaal: 'api' | 'cli'; reden: string }
+  | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'cli'; reden: string };
+
+export interface Overgang {
+  meldingId: string;
+  /** Compare-and-set: the status the case must still have. */
+  van: Status;
+  naar: Status;
+  gebeurtenis: Gebeurtenis;
+  /** A timer that must still be pending: claimed (removed) in the same step, or nothing happens. */
+  poort?: string;
+  stop: string[];
+  plan: [string, number][];
+  /** Case fields to set (already encrypted where personal). */
+  velden: Record<string, string>;
+  /** What the outbox relay must do next. */
+  outbox?: Record<string, string>;
+  /** An entry in the sending corporation's feed. */
+  feed?: { oin: string; velden: Record<string, string> };
+  logboek?: Verwerking;
+  /** Mark this delivery (job id) done in the same step. */
+  bezorgd?: string;
+  /** The case ended: its personal data goes at this moment (ms) at the latest; the earliest moment wins. */
+  verwijderUiterlijk?: number;
+}
+
+/** A transition the rules refuse: the case is in a status where this cannot happen (any more). */
+export interface Weigering {
+  geweigerd: string;
+  status: Status;
+}
+
+export const isWeigering = (x: Overgang | Weigering): x is Weigering => 'geweigerd' in x;
+
+function spoorVan(c: Casus, spoor?: Spoor): Spoor {
+  return spoor ?? (c.traceId ? { traceId: c.traceId, ...(c.spanId ? { parentSpanId: c.spanId } : {}) } : nieuwSpoor());
+}
+
+/** A logboek record about this case: its subject and trace come from the case. */
+export function logboekrecord(c: Casus, regels: Pick<Regels, 'register'>, a: { actie: Actie; oin: string; op: Date; spoor?: Spoor; start?: Date; extra?: Record<string, string | undefined> }): Verwerking {
+  return verwerking({ actie: a.actie, oin: a.oin, register: regels.register, betrokkene: c.betrokkene, meldingId: c.id,
+    spoor: spoorVan(c, a.spoor), start: a.start ?? a.op, eind: a.op, extra: a.extra });
+}
+
+/** Only from these statuses; otherwise a refusal naming the status. */
+function vanuit(c: Casus, toegestaan: readonly Status[], detail: string): Weigering | undefined {
+  return toegestaan.includes(c.status) ? undefined : { geweigerd: detail.replace('{status}', c.status), status: c.status };
+}
+
+export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overgang | Weigering {
+  const op = nu.toISOString();
+  const basis = (soort: Gebeurtenissoort, detail: Record<string, unknown> = {}): Overgang => ({
+    meldingId: c.id, van: c.status, naar: volgendeStatus(c.status, soort), gebeurtenis: { soort, op, ...detail }, stop: [], plan: [], velden: {},
+  });
+  switch (v.soort) {
+    case 'verzonden': {
+      // Only the melding itself moves the case to verzonden; other messages are events.
+      const soort = v.bericht === 'melding-aan-wijkteam' ? 'verzonden' : 'bericht-verzonden';
+      return {
+        ...basis(soort, { bericht: v.bericht, kanaal: v.bezorging, ontvanger: v.mailbox, poging: v.poging, smtpAntwoord: v.smtpAntwoord.slice(0, 200),
+          tls: 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)', messageId: v.messageId }),
+        bezorgd: v.markering,
+        // The service delivers on behalf of the corporation that sent the melding.
+        logboek: logboekrecord(c, regels, { actie: 'melding-bezorgd', oin: c.oin, op: nu,
+          extra: { kanaal: 'werker', bericht: v.bericht, ontvanger: v.ontvanger, bezorging: v.bezorging } }),
+      };
+    }
+    case 'bezorgpoging-mislukt':
+      return basis('bezorgpoging-mislukt', { bericht: v.bericht, poging: v.poging, smtpCode: v.smtpCode, fout: v.fout, tijdelijk: v.tijdelijk });
+    case 'bezorging-mislukt':
+      return basis('bezorging-mislukt', { bericht: v.bericht, ontvanger: v.ontvanger, reden: v.reden });
+    case 'gelezen':
+      return { ...basis('gelezen', { kanaal: v.kanaal }),
+        logboek: logboekrecord(c, regels, { actie: 'melding-gelezen', oin: c.wijkteamOin, op: nu, extra: { kanaal: v.kanaal } }) };
+    case 'link-vergrendeld':
+      return basis('link-vergrendeld', { pogingen: v.pogingen });
+    case 'termijn':
+      return termijnVerstreken(c, v.actie, nu, regels);
+    case 'teruggekoppeld': {
+      if (isFinaal(c.status)) return { geweigerd: `de melding is ${c.status}; terugkoppeling is niet meer mogelijk`, status: c.status };
+      const w = vanuit(c, OPEN, 'op deze melding is al teruggekoppeld');
+      if (w) return w;
+      const tijdig = opTijd(c.terugkoppelingUiterlijk, nu);
+      return {
+        ...basis('teruggekoppeld', { opTijd: tijdig, kanaal: v.kanaal }),
+        stop: alleTimers(c.id, regels),
+        velden: { terugkoppeling: v.versleuteld },
+        outbox: { melding: c.id, actie: 'terugkoppelen' },
+        feed: { oin: c.oin, velden: { melding: c.id } },
+        logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+        // The case ended with feedback: its personal data goes after the retention term.
+        verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu, { wilHulp: v.wilHulp }),
+      };
+    }
+    case 'ingetrokken': {
+      const w = vanuit(c, [...OPEN, 'teruggekoppeld'], 'de melding is {status}');
+      if (w) return w;
+      return {
+        ...basis('ingetrokken', { reden: v.reden }),
+        stop: alleTimers(c.id, regels),
+        outbox: { melding: c.id, actie: 'intrekken' },
+        logboek: logboekrecord(c, regels, { actie: 'melding-ingetrokken', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, reden: v.reden } }),
+        verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
+      };
+    }
+    case 'afgesloten': {
+      // A case ends once it was answered or escalated; its retention term starts here.
+      const w = vanuit(c, ['teruggekoppeld', 'geescaleerd'], 'de melding is {status}; alleen een beantwoorde of geëscaleerde melding kan worden afgesloten');
+      if (w) return w;
+      return {
+        ...basis('afgesloten', { reden: v.reden, kanaal: v.kanaal }),
+        stop: alleTimers(c.id, regels),
+        logboek: logboekrecord(c, regels, { actie: 'melding-afgesloten', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, reden: v.reden } }),
+        verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
+      };
+    }
+  }
+}
+
+/** A timer that came due: claimed atomically (poort), so it acts exactly once. */
+function termijnVerstreken(c: Casus, actie: Termijnactie, nu: Date, regels: Regels): Overgang | Weigering {
+  const op = nu.toISOString();
+  const lid = termijnLid(c.id, actie);
+  const w = vanuit(c, OPEN, 'de melding is {status}; deze termijn loopt niet meer');
+  if (w) return w;
+  const basis = (soort: Gebeurtenissoort, detail: Record<string, unknown>): Overgang => ({
+    meldingId: c.id, van: c.status, naar: volgendeStatus(c.status, soort), gebeurtenis: { soort, op, ...detail },
+    poort: lid, stop: [], plan: [], velden: {},
+  });
+  if (actie.startsWith('extra:')) {
+    const e = regels.extraTermijnen.find((x) => `extra:${x.naam}` === actie);
+    return basis('termijn-verstreken', { termijn: e?.naam ?? actie.slice(6), artikel: e?.artikel ?? null });
+  }
+  if (actie === 'herinnering') return { ...basis('herinnering-verzonden', {}), outbox: { melding: c.id, actie: 'herinneren' } };
+  // The feedback term passed: the troubleshooter hears of it (escalation), exactly once per case.
+  const teLaat = werkdagenTeLaat(c.terugkoppelingUiterlijk, nu, { extraVrijeDagen: regels.extraVrijeDagen });
+  return {
+    ...basis('geescaleerd', { werkdagenTeLaat: teLaat, termijn: c.terugkoppelingUiterlijk }),
+    stop: [termijnLid(c.id, 'herinnering')],
+    outbox: { melding: c.id, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
+    logboek: logboekrecord(c, regels, { actie: 'melding-geescaleerd', oin: c.oin, op: nu, extra: { kanaal: 'werker', werkdagenTeLaat: String(teLaat) } }),
+  };
+}
+
+/** A new case: its first event, every timer, its outbox entry, its logboek record and the retention cap. */
+export interface NieuweCasus {
+  casus: Casus;
+  gebeurtenis: Gebeurtenis;
+  plan: [string, number][];
+  outbox: Record<string, string>;
+  logboek: Verwerking;
+  verwijderUiterlijk: number;
+}
+
+export function nieuweCasus(c: Omit<Casus, 'status' | 'traceId' | 'spanId'>, spoor: Spoor | undefined, regels: Regels): NieuweCasus {
+  const ontvangen = new Date(c.ontvangenOp);
+  const logboek = verwerking({ actie: 'melding-ontvangen', spoor: spoor ?? nieuwSpoor(), register: regels.register, betrokkene: c.betrokkene,
+    oin: c.oin, meldingId: c.id, start: ontvangen, extra: { soort: c.soort, wijkteam: c.wijkteam } });
+  return {
+    casus: { ...c, status: 'ontvangen', traceId: logboek.traceId, spanId: logboek.spanId },
+    gebeurtenis: { soort: 'ontvangen', op: c.ontvangenOp },
+    plan: timerMomenten(c, regels).map(([actie, op]) => [termijnLid(c.id, actie), op]),
+    outbox: { melding: c.id, actie: 'bezorgen' },
+    logboek,
+    // No personal data kept forever, also when a case never ends.
+    verwijderUiterlijk: verwijderUiterlijk(regels.privacy, ontvangen),
+  };
+}
+
+/** The rules of a deployment, from its config. */
+export function regelsUit(config: { convenant: Termijnregels & { extraTermijnen: readonly ExtraTermijn[] }; privacy: Bewaarbeleid & { verwerkingsregister: string } }): Regels {
+  return { ...config.convenant, privacy: config.privacy, register: config.privacy.verwerkingsregister };
+}

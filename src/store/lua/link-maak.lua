@@ -1,0 +1,14 @@
+-- A new link for a melding; its older link (if any) is marked replaced and its code voided.
+-- KEYS: new link, melding pointer, all links of the melding. ARGV: hash, meldingId, geldigTot, ttl ms,
+-- link base, code base.
+local oud = redis.call('GET', KEYS[2])
+if oud and redis.call('EXISTS', ARGV[5] .. oud) == 1 then
+  redis.call('HSET', ARGV[5] .. oud, 'vervangen', '1')
+  redis.call('DEL', ARGV[6] .. oud)
+end
+redis.call('HSET', KEYS[1], 'meldingId', ARGV[2], 'geldigTot', ARGV[3], 'pogingen', 0, 'vergrendeld', 0, 'ingetrokken', 0, 'vervangen', 0)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return 1

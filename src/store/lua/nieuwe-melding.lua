@@ -1,0 +1,17 @@
+-- A new case with everything that belongs to it, all or nothing: idempotency key, case hash, first
+-- event, corporation index, outbox entry, data subject index, timers, logboek record, retention.
+-- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency key exists.
+--- @include logboek
+local bestaand = redis.call('GET', KEYS[1])
+if bestaand then return {0, bestaand} end
+local x = cjson.decode(ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
+redis.call('HSET', KEYS[2], unpack(x.velden))
+redis.call('RPUSH', KEYS[3], ARGV[3])
+redis.call('ZADD', KEYS[4], x.ms, ARGV[1])
+redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
+redis.call('SADD', KEYS[6], ARGV[1])
+for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[9], p[2], p[1]) end
+logboek(KEYS[7], x.ms, x.logboek)
+if x.bewaar then redis.call('ZADD', KEYS[8], x.bewaar, ARGV[1]) end
+return {1, ARGV[1]}

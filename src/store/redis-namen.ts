@@ -1,0 +1,54 @@
+// The one place that names Redis keys. Every store, script and test builds its keys here, from the
+// configured prefix; Lua scripts get whole keys (or a key base for keys they derive, such as another
+// link of the same melding) as arguments and never spell a name themselves.
+export class RedisNamen {
+  constructor(readonly prefix: string) {}
+
+  private k(...delen: string[]): string {
+    return [this.prefix, ...delen].join(':');
+  }
+
+  // A case and what belongs to it.
+  melding = (id: string) => this.k('melding', id);
+  gebeurtenissen = (id: string) => this.k('melding', id, 'gebeurtenissen');
+  /** Idempotency key of (corporation, referentie), by its keyed hash. */
+  idem = (hash: string) => this.k('idem', hash);
+  idemBasis = () => this.k('idem', '');
+  corporatieIndex = (oin: string) => this.k('idx', 'corporatie', oin);
+  corporatieIndexPatroon = () => this.k('idx', 'corporatie', '*');
+  betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
+  betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');
+  /** Marker of a message delivered (by its delivery job id). */
+  bezorgd = (jobId: string) => this.k('bezorgd', jobId);
+  bezorgdBasis = () => this.k('bezorgd', '');
+
+  // Shared streams and sets.
+  outbox = () => this.k('outbox');
+  logboek = () => this.k('logboek');
+  termijnen = () => this.k('termijnen');
+  bewaartermijnen = () => this.k('bewaartermijnen');
+  feed = (oin: string) => this.k('feed', oin);
+  feedBasis = () => this.k('feed', '');
+
+  // Secure links of the portal: only keyed hashes of tokens, codes and sessions.
+  link = (hash: string) => this.k('link', hash);
+  linkBasis = () => this.k('link', '');
+  linkCode = (hash: string) => this.k('link', 'code', hash);
+  linkCodeBasis = () => this.k('link', 'code', '');
+  linkVanMelding = (id: string) => this.k('link', 'melding', id);
+  linksVanMelding = (id: string) => this.k('link', 'alle', id);
+  linkGelezen = (id: string) => this.k('link', 'gelezen', id);
+  sessie = (hash: string) => this.k('link', 'sessie', hash);
+  tempo = (soort: string, hash: string) => this.k('link', 'tempo', soort, hash);
+
+  // The breach register.
+  datalek = (id: string) => this.k('datalek', id);
+  datalekken = () => this.k('datalekken');
+
+  /** BullMQ's own prefix: its queues name their keys themselves below it. */
+  bull = () => this.k('bull');
+  /** Every key of this deployment (SCAN pattern). */
+  alles = () => this.k('*');
+  /** A key without the prefix (what key-shape rules such as the encrypted fields' table match on). */
+  relatief = (key: string) => key.slice(this.prefix.length + 1);
+}
