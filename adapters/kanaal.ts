@@ -75,8 +75,19 @@ export interface KanaalContext {
   nieuweLink(meldingId: string): Promise<string>;
 }
 
-/** Each channel folder exports one (see src/kanalen). */
 export type KanaalMaker = (ontvanger: Ontvanger, ctx: KanaalContext) => Kanaal;
+
+/**
+ * What each channel folder exports (see src/kanalen/soorten.ts): how to make its Kanaal for a
+ * recipient, and what a recipient on it must have, which the config checks at start (fail closed).
+ */
+export interface Kanaalsoort {
+  readonly maak: KanaalMaker;
+  /** The recipient's key material this channel needs. */
+  readonly vereist: readonly ('certificaat' | 'pgpSleutel')[];
+  /** A channel that holds no key of the recipient's reaches only wijkteams, who read in the portal. */
+  readonly alleenWijkteams?: boolean;
+}
 
 // The channel's error codes are in the one catalogue of the project (src/errors.ts).
 export { KANAALFOUTEN, KanaalFout, type Kanaalfoutcode } from '../src/errors.js';

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { KANAALNAMEN, KANAALSOORTEN } from './kanalen/soorten.js';
 import './taal.js';
 
 const oin = z.string().regex(/^\d{20}$/, 'een OIN is 20 cijfers');
@@ -18,7 +19,10 @@ const pc4Range = z
     return { van, tot };
   });
 
-const bezorging = z.enum(['smime', 'pgp', 'beveiligde-link']);
+const bezorging = z.enum(KANAALNAMEN);
+
+/** How a missing key field is named in the error. */
+const VELDNAAM = { certificaat: 'een certificaat', pgpSleutel: 'een publieke sleutel' } as const;
 
 /** How a mailbox is reached; key material per channel (issue: encrypted delivery). */
 const ontvanger = z.strictObject({
@@ -216,25 +220,24 @@ export const configSchema = z
     });
     const kanalen = [...c.wijkteams.map((w, i) => ({ o: w as z.infer<typeof ontvanger>, p: ['wijkteams', i] })), { o: c.troubleshooter, p: ['troubleshooter'] }];
     // Only wijkteams can read in the portal; the troubleshooter and corporations need a key.
-    if (c.troubleshooter.bezorging === 'beveiligde-link')
-      ctx.addIssue({ code: 'custom', path: ['troubleshooter', 'bezorging'], message: 'beveiligde-link is alleen voor wijkteams' });
-    c.organisaties.forEach((o, i) => {
-      if (o.terugkoppeling?.bezorging === 'beveiligde-link')
-        ctx.addIssue({ code: 'custom', path: ['organisaties', i, 'terugkoppeling', 'bezorging'], message: 'beveiligde-link is alleen voor wijkteams' });
-    });
+    const anderen = [{ o: c.troubleshooter, p: ['troubleshooter'] },
+      ...c.organisaties.flatMap((o, i) => (o.terugkoppeling ? [{ o: o.terugkoppeling, p: ['organisaties', i, 'terugkoppeling'] }] : []))];
+    for (const { o, p } of anderen) {
+      if (KANAALSOORTEN[o.bezorging].alleenWijkteams)
+        ctx.addIssue({ code: 'custom', path: [...p, 'bezorging'], message: `${o.bezorging} is alleen voor wijkteams` });
+    }
     if (c.portal.codeKanaal === 'sms') {
       if (!c.portal.sms) ctx.addIssue({ code: 'custom', path: ['portal', 'sms'], message: 'codeKanaal sms vraagt een sms-aanbieder (url)' });
       c.wijkteams.forEach((w, i) => {
-        if (w.bezorging === 'beveiligde-link' && !w.telefoon)
+        // Recipients who read in the portal get their one-time code by SMS on this number.
+        if (KANAALSOORTEN[w.bezorging].alleenWijkteams && !w.telefoon)
           ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'telefoon'], message: 'codeKanaal sms vraagt een telefoonnummer' });
       });
     }
-    for (const { o, p } of kanalen) {
+    for (const { o, p } of [...kanalen, ...anderen.slice(1)]) {
       // Fail closed at start: no channel without its key material (NTA 7516: no fall-back).
-      if (o.bezorging === 'smime' && !o.certificaat)
-        ctx.addIssue({ code: 'custom', path: [...p, 'certificaat'], message: 'smime vraagt een certificaat' });
-      if (o.bezorging === 'pgp' && !o.pgpSleutel)
-        ctx.addIssue({ code: 'custom', path: [...p, 'pgpSleutel'], message: 'pgp vraagt een publieke sleutel' });
+      for (const veld of KANAALSOORTEN[o.bezorging].vereist)
+        if (!o[veld]) ctx.addIssue({ code: 'custom', path: [...p, veld], message: `${o.bezorging} vraagt ${VELDNAAM[veld]}` });
     }
   });
 

@@ -75,8 +75,10 @@ t.test('one module names Redis keys; Lua lives in .lua files loaded by one loade
 t.test('the delivery service never asks which channel it uses; adding one is a folder and one line', async (t) => {
   t.notMatch(lees('src/diensten/bezorging.ts'), /'(smime|pgp|beveiligde-link)'/);
   t.notMatch(lees('src/diensten/bezorging.ts'), /readFileSync|from 'node:fs'/, 'and reads no key file');
-  const makers = /const MAKERS[^=]*= \{([^}]*)\}/.exec(lees('src/kanalen/index.ts'))![1]!;
-  for (const k of ['smime', 'pgp', 'beveiligde-link']) t.match(makers, k, `${k} is one entry of the factory`);
+  const soorten = /const KANAALSOORTEN = \{([^}]*)\}/.exec(lees('src/kanalen/soorten.ts'))![1]!;
+  for (const k of ['smime', 'pgp', 'beveiligde-link']) t.match(soorten, new RegExp(`^  '?${k}'?: \\w+Kanaal,$`, 'm'), `${k} is one line of the factory`);
+  for (const f of [...onder('src/diensten'), ...onder('src/werkers'), ...onder('src/http'), 'src/signaalbrug.ts', 'src/server.ts', 'src/config.ts'])
+    t.notMatch(lees(f), /'(smime|pgp|beveiligde-link)'/, `${f} names no channel`);
 });
 
 t.test('dev tools live in dev/ and production code never imports them', async (t) => {

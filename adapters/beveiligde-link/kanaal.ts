@@ -1,19 +1,22 @@
 // The beveiligde-link channel for one wijkteam (NTA 7516 / Zivver style): the content stays in the
 // portal; the mail only notifies, without personal data. Each notification carries a fresh link
 // (older links stop working), so a reminder re-notifies. It never renders the content itself.
-import { KanaalFout, type KanaalMaker } from '../kanaal.js';
+import { KanaalFout, type Kanaalsoort } from '../kanaal.js';
 import { beveiligdeLink } from './index.js';
 
 /** The kinds a notification stands for; the rest (escalation, eviction date, ...) needs a key. */
 const BERICHTEN = ['melding-aan-wijkteam', 'herinnering'];
 
-export const beveiligdeLinkKanaal: KanaalMaker = (_ontvanger, ctx) => ({
-  naam: 'beveiligde-link',
-  // The portal itself shows "ingetrokken"; a mail about it would only be a second notification.
-  slaatOver: (bericht) => (bericht === 'intrekking' ? 'portaal toont ingetrokken' : undefined),
-  async bouw(u, adressering) {
-    if (!BERICHTEN.includes(u.bericht)) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `${u.bericht} kan niet via beveiligde-link`);
-    const url = await ctx.nieuweLink(u.meldingId);
-    return beveiligdeLink.bouw(u.kennisgeving(url), adressering, {});
-  },
-});
+export const beveiligdeLinkKanaal: Kanaalsoort = {
+  vereist: [], alleenWijkteams: true,
+  maak: (_ontvanger, ctx) => ({
+    naam: 'beveiligde-link',
+    // The portal itself shows "ingetrokken"; a mail about it would only be a second notification.
+    slaatOver: (bericht) => (bericht === 'intrekking' ? 'portaal toont ingetrokken' : undefined),
+    async bouw(u, adressering) {
+      if (!BERICHTEN.includes(u.bericht)) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `${u.bericht} kan niet via beveiligde-link`);
+      const url = await ctx.nieuweLink(u.meldingId);
+      return beveiligdeLink.bouw(u.kennisgeving(url), adressering, {});
+    },
+  }),
+};

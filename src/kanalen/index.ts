@@ -1,15 +1,12 @@
 // The delivery channels behind one interface: `voor(ontvanger)` gives the Kanaal of a recipient's
-// bezorging, built once and kept. Adding a channel: its folder under adapters/ and one line in MAKERS.
-import { beveiligdeLinkKanaal } from '../../adapters/beveiligde-link/kanaal.js';
-import { KanaalFout, type Kanaal, type KanaalContext, type KanaalMaker, type Ontvanger } from '../../adapters/kanaal.js';
-import { pgpKanaal } from '../../adapters/pgp/kanaal.js';
-import { smimeKanaal } from '../../adapters/smime/kanaal.js';
+// bezorging, built once and kept. Adding a channel: its folder under adapters/ and one line in
+// KANAALSOORTEN (./soorten.ts).
+import { KanaalFout, type Kanaal, type KanaalContext, type Ontvanger } from '../../adapters/kanaal.js';
 import type { Config } from '../config.js';
 import type { Sleutelmateriaal } from './materiaal.js';
+import { KANAALSOORTEN } from './soorten.js';
 
 export { Sleutelmateriaal, sleutelbestanden } from './materiaal.js';
-
-const MAKERS: Record<string, KanaalMaker> = { smime: smimeKanaal, pgp: pgpKanaal, 'beveiligde-link': beveiligdeLinkKanaal };
 
 export interface KanalenDeps {
   config: Config;
@@ -35,9 +32,9 @@ export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger): Kanaal } {
       const sleutel = JSON.stringify([o.mailbox, o.bezorging, o.certificaat, o.pgpSleutel, o.keyTransport, o.inhoudVersleuteling]);
       let kanaal = kanalen.get(sleutel);
       if (!kanaal) {
-        const maker = Object.hasOwn(MAKERS, o.bezorging) ? MAKERS[o.bezorging] : undefined;
-        if (!maker) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekend kanaal ${o.bezorging}`);
-        kanalen.set(sleutel, (kanaal = maker(o, ctx)));
+        const soort = Object.hasOwn(KANAALSOORTEN, o.bezorging) ? KANAALSOORTEN[o.bezorging as keyof typeof KANAALSOORTEN] : undefined;
+        if (!soort) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `onbekend kanaal ${o.bezorging}`);
+        kanalen.set(sleutel, (kanaal = soort.maak(o, ctx)));
       }
       return kanaal;
     },
