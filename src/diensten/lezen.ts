@@ -1,6 +1,7 @@
 // Reading a case: its personal data decrypted only for those allowed to see it, and every reading of
 // personal data outside a state change recorded in the logboek (Logboek dataverwerkingen).
 import type { Casus as Berichtcasus } from '../domain/berichten.js';
+import type { Eindresultaat } from '../domain/ddas.js';
 import type { Melding } from '../domain/melding.js';
 import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
 import type { Terugkoppeling } from '../domain/terugkoppeling.js';
@@ -20,7 +21,14 @@ export type OpgeslagenTerugkoppeling = Terugkoppeling & { ontvangenOp: string; o
 export const CONTEXT = {
   gegevens: (id: string) => id,
   terugkoppeling: (id: string) => `${id}:terugkoppeling`,
+  eindresultaat: (id: string) => `${id}:eindresultaat`,
 };
+
+/** The outcome as the gemeente gave it (DDAS EnumEindresultaat), with when. */
+export interface OpgeslagenEindresultaat {
+  resultaat: Eindresultaat;
+  ontvangenOp: string;
+}
 
 export interface LezenDeps {
   config: Config;
@@ -62,6 +70,11 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
     async terugkoppeling(id: string): Promise<OpgeslagenTerugkoppeling | undefined> {
       const blob = await store.veld(id, 'terugkoppeling');
       return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.terugkoppeling(id))) as OpgeslagenTerugkoppeling) : undefined;
+    },
+
+    async eindresultaat(id: string): Promise<OpgeslagenEindresultaat | undefined> {
+      const blob = await store.veld(id, 'eindresultaat');
+      return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.eindresultaat(id))) as OpgeslagenEindresultaat) : undefined;
     },
 
     gebeurtenissen: (id: string): Promise<Gebeurtenis[]> => store.gebeurtenissen(id),

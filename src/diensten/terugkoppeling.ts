@@ -2,6 +2,7 @@
 // by the domain (timers stopped, the corporation told through the outbox and its feed, the retention
 // term) and executed atomically. Used by the API and the portal alike, so each behaves the same from
 // every door.
+import { eindresultaatVoorCorporatie, type Eindresultaat } from '../domain/ddas.js';
 import type { Terugkoppeling } from '../domain/terugkoppeling.js';
 import { opTijd } from '../domain/termijnen.js';
 import type { Status } from '../domain/status.js';
@@ -21,7 +22,22 @@ export interface TerugkoppelingDeps {
 }
 
 export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, klok }: TerugkoppelingDeps) {
+  /** The end of a case that was answered or escalated (by the gemeente it was routed to); retention starts here. */
+  async function sluitAf(meldingId: string, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' | 'cli' }, reden: string, eindresultaat?: Eindresultaat): Promise<{ status: Status }> {
+    const meta = await casussen.meta(meldingId);
+    if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
+    // Encrypted: "Inwoner is overleden" or a referral to care says something about a person.
+    const versleuteld = eindresultaat
+      ? sleutels.versleutel(JSON.stringify({ resultaat: eindresultaat, ontvangenOp: klok().toISOString() }), CONTEXT.eindresultaat(meldingId)) : undefined;
+    const r = await casussen.pasToe(meldingId, {
+      soort: 'afgesloten', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, reden, ...(versleuteld ? { eindresultaat: versleuteld } : {}),
+    });
+    return { status: r!.status };
+  }
+
   return {
+    sluitAf,
+
     /** Feedback by the wijkteam organisation the melding was routed to; to anyone else it does not exist. */
     async geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }> {
       const meta = await casussen.meta(meldingId);
@@ -37,24 +53,28 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
 
     lees: (meldingId: string) => lezen.terugkoppeling(meldingId),
 
-    /** The sending corporation's feed: one page after the cursor, with the melding's referentie and status. */
+    /**
+     * The sending corporation's feed: one page after the cursor, with the melding's referentie and
+     * status, its feedback, and of its outcome only what the corporation may see.
+     */
     async voorCorporatie(oin: string, sinds: string, max: number) {
       const items = await store.feed(oin, sinds, max);
       const terugkoppelingen = [];
       for (const [, velden] of items) {
         const r = velden.melding ? await lezen.melding(velden.melding) : undefined;
         const k = r ? await lezen.terugkoppeling(r.id) : undefined;
-        if (r && k) terugkoppelingen.push({ melding: r.id, referentie: r.gegevens.referentie, status: r.status, terugkoppeling: k });
+        const e = r ? await lezen.eindresultaat(r.id) : undefined;
+        if (r && (k || e)) terugkoppelingen.push({
+          melding: r.id, referentie: r.gegevens.referentie, status: r.status, soort: velden.soort ?? 'terugkoppeling',
+          ...(k ? { terugkoppeling: k } : {}), ...(e ? { eindresultaat: eindresultaatVoorCorporatie(e.resultaat) } : {}),
+        });
       }
       return { terugkoppelingen, volgende: items.at(-1)?.[0] ?? sinds };
     },
 
-    /** The end of a case that was answered or escalated (by the gemeente it was routed to); retention starts here. */
-    async sluitAf(meldingId: string, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' | 'cli' }, reden: string): Promise<{ status: Status }> {
-      const meta = await casussen.meta(meldingId);
-      if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
-      const r = await casussen.pasToe(meldingId, { soort: 'afgesloten', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, reden });
-      return { status: r!.status };
+    /** DDAS: the outcome of the case (vroegsignaalzaak.resultaat), which ends it. */
+    geefEindresultaat(meldingId: string, resultaat: Eindresultaat, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' }) {
+      return sluitAf(meldingId, door, 'eindresultaat', resultaat);
     },
   };
 }

@@ -55,7 +55,7 @@ export type Voorval =
   | { soort: 'termijn'; actie: Termijnactie }
   | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal'; versleuteld: string; wilHulp?: boolean | null }
   | { soort: 'ingetrokken'; door: Door; kanaal: 'api' | 'cli'; reden: string }
-  | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'cli'; reden: string };
+  | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'cli'; reden: string; /** The DDAS outcome, encrypted by the service. */ eindresultaat?: string };
 
 export interface Overgang {
   meldingId: string;
@@ -142,7 +142,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         stop: alleTimers(c.id, regels),
         velden: { terugkoppeling: v.versleuteld },
         outbox: { melding: c.id, actie: 'terugkoppelen' },
-        feed: { oin: c.oin, velden: { melding: c.id } },
+        feed: { oin: c.oin, velden: { melding: c.id, soort: 'terugkoppeling' } },
         logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
         // The case ended with feedback: its personal data goes after the retention term.
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu, { wilHulp: v.wilHulp }),
@@ -166,6 +166,8 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
       return {
         ...basis('afgesloten', { reden: v.reden, kanaal: v.kanaal }),
         stop: alleTimers(c.id, regels),
+        // The outcome itself only encrypted on the case, never in the event (the sender reads the events).
+        ...(v.eindresultaat ? { velden: { eindresultaat: v.eindresultaat }, feed: { oin: c.oin, velden: { melding: c.id, soort: 'eindresultaat' } } } : {}),
         logboek: logboekrecord(c, regels, { actie: 'melding-afgesloten', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, reden: v.reden } }),
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
       };

@@ -11,7 +11,7 @@ import { Sleutelring } from './sleutelring.js';
 
 /** Every encrypted field in Redis, with the context (AAD) it was bound to. Keys relative to the prefix. */
 export const VERSLEUTELD: { sleutel: RegExp; velden: Record<string, (id: string) => string> }[] = [
-  { sleutel: /^melding:([^:]+)$/, velden: { gegevens: (id) => id, terugkoppeling: (id) => `${id}:terugkoppeling` } },
+  { sleutel: /^melding:([^:]+)$/, velden: { gegevens: (id) => id, terugkoppeling: (id) => `${id}:terugkoppeling`, eindresultaat: (id) => `${id}:eindresultaat` } },
   { sleutel: /^datalek:([^:]+)$/, velden: { gegevens: (id) => `datalek:${id}` } },
 ];
 

@@ -94,7 +94,7 @@ t.test('what each transition asks the store to do', async (t) => {
   t.same(k.stop, alleTimers, 'feedback stops every timer');
   t.same(k.velden, { terugkoppeling: 'v1:geheim' }, 'only the ciphertext');
   t.same(k.outbox, { melding: ID, actie: 'terugkoppelen' });
-  t.same(k.feed, { oin: ELAN, velden: { melding: ID } });
+  t.same(k.feed, { oin: ELAN, velden: { melding: ID, soort: 'terugkoppeling' } });
   t.equal(k.gebeurtenis.opTijd, true);
   t.equal(k.verwijderUiterlijk, BASIS.getTime() + 365 * DAG);
   t.equal(gaat('verzonden', terug, termijn.verstreken).gebeurtenis.opTijd, false, 'late, and accepted');

@@ -1,6 +1,7 @@
 // Routes for meldingen: the corporation posts; the sender and the wijkteam organisation it was routed
 // to may read; to anyone else a melding does not exist. The work is the intake and reading services'.
 import type { FastifyInstance } from 'fastify';
+import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
 import type { Intake } from '../../diensten/intake.js';
 import type { Lezen, MeldingRecord } from '../../diensten/lezen.js';
 import { SignaalbrugError } from '../../errors.js';
@@ -40,6 +41,9 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
     eisMeldingId(request.params.id);
     const r = await lezen.voorOrganisatie(request.params.id, request.organisatie.oin);
     const terugkoppeling = await lezen.terugkoppeling(r.id);
+    const e = await lezen.eindresultaat(r.id);
+    // The gemeente sees the outcome it gave; the sending corporation only what it may learn of it.
+    const eindresultaat = e && (r.wijkteamOin === request.organisatie.oin ? e.resultaat : eindresultaatVoorCorporatie(e.resultaat));
     return {
       id: r.id,
       referentie: r.gegevens.referentie,
@@ -50,6 +54,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
       gebeurtenissen: await lezen.gebeurtenissen(r.id),
       ...(terugkoppeling ? { terugkoppeling } : {}),
+      ...(eindresultaat ? { eindresultaat } : {}),
     };
   });
 }

@@ -7,6 +7,7 @@ import { FOUTCODES, probleemType, type Foutcode } from '../../errors.js';
 import { meldingSchema, SOORTEN } from '../../domain/melding.js';
 import { terugkoppelingSchema } from '../../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN } from '../../diensten/intrekking.js';
+import { EINDRESULTAAT_VOOR_CORPORATIE, EINDRESULTATEN } from '../../domain/ddas.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -120,6 +121,22 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           },
         },
       },
+      '/meldingen/{id}/eindresultaat': {
+        post: {
+          operationId: 'eindresultaatGeven',
+          summary: 'Het eindresultaat geven (DDAS EnumEindresultaat; de gemeente waarheen de melding is gerouteerd): sluit de melding af',
+          description: 'Na de eerste terugkoppeling of na een escalatie. De melding wordt afgesloten en haar bewaartermijn begint. '
+            + 'De corporatie ziet van het eindresultaat alleen wat DDAS en het convenant toestaan (zie EindresultaatVoorCorporatie).',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
+          requestBody: { required: true, content: { 'application/json': { schema: {
+            type: 'object', additionalProperties: false, required: ['resultaat'], properties: { resultaat: { $ref: '#/components/schemas/Eindresultaat' } } } } } },
+          responses: {
+            '201': { description: 'Eindresultaat vastgelegd; melding afgesloten', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Intrekking' } } } },
+            ...problemen(400, 403, 404, 409),
+          },
+        },
+      },
       '/meldingen/{id}/intrekking': {
         post: {
           operationId: 'meldingIntrekken',
@@ -144,7 +161,9 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
               type: 'object', required: ['terugkoppelingen', 'volgende'],
               properties: { volgende: { type: 'string' }, terugkoppelingen: { type: 'array', items: { type: 'object', properties: {
                 melding: { type: 'string', format: 'uuid' }, referentie: { type: 'string' }, status: { enum: STATUSSEN },
-                terugkoppeling: { $ref: '#/components/schemas/Terugkoppeling' } } } } } } } } },
+                soort: { enum: ['terugkoppeling', 'eindresultaat'] },
+                terugkoppeling: { $ref: '#/components/schemas/Terugkoppeling' },
+                eindresultaat: { $ref: '#/components/schemas/EindresultaatVoorCorporatie' } } } } } } } } },
             ...problemen(400, 403),
           },
         },
@@ -162,7 +181,18 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
             ...samenvatting.properties,
             referentie: { type: 'string' }, soort: { enum: [...SOORTEN] }, ontvangenOp: { type: 'string', format: 'date-time' },
             gebeurtenissen: { type: 'array', items: { type: 'object', required: ['soort', 'op'], properties: { soort: { type: 'string' }, op: { type: 'string', format: 'date-time' } } } },
+            eindresultaat: { description: 'De gemeente ziet het gegeven eindresultaat; de corporatie wat zij ervan mag weten.',
+              anyOf: [{ $ref: '#/components/schemas/Eindresultaat' }, { $ref: '#/components/schemas/EindresultaatVoorCorporatie' }] },
           },
+        },
+        Eindresultaat: {
+          description: 'DDAS Vroegsignalering v0.9, EnumEindresultaat: het resultaat van de vroegsignaalzaak, in de woorden van DDAS.',
+          enum: [...EINDRESULTATEN],
+        },
+        EindresultaatVoorCorporatie: {
+          description: 'Wat de corporatie van het eindresultaat ziet: de DDAS-waarde alleen waar DDAS haar aan de signaalpartner teruggeeft; '
+            + '"Niet opgepakt" zonder reden bij "Niet opgepakt: andere reden"; "Opgepakt en afgesloten" bij elke uitkomst van hulp.',
+          enum: [...EINDRESULTAAT_VOOR_CORPORATIE],
         },
         Intrekking: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string', format: 'uuid' }, status: { enum: STATUSSEN } } },
         Probleem: problem,

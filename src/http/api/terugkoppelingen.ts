@@ -2,6 +2,7 @@
 // the corporation reads it back through a cursor, and the sender may withdraw its melding.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { EINDRESULTATEN } from '../../domain/ddas.js';
 import { invalidParams } from '../../domain/invoerfouten.js';
 import { terugkoppelingSchema } from '../../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../../errors.js';
@@ -16,6 +17,7 @@ export interface TerugkoppelingRouteDeps {
 }
 
 const intrekkingSchema = z.strictObject({ reden: z.enum(INTREKKINGSREDENEN).optional() });
+export const eindresultaatSchema = z.strictObject({ resultaat: z.enum(EINDRESULTATEN) });
 const PAGINA = 100;
 
 
@@ -33,6 +35,16 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     eisMeldingId(request.params.id);
     const invoer = ontleed(terugkoppelingSchema, request.body, 'de terugkoppeling');
     const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
+    return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
+  });
+
+  // DDAS: the outcome of the case (EnumEindresultaat) ends it; after the eerste terugkoppeling, or
+  // after an escalation.
+  app.post<{ Params: { id: string } }>('/v1/meldingen/:id/eindresultaat', async (request, reply) => {
+    eisRol(request, 'gemeente', 'een eindresultaat geven');
+    eisMeldingId(request.params.id);
+    const { resultaat } = ontleed(eindresultaatSchema, request.body, 'het eindresultaat');
+    const r = await terugkoppeling.geefEindresultaat(request.params.id, resultaat, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
   });
 

@@ -14,8 +14,10 @@ for _, lid in ipairs(x.stop) do redis.call('ZREM', KEYS[4], lid) end
 for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[4], p[2], p[1]) end
 if #x.outbox > 0 then redis.call('XADD', KEYS[5], '*', unpack(x.outbox)) end
 if KEYS[6] ~= '' then
-  -- remembered on the case, so retention can remove exactly this feed entry
-  redis.call('HSET', KEYS[1], 'feedId', redis.call('XADD', KEYS[6], '*', unpack(x.feed)))
+  -- remembered on the case (space-separated), so retention can remove exactly these feed entries
+  local id = redis.call('XADD', KEYS[6], '*', unpack(x.feed))
+  local eerder = redis.call('HGET', KEYS[1], 'feedId')
+  redis.call('HSET', KEYS[1], 'feedId', eerder and (eerder .. ' ' .. id) or id)
 end
 if x.logboek then logboek(KEYS[7], x.ms, x.logboek) end
 -- LT: the earliest moment wins (a refusal of help shortens the term, whatever follows)

@@ -1,5 +1,5 @@
--- Remove the personal data of a case and everything personal that leads to it (encrypted melding and
--- feedback, idempotency key, data subject index entry, feed entry, delivered-markers, pending timers),
+-- Remove the personal data of a case and everything personal that leads to it (encrypted melding,
+-- feedback and outcome, idempotency key, data subject index entry, feed entry, delivered-markers, pending timers),
 -- and log the deletion in the same step. Metadata (soort, wijkteam, OINs, dates, status, events) stays.
 -- Returns 1 removed, 0 already removed, -1 no such case.
 --- @include logboek
@@ -7,7 +7,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
 local h = redis.call('HMGET', KEYS[1], 'betrokkene', 'idem', 'oin', 'feedId')
-redis.call('HDEL', KEYS[1], 'gegevens', 'terugkoppeling', 'idem', 'feedId')
+redis.call('HDEL', KEYS[1], 'gegevens', 'terugkoppeling', 'eindresultaat', 'idem', 'feedId')
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
 if h[1] then redis.call('SREM', x.betrokkeneBasis .. h[1], ARGV[1]) end
@@ -16,7 +16,9 @@ if h[2] then
   local v = redis.call('GET', idem)
   if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then redis.call('DEL', idem) end
 end
-if h[3] and h[4] then redis.call('XDEL', x.feedBasis .. h[3], h[4]) end
+if h[3] and h[4] then
+  for id in string.gmatch(h[4], '%S+') do redis.call('XDEL', x.feedBasis .. h[3], id) end
+end
 for _, lid in ipairs(x.timers) do redis.call('ZREM', KEYS[4], lid) end
 for _, m in ipairs(x.markers) do redis.call('DEL', x.bezorgdBasis .. m) end
 logboek(KEYS[3], ARGV[4], x.logboek)
