@@ -171,7 +171,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
       jobId,
       bezorging: createBezorging({
         config, casussen, store, lezen, sjablonen, smtp: smtp('bezorging'), kanaal: (x) => kanalen.voor(x),
-        metrics, log, klok, sleutels, queue: q.bezorging,
+        metrics, log, klok, sleutels, queue: q.bezorging, nieuweLink: toegang.nieuweLink,
       }),
     };
   }

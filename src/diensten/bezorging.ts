@@ -98,6 +98,8 @@ export interface BezorgDeps {
   sleutels: Pick<Sleutelring, 'pseudoniem'>;
   /** Where the melding jobs live, so a withdrawal can see whether its melding is on its way. */
   queue: Queue<BezorgOpdracht>;
+  /** A fresh link to the melding's page in the portal (the feedback form); older links stop working. */
+  nieuweLink(meldingId: string): Promise<string>;
 }
 
 export function createBezorging(deps: BezorgDeps) {
@@ -117,8 +119,9 @@ export function createBezorging(deps: BezorgDeps) {
   async function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord): Promise<Inhoud> {
     const casus = lezen.berichtcasus(r);
     switch (o.bericht) {
-      case 'melding-aan-wijkteam': return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus));
-      case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus));
+      // Inside the encryption only: the wijkteam's personal link to the feedback page in the portal.
+      case 'melding-aan-wijkteam': return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id)));
+      case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id)));
       case 'escalatie': return sjablonen.render(o.bericht, escalatieModel(casus, o.werkdagenTeLaat ?? 0));
       case 'ontruimingsdatum': return sjablonen.render(o.bericht, ontruimingsdatumModel(casus));
       case 'intrekking': return sjablonen.render(o.bericht, intrekkingModel(casus));

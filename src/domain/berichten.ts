@@ -99,10 +99,15 @@ function kern(c: Casus) {
   };
 }
 
-export function meldingAanWijkteamModel(c: Casus) {
+/**
+ * `terugkoppelLink`: the wijkteam's personal link to the feedback page of this melding in the portal
+ * (only inside an encrypted message; null where the message is itself read in the portal).
+ */
+export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null = null) {
   const m = c.gegevens;
   return {
     ...kern(c),
+    terugkoppelLink,
     huurder: huurder(m),
     adres: adres(m),
     huishouden: { aantalBewoners: m.huishouden.aantalBewoners, kinderenOnder18: m.huishouden.kinderenOnder18 ?? null },
@@ -113,8 +118,8 @@ export function meldingAanWijkteamModel(c: Casus) {
   };
 }
 
-export function herinneringModel(c: Casus) {
-  return { ...kern(c), huurder: { naam: huurder(c.gegevens).naam } };
+export function herinneringModel(c: Casus, terugkoppelLink: string | null = null) {
+  return { ...kern(c), terugkoppelLink, huurder: { naam: huurder(c.gegevens).naam } };
 }
 
 export function escalatieModel(c: Casus, werkdagenTeLaat: number) {
