@@ -4,7 +4,7 @@ import type { Casus as Berichtcasus } from '../domain/berichten.js';
 import type { Eindresultaat } from '../domain/ddas.js';
 import type { Melding } from '../domain/melding.js';
 import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
-import type { Terugkoppeling } from '../domain/terugkoppeling.js';
+import type { TerugkoppelingMetDdas } from '../domain/terugkoppeling.js';
 import type { Actie, Spoor } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
 import type { Config } from '../config.js';
@@ -15,7 +15,7 @@ import type { Sleutelring } from '../store/sleutelring.js';
 /** A case with its personal data. */
 export type MeldingRecord = Casus & { gegevens: Melding };
 
-export type OpgeslagenTerugkoppeling = Terugkoppeling & { ontvangenOp: string; opTijd: boolean };
+export type OpgeslagenTerugkoppeling = TerugkoppelingMetDdas & { ontvangenOp: string; opTijd: boolean };
 
 /** Encryption contexts (AAD): a ciphertext opens only under the case and field it was written for. */
 export const CONTEXT = {

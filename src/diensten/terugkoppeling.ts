@@ -3,7 +3,7 @@
 // term) and executed atomically. Used by the API and the portal alike, so each behaves the same from
 // every door.
 import { eindresultaatVoorCorporatie, type Eindresultaat } from '../domain/ddas.js';
-import type { Terugkoppeling } from '../domain/terugkoppeling.js';
+import { terugkoppelingVoorCorporatie, type TerugkoppelingMetDdas } from '../domain/terugkoppeling.js';
 import { opTijd } from '../domain/termijnen.js';
 import type { Status } from '../domain/status.js';
 import type { Spoor } from '../domain/verwerking.js';
@@ -39,7 +39,7 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
     sluitAf,
 
     /** Feedback by the wijkteam organisation the melding was routed to; to anyone else it does not exist. */
-    async geef(meldingId: string, invoer: Terugkoppeling, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }> {
+    async geef(meldingId: string, invoer: TerugkoppelingMetDdas, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }> {
       const meta = await casussen.meta(meldingId);
       if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       const nu = klok();
@@ -66,7 +66,7 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
         const e = r ? await lezen.eindresultaat(r.id) : undefined;
         if (r && (k || e)) terugkoppelingen.push({
           melding: r.id, referentie: r.gegevens.referentie, status: r.status, soort: velden.soort ?? 'terugkoppeling',
-          ...(k ? { terugkoppeling: k } : {}), ...(e ? { eindresultaat: eindresultaatVoorCorporatie(e.resultaat) } : {}),
+          ...(k ? { terugkoppeling: terugkoppelingVoorCorporatie(k) } : {}), ...(e ? { eindresultaat: eindresultaatVoorCorporatie(e.resultaat) } : {}),
         });
       }
       return { terugkoppelingen, volgende: items.at(-1)?.[0] ?? sinds };

@@ -48,3 +48,22 @@ export function eindresultaatVoorCorporatie(r: Eindresultaat): EindresultaatVoor
   if (r === 'Niet opgepakt: andere reden') return 'Niet opgepakt';
   return 'Opgepakt en afgesloten';
 }
+
+/** EnumContactsoort: how a contact attempt was made. */
+export const CONTACTSOORTEN = ['Mail', 'Brief', 'SMS/Whatsapp', 'Telefoon', 'Huisbezoek', 'Kaartje', 'Overige', 'Administratief'] as const;
+/** EnumDagdeel: part of the day of a contact attempt. */
+export const DAGDELEN = ['Ochtend', 'Middag', 'Avond'] as const;
+/** EnumSignaalstatus without "Nog niet opgepakt": why a signal was not picked up. */
+export const REDENEN_NIET_OPGEPAKT = [
+  'Niet opgepakt: herhaalde melding',
+  'Niet opgepakt: onterecht signaal',
+  'Inwoner is overleden',
+  'Persoon is geen inwoner (meer) in de gemeente',
+  'Niet opgepakt: andere reden',
+] as const;
+export type RedenNietOpgepakt = (typeof REDENEN_NIET_OPGEPAKT)[number];
+
+/** What the corporation sees of a reason not to pick up: never the reason when it is "andere reden". */
+export function redenVoorCorporatie(r: RedenNietOpgepakt): RedenNietOpgepakt | 'Niet opgepakt' {
+  return r === 'Niet opgepakt: andere reden' ? 'Niet opgepakt' : r;
+}

@@ -2,6 +2,7 @@
 // to may read; to anyone else a melding does not exist. The work is the intake and reading services'.
 import type { FastifyInstance } from 'fastify';
 import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
+import { terugkoppelingVoorCorporatie } from '../../domain/terugkoppeling.js';
 import type { Intake } from '../../diensten/intake.js';
 import type { Lezen, MeldingRecord } from '../../diensten/lezen.js';
 import { SignaalbrugError } from '../../errors.js';
@@ -40,10 +41,12 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
   app.get<{ Params: { id: string } }>('/v1/meldingen/:id', async (request) => {
     eisMeldingId(request.params.id);
     const r = await lezen.voorOrganisatie(request.params.id, request.organisatie.oin);
-    const terugkoppeling = await lezen.terugkoppeling(r.id);
+    const k = await lezen.terugkoppeling(r.id);
     const e = await lezen.eindresultaat(r.id);
-    // The gemeente sees the outcome it gave; the sending corporation only what it may learn of it.
-    const eindresultaat = e && (r.wijkteamOin === request.organisatie.oin ? e.resultaat : eindresultaatVoorCorporatie(e.resultaat));
+    // The gemeente sees what it gave; the sending corporation only what it may learn of it.
+    const gemeente = r.wijkteamOin === request.organisatie.oin;
+    const eindresultaat = e && (gemeente ? e.resultaat : eindresultaatVoorCorporatie(e.resultaat));
+    const terugkoppeling = k && (gemeente ? k : terugkoppelingVoorCorporatie(k));
     return {
       id: r.id,
       referentie: r.gegevens.referentie,

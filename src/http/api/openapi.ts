@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { FOUTCODES, probleemType, type Foutcode } from '../../errors.js';
 import { meldingSchema, SOORTEN } from '../../domain/melding.js';
-import { terugkoppelingSchema } from '../../domain/terugkoppeling.js';
+import { eersteTerugkoppelingSchema, terugkoppelingSchema } from '../../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN } from '../../diensten/intrekking.js';
 import { EINDRESULTAAT_VOOR_CORPORATIE, EINDRESULTATEN } from '../../domain/ddas.js';
 
@@ -113,7 +113,8 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           operationId: 'terugkoppelingGeven',
           summary: 'Terugkoppeling geven (de gemeente waarheen de melding is gerouteerd; convenant art. 3.7)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Terugkoppeling' } } } },
+          requestBody: { required: true, description: 'De eerste terugkoppeling in de termen van DDAS (EersteTerugkoppeling, voorkeur) of met de velden van het convenant (Terugkoppeling, blijft geldig in v1).',
+            content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/EersteTerugkoppeling' }, { $ref: '#/components/schemas/Terugkoppeling' }] } } } },
           responses: {
             '201': { description: 'Terugkoppeling vastgelegd; termijnen gestopt; corporatie geïnformeerd', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { enum: STATUSSEN }, opTijd: { type: 'boolean' } } } } } },
@@ -173,6 +174,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
       schemas: {
         Melding: schema(meldingSchema),
         Terugkoppeling: schema(terugkoppelingSchema),
+        EersteTerugkoppeling: { ...schema(eersteTerugkoppelingSchema), description: 'DDAS Vroegsignalering v0.9: opgepakt (datum_opgepakt) of niet (EnumSignaalstatus), contactpogingen (EnumContactsoort, EnumDagdeel), en de velden van 004 Bijlage 2 §6.' },
         MeldingOntvangen: samenvatting,
         MeldingStatus: {
           type: 'object',

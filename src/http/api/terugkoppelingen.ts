@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EINDRESULTATEN } from '../../domain/ddas.js';
 import { invalidParams } from '../../domain/invoerfouten.js';
-import { terugkoppelingSchema } from '../../domain/terugkoppeling.js';
+import { naarTerugkoppeling, terugkoppelingInvoerSchema } from '../../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../../errors.js';
 import { eisMeldingId } from './meldingen.js';
 import { eisRol } from './mtls-identiteit.js';
@@ -33,7 +33,8 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/terugkoppeling', async (request, reply) => {
     eisRol(request, 'gemeente', 'terugkoppeling geven');
     eisMeldingId(request.params.id);
-    const invoer = ontleed(terugkoppelingSchema, request.body, 'de terugkoppeling');
+    // Either shape: DDAS's eerste terugkoppeling (preferred) or the convenant's own fields.
+    const invoer = naarTerugkoppeling(ontleed(terugkoppelingInvoerSchema(request.body), request.body, 'de terugkoppeling'));
     const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
   });
