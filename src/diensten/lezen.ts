@@ -9,7 +9,7 @@ import type { Actie, Spoor } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { LogboekStore } from '../store/logboek.js';
-import type { MeldingenStore } from '../store/meldingen.js';
+import type { MeldingenStore, Opgeslagen } from '../store/meldingen.js';
 import type { Sleutelring } from '../store/sleutelring.js';
 
 /** A case with its personal data. */
@@ -43,14 +43,16 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
   const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w.naam]));
 
-  async function melding(id: string): Promise<MeldingRecord | undefined> {
-    const c = await store.casus(id);
-    const blob = c && !c.verwijderdOp ? await store.veld(id, 'gegevens') : undefined;
+  /** The case read, with its personal data decrypted; undefined once that data was removed. */
+  async function metGegevens(c: Opgeslagen | undefined): Promise<MeldingRecord | undefined> {
+    const blob = c && !c.verwijderdOp ? await store.veld(c.id, 'gegevens') : undefined;
     // Personal data removed (retention or the tenant's request): for every reader it no longer exists.
     if (!c || !blob) return undefined;
     const { verwijderdOp: _, ...casus } = c;
-    return { ...casus, gegevens: JSON.parse(sleutels.ontsleutel(blob, CONTEXT.gegevens(id))) as Melding };
+    return { ...casus, gegevens: JSON.parse(sleutels.ontsleutel(blob, CONTEXT.gegevens(c.id))) as Melding };
   }
+
+  const melding = async (id: string) => metGegevens(await store.casus(id));
 
   return {
     melding,
@@ -62,7 +64,7 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
      */
     async voorOrganisatie(id: string, oin: string): Promise<MeldingRecord> {
       const c = await store.casus(id);
-      const r = c && (c.oin === oin || c.wijkteamOin === oin) ? await melding(id) : undefined;
+      const r = c && (c.oin === oin || c.wijkteamOin === oin) ? await metGegevens(c) : undefined;
       if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       return r;
     },
