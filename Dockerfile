@@ -13,6 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY dev ./dev
+COPY vendor ./vendor
 COPY scripts/lua-naar-dist.mjs ./scripts/
 RUN npm run build
 

@@ -72,7 +72,7 @@ export interface KanaalContext {
   smimePki: { ca: string[]; crl: string[] };
   klok(): Date;
   /** A fresh secure link to the portal for the melding (the URL); older links of it stop working. */
-  nieuweLink(meldingId: string): Promise<string>;
+  nieuweLink(meldingId: string, o?: { herinnering?: boolean }): Promise<string>;
 }
 
 export type KanaalMaker = (ontvanger: Ontvanger, ctx: KanaalContext) => Kanaal;

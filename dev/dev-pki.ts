@@ -31,6 +31,7 @@ export const DEV_RECIPIENTS = [
   { local: 'wijkteam-oost', name: 'Sociaal Wijkteam Oost' },
   { local: 'wijkteam-zuid', name: 'Sociaal Wijkteam Zuid' },
   { local: 'troubleshooter', name: 'Troubleshooter' },
+  { local: 'coordinator', name: 'Coördinator sociale wijkteams' },
 ] as const;
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-// The `signaalbrug` command: serve, certs --dev, termijn, sleutels, and the privacy commands
-// (logboek, inzage, verwijder, datalek, sleutel) in src/cli/.
+// The `signaalbrug` command: serve, certs --dev, termijn, sleutels, the privacy commands (logboek,
+// inzage, verwijder, datalek, sleutel) and the reports (rapport, ddas) in src/cli/.
 // Each command imports what it needs inside its own branch (the service, Fastify, BullMQ), so `termijn`
 // starts in a tenth of the time. The development tools (`certs --dev`, `dev-smtp`) are in dev/cli.ts.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,10 @@ const HULP = `signaalbrug <opdracht>
                                     wis de persoonsgegevens van deze huurder (recht op verwijdering)
   datalek registreer | bijwerken | lijst | getroffen
                                     register van datalekken (004 Bijlage 1 art. 9.3)
+  rapport --van <datum> --tot <datum> [--formaat json|csv] [--gemeente <OIN> | --corporatie <OIN>]
+                                    evaluatiecijfers van een periode (convenant art. 9.5); kleine aantallen als "< 5"
+  ddas --van <datum> --tot <datum> --gemeentecode <0392> [--gemeente <OIN>] [--leverancier <code>] [--uit <bestand>]
+                                    DDAS-levering van de gemeente (Uitwisselmodel v0.9), gecontroleerd tegen het schema
   dev-smtp [--port 2525] [--dir var/mail] [--certs certs/dev]
                                     ontwikkel-SMTP-server met STARTTLS die elk bericht als .eml bewaart
 `;
@@ -86,6 +90,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/datalek.js')).datalek(rest, omgeving);
     case 'sleutel':
       return (await import('./cli/sleutel.js')).sleutel(rest, omgeving);
+    case 'rapport':
+      return (await import('./cli/rapport.js')).rapport(rest, omgeving);
+    case 'ddas':
+      return (await import('./cli/rapport.js')).ddas(rest, omgeving);
     case 'certs':
     case 'dev-smtp':
       // Development tools live in dev/ (never imported by the service); bin/signaalbrug.js runs them.

@@ -113,6 +113,20 @@ export const configSchema = z
         werkdagen: z.number().int().min(1).max(365).optional(),
         kalenderdagen: z.number().int().min(1).max(365).optional(),
       }).refine((e) => (e.werkdagen === undefined) !== (e.kalenderdagen === undefined), 'geef werkdagen of kalenderdagen, niet beide')).default([]),
+      /**
+       * SLA warnings to the wijkteam before the reminder of the last werkdag (Zammad/Znuny style):
+       * at `uur` o'clock on the werkdag `werkdagenVoor` werkdagen before the deadline day; each once.
+       */
+      waarschuwingen: z.array(z.strictObject({
+        naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
+        werkdagenVoor: z.number().int().min(1).max(30),
+        uur: z.number().int().min(0).max(23).default(8),
+      })).default([]).refine((ws) => new Set(ws.map((w) => w.naam)).size === ws.length, 'elke waarschuwing een eigen naam'),
+      /**
+       * convenant art. 8.2: werkdagen the troubleshooter has to take an escalation up; after that it is
+       * raised once more to `tweedeEscalatie`. Unset: no second escalation.
+       */
+      opnemenWerkdagen: z.number().int().min(1).max(30).optional(),
     }),
     termijnen: z.strictObject({
       /** How often the sweep looks for terms whose alarm (delayed job) was lost; 0 turns it off (tests). */
@@ -121,6 +135,8 @@ export const configSchema = z
     organisaties: z.array(organisatie).min(1),
     wijkteams: z.array(wijkteam).min(1),
     troubleshooter: ontvanger,
+    /** Where an escalation the troubleshooter did not take up in time goes (e.g. the coordinator). */
+    tweedeEscalatie: ontvanger.optional(),
     api: listener.extend({
       port: listener.shape.port.default(8443),
       bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
@@ -200,6 +216,8 @@ export const configSchema = z
       herlaadSeconden: z.number().min(0).max(3600).default(30),
     }).default({ herlaadSeconden: 30 }),
     privacy: privacy.default(PRIVACY_STANDAARD),
+    /** Reports: counts from 1 to kleinAantal - 1 are shown as "< kleinAantal", so no figure points to a person. */
+    rapportage: z.strictObject({ kleinAantal: z.number().int().min(1).max(100).default(5) }).default({ kleinAantal: 5 }),
   })
   .superRefine((c, ctx) => {
     const rollen = new Map(c.organisaties.map((o) => [o.oin, o.rol]));
@@ -218,9 +236,12 @@ export const configSchema = z
         bezet.push({ ...r, id: w.id });
       });
     });
+    if (c.convenant.opnemenWerkdagen !== undefined && !c.tweedeEscalatie)
+      ctx.addIssue({ code: 'custom', path: ['tweedeEscalatie'], message: 'convenant.opnemenWerkdagen vraagt een mailbox voor de tweede escalatie' });
     const kanalen = [...c.wijkteams.map((w, i) => ({ o: w as z.infer<typeof ontvanger>, p: ['wijkteams', i] })), { o: c.troubleshooter, p: ['troubleshooter'] }];
     // Only wijkteams can read in the portal; the troubleshooter and corporations need a key.
     const anderen = [{ o: c.troubleshooter, p: ['troubleshooter'] },
+      ...(c.tweedeEscalatie ? [{ o: c.tweedeEscalatie, p: ['tweedeEscalatie'] }] : []),
       ...c.organisaties.flatMap((o, i) => (o.terugkoppeling ? [{ o: o.terugkoppeling, p: ['organisaties', i, 'terugkoppeling'] }] : []))];
     for (const { o, p } of anderen) {
       if (KANAALSOORTEN[o.bezorging].alleenWijkteams)
@@ -264,6 +285,7 @@ function resolvePaths(c: Config, dir: string): Config {
     organisaties: c.organisaties.map((o) => (o.terugkoppeling ? { ...o, terugkoppeling: fix(o.terugkoppeling) } : o)),
     wijkteams: c.wijkteams.map(fix),
     troubleshooter: fix(c.troubleshooter),
+    ...(c.tweedeEscalatie ? { tweedeEscalatie: fix(c.tweedeEscalatie) } : {}),
     tls: { ...fix(c.tls), ca: c.tls.ca.map(abs), crl: c.tls.crl.map(abs) },
     versleuteling: fix(c.versleuteling),
     afzender: fix(c.afzender),

@@ -9,13 +9,16 @@ import type { Logger } from 'pino';
 import { httpSms, type SmsKanaal } from '../adapters/beveiligde-link/index.js';
 import { SmtpTransport } from '../adapters/smtp/transport.js';
 import type { Config } from './config.js';
+import { createAanvullingen } from './diensten/aanvullingen.js';
 import { createBezorging } from './diensten/bezorging.js';
 import { createCasussen } from './diensten/casussen.js';
 import { createDatalekken } from './diensten/datalekken.js';
+import { createEscalaties } from './diensten/escalaties.js';
 import { createIntake } from './diensten/intake.js';
 import { createIntrekking } from './diensten/intrekking.js';
 import { createLezen } from './diensten/lezen.js';
 import { createOpruimer } from './diensten/opruimen.js';
+import { createRapportage } from './diensten/rapportage.js';
 import { createRechten } from './diensten/rechten.js';
 import { createSleutelbeheer } from './diensten/sleutelbeheer.js';
 import { createTermijnen } from './diensten/termijnen.js';
@@ -31,6 +34,7 @@ import { LogboekStore } from './store/logboek.js';
 import { definieerScripts } from './store/lua.js';
 import { MeldingenStore } from './store/meldingen.js';
 import { OutboxStore } from './store/outbox.js';
+import { RapportageStore } from './store/rapportage.js';
 import { RedisNamen } from './store/redis-namen.js';
 import { bewaakVerbinding, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
@@ -140,6 +144,8 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const intake = createIntake({ config, store, sleutels, lezen, regels, klok });
   const terugkoppeling = createTerugkoppelingDienst({ casussen, store, lezen, sleutels, klok });
   const intrekking = createIntrekking({ casussen, links });
+  const escalaties = createEscalaties({ casussen, lezen, sleutels, klok });
+  const aanvullingen = createAanvullingen({ casussen, lezen, sleutels, klok });
   const sms = o.sms ?? (config.portal.codeKanaal === 'sms' && config.portal.sms ? httpSms(config.portal.sms.url, config.portal.sms.token) : undefined);
   const toegang = createToegang({
     config, links, casussen, lezen, sjablonen, sms, klok,
@@ -150,6 +156,9 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
   const termijnen = createTermijnen({ casussen, store, log, klok, queue: () => wachtrijen().termijnen });
+  const rapportage = createRapportage({ config, store: new RapportageStore(redis, namen), sleutels, klok, wachtrijen,
+    vastleggen: (id, oin) => lezen.vastleggen(id, { actie: 'ddas-geleverd', oin, extra: { kanaal: 'ddas' } }) });
+  metrics.koppelStand(() => rapportage.toestand());
 
   /** What the worker role needs beyond the services: channels, queues and its own connections. */
   async function werkdelen() {
@@ -179,7 +188,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   let gesloten: Promise<void> | undefined;
   return {
     config, klok, log, metrics, namen, redis, sleutels, sjablonen,
-    diensten: { casussen, lezen, intake, terugkoppeling, intrekking, toegang, opruimer, rechten, datalekken, sleutelbeheer, termijnen },
+    diensten: { casussen, lezen, intake, terugkoppeling, intrekking, escalaties, aanvullingen, toegang, opruimer, rechten, datalekken, sleutelbeheer, termijnen, rapportage },
     wachtrijen,
     werkdelen,
     bijSluiten,

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import {
-  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, notificatieModel, ontruimingsdatumModel, terugkoppelingModel,
-  toegangscodeModel, type Casus,
+  aanvullingModel, escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
+  type Casus,
 } from '../src/domain/berichten.js';
+import { notificatieModel, toegangscodeModel } from '../src/domain/portaalberichten.js';
 import { meldingSchema } from '../src/domain/melding.js';
 import { BERICHTSOORTEN, leesSjabloon, Sjablonen, standaardSjablonenMap, type Berichtsoort } from '../src/sjablonen.js';
 import { voorbeeldMelding } from './helpers/build.js';
@@ -32,7 +33,8 @@ const MODELLEN: Record<Berichtsoort, (c: Casus) => object> = {
   terugkoppeling: (c) => terugkoppelingModel(c, { contactGelegd: true, inBehandeling: true, incassoHervatten: false, hervattingBetalingOp: '2026-12-01',
     contactpogingen: ['2026-11-24'], betalingsafspraak: true, wilHulp: true, nietOpgepakt: null, opTijd: false }),
   'notificatie-beveiligd-bericht': (c) => notificatieModel(c, 'https://portal.example/b/abc'),
-  toegangscode: () => toegangscodeModel('482913', 15),
+  toegangscode: (c) => toegangscodeModel('482913', 15, { meldingId: c.id }),
+  aanvulling: (c) => aanvullingModel(c, { soort: 'ontruimingsdatum', ontruimingsdatum: '2027-02-01', ontvangenOp: '2026-11-24T10:00:00.000Z' }, 'https://portal.example/b/def'),
 };
 
 const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();

@@ -32,6 +32,11 @@ export function codeMail(inhoud: Inhoud, adressering: Adressering): Buffer {
   return onversleuteld(inhoud, adressering);
 }
 
+/** A notification the portal sends itself (a new link for a locked one); the same mail as the channel's. */
+export function notificatieMail(inhoud: Inhoud, adressering: Adressering): Buffer {
+  return onversleuteld(inhoud, adressering);
+}
+
 /** The link in the notification: the portal's public URL, or the local listener in development. */
 export function portaalUrl(portal: { publiekeUrl?: string; host: string; port: number }, token: string): string {
   const basis = portal.publiekeUrl ?? `https://localhost:${portal.port}`;

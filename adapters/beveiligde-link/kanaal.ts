@@ -15,7 +15,8 @@ export const beveiligdeLinkKanaal: Kanaalsoort = {
     slaatOver: (bericht) => (bericht === 'intrekking' ? 'portaal toont ingetrokken' : undefined),
     async bouw(u, adressering) {
       if (!BERICHTEN.includes(u.bericht)) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `${u.bericht} kan niet via beveiligde-link`);
-      const url = await ctx.nieuweLink(u.meldingId);
+      // A reminder's link says so in its code mail too.
+      const url = await ctx.nieuweLink(u.meldingId, { herinnering: u.bericht === 'herinnering' });
       return beveiligdeLink.bouw(u.kennisgeving(url), adressering, {});
     },
   }),

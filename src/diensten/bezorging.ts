@@ -10,9 +10,10 @@ import { isTijdelijk, type SmtpTransport } from '../../adapters/smtp/transport.j
 import type { Config } from '../config.js';
 import type { Bezorgreden } from '../errors.js';
 import {
-  escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, notificatieModel, ontruimingsdatumModel, terugkoppelingModel,
+  aanvullingModel, escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
 } from '../domain/berichten.js';
 import type { Ontvangerrol } from '../domain/overgangen.js';
+import { notificatieModel } from '../domain/portaalberichten.js';
 import type { Metrics } from '../metrics.js';
 import type { Sjablonen } from '../sjablonen.js';
 import type { MeldingenStore } from '../store/meldingen.js';
@@ -61,7 +62,8 @@ function base32(b: Buffer): string {
  */
 export function berichtId(o: BezorgOpdracht, sleutels: Pick<Sleutelring, 'pseudoniem'>, afzender: string): string {
   const domein = afzender.split('@')[1] ?? 'signaalbrug.invalid';
-  const hash = Buffer.from(sleutels.pseudoniem('message-id', o.meldingId, o.bericht, o.ontvanger), 'base64url');
+  const extra = [...(o.versie ? [o.versie] : []), ...(o.fase ? [`fase:${o.fase}`] : [])];
+  const hash = Buffer.from(sleutels.pseudoniem('message-id', o.meldingId, o.bericht, o.ontvanger, ...extra), 'base64url');
   return `<${base32(hash.subarray(0, 20))}@${domein}>`;
 }
 
@@ -98,8 +100,8 @@ export interface BezorgDeps {
   sleutels: Pick<Sleutelring, 'pseudoniem'>;
   /** Where the melding jobs live, so a withdrawal can see whether its melding is on its way. */
   queue: Queue<BezorgOpdracht>;
-  /** A fresh link to the melding's page in the portal (the feedback form); older links stop working. */
-  nieuweLink(meldingId: string): Promise<string>;
+  /** A fresh link to the melding's page in the portal (the wijkteam's feedback form, or the troubleshooter's take-up page); older links of that role stop working. */
+  nieuweLink(meldingId: string, rol?: 'wijkteam' | 'troubleshooter', o?: { herinnering?: boolean }): Promise<string>;
 }
 
 export function createBezorging(deps: BezorgDeps) {
@@ -110,6 +112,7 @@ export function createBezorging(deps: BezorgDeps) {
   /** The recipient of a message, or undefined when that party has no mailbox (corporation feedback is optional). */
   function ontvangerVan(rol: Ontvangerrol, r: MeldingRecord): Ontvanger | undefined {
     if (rol === 'troubleshooter') return config.troubleshooter;
+    if (rol === 'tweede-escalatie') return config.tweedeEscalatie;
     if (rol === 'wijkteam') return wijkteams.get(r.wijkteam);
     const org = organisaties.get(r.oin);
     return org?.terugkoppeling ? { ...org.terugkoppeling, naam: org.naam } : undefined;
@@ -121,9 +124,18 @@ export function createBezorging(deps: BezorgDeps) {
     switch (o.bericht) {
       // Inside the encryption only: the wijkteam's personal link to the feedback page in the portal.
       case 'melding-aan-wijkteam': return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id)));
-      case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id)));
-      case 'escalatie': return sjablonen.render(o.bericht, escalatieModel(casus, o.werkdagenTeLaat ?? 0));
-      case 'ontruimingsdatum': return sjablonen.render(o.bericht, ontruimingsdatumModel(casus));
+      case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id, 'wijkteam', { herinnering: true }), o.fase ?? null));
+      // The troubleshooter's mail carries its take-up link (art. 8.2); the second mailbox is told who did not act.
+      case 'escalatie': return sjablonen.render(o.bericht, o.ontvanger === 'tweede-escalatie'
+        ? escalatieModel(casus, 0, { tweede: { werkdagen: config.convenant.opnemenWerkdagen ?? 0, troubleshooter: config.troubleshooter.naam } })
+        : escalatieModel(casus, o.werkdagenTeLaat ?? 0, { opnameLink: await deps.nieuweLink(r.id, 'troubleshooter') }));
+      case 'ontruimingsdatum': return sjablonen.render(o.bericht, ontruimingsdatumModel(casus, await deps.nieuweLink(r.id, 'troubleshooter')));
+      case 'aanvulling': {
+        const a = await lezen.aanvulling(r.id, o.versie ?? '');
+        if (!a) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', 'geen aanvulling opgeslagen');
+        return sjablonen.render(o.bericht, aanvullingModel(casus, a,
+          o.ontvanger === 'troubleshooter' && a.soort === 'ontruimingsdatum' ? await deps.nieuweLink(r.id, 'troubleshooter') : null));
+      }
       case 'intrekking': return sjablonen.render(o.bericht, intrekkingModel(casus));
       case 'terugkoppeling': {
         const k = await lezen.terugkoppeling(r.id);
@@ -207,7 +219,8 @@ export function createBezorging(deps: BezorgDeps) {
       meldingId: o.meldingId, bericht: o.bericht,
       inhoud: () => inhoudVoor(o, r!),
       kennisgeving: (url) => sjablonen.render('notificatie-beveiligd-bericht',
-        notificatieModel({ corporatie: lezen.berichtcasus(r!).corporatie, terugkoppelingUiterlijk: r!.terugkoppelingUiterlijk }, url)),
+        notificatieModel({ id: r!.id, corporatie: lezen.berichtcasus(r!).corporatie, terugkoppelingUiterlijk: r!.terugkoppelingUiterlijk }, url, {
+          aanleiding: o.bericht === 'herinnering' ? 'herinnering' : 'melding', terugkoppelingVerwacht: !['teruggekoppeld', 'afgesloten'].includes(r!.status) })),
     };
     let raw: Buffer;
     try {

@@ -1,6 +1,6 @@
 // Reading a case: its personal data decrypted only for those allowed to see it, and every reading of
 // personal data outside a state change recorded in the logboek (Logboek dataverwerkingen).
-import type { Casus as Berichtcasus } from '../domain/berichten.js';
+import type { Aanvulling, Casus as Berichtcasus } from '../domain/berichten.js';
 import type { Eindresultaat } from '../domain/ddas.js';
 import type { Melding } from '../domain/melding.js';
 import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
@@ -22,6 +22,8 @@ export const CONTEXT = {
   gegevens: (id: string) => id,
   terugkoppeling: (id: string) => `${id}:terugkoppeling`,
   eindresultaat: (id: string) => `${id}:eindresultaat`,
+  troubleshooterUitkomst: (id: string) => `${id}:troubleshooterUitkomst`,
+  aanvulling: (id: string, versie: string) => `${id}:aanvulling:${versie}`,
 };
 
 /** The outcome as the gemeente gave it (DDAS EnumEindresultaat), with when. */
@@ -77,6 +79,18 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
     async eindresultaat(id: string): Promise<OpgeslagenEindresultaat | undefined> {
       const blob = await store.veld(id, 'eindresultaat');
       return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.eindresultaat(id))) as OpgeslagenEindresultaat) : undefined;
+    },
+
+    /** The corporation's update `versie` on this case (art. 3.9, 8.1). */
+    async aanvulling(id: string, versie: string): Promise<Aanvulling | undefined> {
+      const blob = await store.veld(id, `aanvulling:${versie}`);
+      return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.aanvulling(id, versie))) as Aanvulling) : undefined;
+    },
+
+    /** What the troubleshooter recorded came of the case (art. 8.2). */
+    async troubleshooterUitkomst(id: string): Promise<{ uitkomst: string; ontvangenOp: string } | undefined> {
+      const blob = await store.veld(id, 'troubleshooterUitkomst');
+      return blob ? JSON.parse(sleutels.ontsleutel(blob, CONTEXT.troubleshooterUitkomst(id))) : undefined;
     },
 
     gebeurtenissen: (id: string): Promise<Gebeurtenis[]> => store.gebeurtenissen(id),

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { logboekrecord, type Regels } from '../domain/overgangen.js';
 import { alleTimers, termijnacties } from '../domain/termijnen.js';
 import type { Spoor } from '../domain/verwerking.js';
+import { berichtenMetVersie } from '../domain/berichten.js';
 import { BERICHTSOORTEN } from '../sjablonen.js';
 import type { LinkStore } from '../store/links.js';
 import type { LogboekStore } from '../store/logboek.js';
@@ -15,12 +16,12 @@ import { jobId, termijnJobId } from '../store/wachtrijen.js';
 import type { Wisreden, WisStore, Wisuitkomst } from '../store/wissen.js';
 import type { Ontvangerrol } from '../domain/overgangen.js';
 
-const ROLLEN: Ontvangerrol[] = ['wijkteam', 'troubleshooter', 'corporatie'];
+const ROLLEN: Ontvangerrol[] = ['wijkteam', 'troubleshooter', 'corporatie', 'tweede-escalatie'];
 
 export interface OpruimDeps {
   config: Config;
   regels: Regels;
-  store: Pick<MeldingenStore, 'casus'>;
+  store: Pick<MeldingenStore, 'casus' | 'gebeurtenissen'>;
   wisser: WisStore;
   links: Pick<LinkStore, 'verwijder'>;
   logboek: Pick<LogboekStore, 'trim'>;
@@ -33,7 +34,8 @@ export interface OpruimDeps {
 export function createOpruimer(deps: OpruimDeps) {
   const { config, regels, wisser, klok } = deps;
   /** Every delivery a case can have: job ids, which are also its delivered-markers. */
-  const berichten = (id: string) => BERICHTSOORTEN.flatMap((bericht) => ROLLEN.map((ontvanger) => jobId({ meldingId: id, bericht, ontvanger })));
+  const vast = (id: string) => BERICHTSOORTEN.flatMap((bericht) => ROLLEN.map((ontvanger) => jobId({ meldingId: id, bericht, ontvanger })));
+  const berichten = async (id: string) => [...vast(id), ...berichtenMetVersie(id, await deps.store.gebeurtenissen(id)).map(jobId)];
 
   /** Remove the case's personal data and every way to it. Idempotent: a retry finishes what a crash left. */
   async function wis(id: string, reden: Wisreden, door: { oin?: string; spoor?: Spoor; kanaal: 'werker' | 'cli' }): Promise<Wisuitkomst> {
@@ -42,12 +44,13 @@ export function createOpruimer(deps: OpruimDeps) {
     const casus = c ?? { id, betrokkene: 'onbekend', oin: 'onbekend' } as NonNullable<typeof c>;
     // Who acted: by default the corporation that sent the melding (the controller).
     const logboek = logboekrecord(casus, regels, { actie: 'gegevens-verwijderd', oin: door.oin ?? casus.oin, spoor: door.spoor, op, extra: { kanaal: door.kanaal, reden } });
-    const uitkomst = await wisser.wis(id, { reden, op, logboek, timers: alleTimers(id, regels), markers: berichten(id) });
+    const markers = await berichten(id);
+    const uitkomst = await wisser.wis(id, { reden, op, logboek, timers: alleTimers(id, regels), markers });
     await deps.links.verwijder(id);
     // A job running right now is locked (remove gives 0); it finds no melding and skips.
     const q = deps.wachtrijen();
     await Promise.all([
-      ...berichten(id).map((j) => q.bezorging.remove(j)),
+      ...markers.map((j) => q.bezorging.remove(j)),
       ...termijnacties(regels).map((a) => q.termijnen.remove(termijnJobId(id, a))),
     ]);
     await wisser.klaar(id);

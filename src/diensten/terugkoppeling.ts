@@ -38,16 +38,23 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
   return {
     sluitAf,
 
-    /** Feedback by the wijkteam organisation the melding was routed to; to anyone else it does not exist. */
-    async geef(meldingId: string, invoer: TerugkoppelingMetDdas, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor }): Promise<{ status: Status; opTijd: boolean }> {
+    /**
+     * Feedback by the wijkteam organisation the melding was routed to; to anyone else it does not exist.
+     * `wijzigen`: amend feedback already given (event terugkoppeling-gewijzigd; the corporation is told
+     * again) instead of refusing a second answer (409).
+     */
+    async geef(meldingId: string, invoer: TerugkoppelingMetDdas, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor; wijzigen?: boolean }): Promise<{ status: Status; opTijd: boolean }> {
       const meta = await casussen.meta(meldingId);
       if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       const nu = klok();
-      const tijdig = opTijd(meta.terugkoppelingUiterlijk, nu);
+      // An amendment keeps whether the first answer came on time.
+      const eerder = door.wijzigen && meta.status === 'teruggekoppeld' ? await lezen.terugkoppeling(meldingId) : undefined;
+      const tijdig = eerder?.opTijd ?? opTijd(meta.terugkoppelingUiterlijk, nu);
       // Encrypted: 'overleden' or 'wil geen hulp' says something about a person.
       const versleuteld = sleutels.versleutel(JSON.stringify({ ...invoer, ontvangenOp: nu.toISOString(), opTijd: tijdig }), CONTEXT.terugkoppeling(meldingId));
       const r = await casussen.pasToe(meldingId,
-        { soort: 'teruggekoppeld', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, versleuteld, wilHulp: invoer.wilHulp }, nu);
+        { soort: 'teruggekoppeld', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, versleuteld, wilHulp: invoer.wilHulp,
+          ...(door.wijzigen ? { wijziging: true } : {}) }, nu);
       return { status: r!.status, opTijd: tijdig };
     },
 

@@ -3,14 +3,14 @@
 // session bound to that link. A right code is single use; too many wrong ones lock the link and the
 // sender sees that on its melding. Only keyed hashes of tokens, codes and sessions are stored.
 import { randomBytes } from 'node:crypto';
-import { codeMail, portaalUrl, type SmsKanaal } from '../../adapters/beveiligde-link/index.js';
+import { codeMail, notificatieMail, portaalUrl, type SmsKanaal } from '../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../adapters/kanaal.js';
 import type { SmtpTransport } from '../../adapters/smtp/transport.js';
-import type { Config, Wijkteam } from '../config.js';
-import { toegangscodeModel } from '../domain/berichten.js';
+import type { Config } from '../config.js';
 import type { Casus } from '../domain/overgangen.js';
+import { notificatieModel, toegangscodeModel } from '../domain/portaalberichten.js';
 import type { Sjablonen } from '../sjablonen.js';
-import type { Link, LinkStore } from '../store/links.js';
+import type { Link, Linkrol, LinkStore } from '../store/links.js';
 import type { Casussen } from './casussen.js';
 import type { Lezen } from './lezen.js';
 
@@ -43,34 +43,71 @@ export interface ToegangDeps {
 export function createToegang(deps: ToegangDeps) {
   const { config, links, casussen, lezen, klok } = deps;
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
+  const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
 
-  async function verstuurCode(wijkteam: Wijkteam, code: string): Promise<void> {
-    const minuten = config.portal.codeGeldigMinuten;
-    if (config.portal.codeKanaal === 'sms') {
-      if (!deps.sms) throw new CodeNietVerstuurd('geen sms-kanaal geconfigureerd (portal.sms)');
-      if (!wijkteam.telefoon) throw new CodeNietVerstuurd(`wijkteam ${wijkteam.id} heeft geen telefoon`);
-      await deps.sms.verstuur(wijkteam.telefoon, `Uw toegangscode voor Signaalbrug: ${code}. Geldig ${minuten} minuten, werkt één keer.`);
-      return;
-    }
+  /** Who reads through a link of this role: the melding's wijkteam, or the troubleshooter (art. 8.2). */
+  function lezerVan(rol: Linkrol, meta: Casus): { id: string; naam: string; mailbox: string; telefoon?: string | undefined } {
+    if (rol === 'troubleshooter') return { id: 'troubleshooter', naam: config.troubleshooter.naam, mailbox: config.troubleshooter.mailbox };
+    const w = wijkteams.get(meta.wijkteam);
+    if (!w) throw new CodeNietVerstuurd(`wijkteam ${meta.wijkteam} staat niet (meer) in de configuratie`);
+    return w;
+  }
+
+  /** A mail without personal data, apart from any other (a fresh Message-ID each time), with the neutral subject. */
+  async function verstuurOnversleuteld(aan: { naam: string; mailbox: string }, bouw: (a: Adressering) => Buffer): Promise<void> {
     if (!deps.smtp) throw new CodeNietVerstuurd('geen mailverbinding in deze rol');
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
     const adressering: Adressering = {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
-      aan: { naam: wijkteam.naam, adres: wijkteam.mailbox },
-      // A fresh id per code: every code mail is a new message, never a retry of an older one.
+      aan: { naam: aan.naam, adres: aan.mailbox },
+      // A fresh id per mail: every code mail is a new message, never a retry of an older one.
       messageId: `<${randomBytes(20).toString('hex')}@${domein}>`,
       datum: klok(),
       buitenOnderwerp: NEUTRAAL_ONDERWERP,
     };
-    const raw = codeMail(deps.sjablonen.render('toegangscode', toegangscodeModel(code, minuten)), adressering);
-    await deps.smtp.verstuur(raw, { from: config.afzender.mailbox, to: wijkteam.mailbox }, adressering.messageId);
+    await deps.smtp.verstuur(bouw(adressering), { from: config.afzender.mailbox, to: aan.mailbox }, adressering.messageId);
+  }
+
+  async function verstuurCode(link: Link, meta: Casus, code: string): Promise<void> {
+    const minuten = config.portal.codeGeldigMinuten;
+    const lezer = lezerVan(link.rol, meta);
+    // The troubleshooter has a mailbox only: its code always goes by mail.
+    if (config.portal.codeKanaal === 'sms' && link.rol === 'wijkteam') {
+      if (!deps.sms) throw new CodeNietVerstuurd('geen sms-kanaal geconfigureerd (portal.sms)');
+      if (!lezer.telefoon) throw new CodeNietVerstuurd(`wijkteam ${lezer.id} heeft geen telefoon`);
+      const m = toegangscodeModel(code, minuten, { meldingId: meta.id, herinnering: link.herinnering });
+      await deps.sms.verstuur(lezer.telefoon,
+        `Uw toegangscode voor Signaalbrug-bericht ${m.kenmerk}${m.herinnering ? ' (herinnering)' : ''}: ${code}. Geldig ${minuten} minuten, werkt één keer.`);
+      return;
+    }
+    const inhoud = deps.sjablonen.render('toegangscode', toegangscodeModel(code, minuten, { meldingId: meta.id, herinnering: link.herinnering }));
+    await verstuurOnversleuteld(lezer, (a) => codeMail(inhoud, a));
+  }
+
+  async function maakLink(meldingId: string, rol: Linkrol, o: { herinnering?: boolean } = {}): Promise<string> {
+    return links.maak(meldingId, new Date(klok().getTime() + config.portal.linkGeldigDagen * 86_400_000), rol, o);
   }
 
   return {
-    /** A fresh link for the melding (the notification mail's URL); any older link of it stops working. */
-    async nieuweLink(meldingId: string): Promise<string> {
-      const token = await links.maak(meldingId, new Date(klok().getTime() + config.portal.linkGeldigDagen * 86_400_000));
-      return portaalUrl(config.portal, token);
+    /**
+     * A fresh link for the melding and role (the URL for the notification or the encrypted mail); the
+     * role's older link stops working, the other role's stays. `herinnering`: it comes with a reminder.
+     */
+    async nieuweLink(meldingId: string, rol: Linkrol = 'wijkteam', o: { herinnering?: boolean } = {}): Promise<string> {
+      return portaalUrl(config.portal, await maakLink(meldingId, rol, o));
+    },
+
+    /**
+     * A locked link, replaced on request by a fresh one sent to the role's own mailbox (never to the
+     * visitor): whoever locked it learns nothing, the rightful reader gets in again with a new code.
+     */
+    async stuurNieuweLink(link: Link, meta: Casus): Promise<void> {
+      const lezer = lezerVan(link.rol, meta);
+      const url = portaalUrl(config.portal, await maakLink(meta.id, link.rol));
+      const inhoud = deps.sjablonen.render('notificatie-beveiligd-bericht', notificatieModel(
+        { id: meta.id, corporatie: corporaties.get(meta.oin) ?? 'de woningcorporatie', terugkoppelingUiterlijk: meta.terugkoppelingUiterlijk },
+        url, { aanleiding: 'nieuwe-link', rol: link.rol, terugkoppelingVerwacht: !['teruggekoppeld', 'afgesloten'].includes(meta.status) }));
+      await verstuurOnversleuteld(lezer, (a) => notificatieMail(inhoud, a));
     },
 
     /** Every token costs one hash and one Redis read before any answer (no cheaper path for guesses). */
@@ -85,17 +122,16 @@ export function createToegang(deps: ToegangDeps) {
     },
 
     /** Where the code goes, in words for the page (no address or number: those stay out of pages). */
-    bestemming(): string {
-      return config.portal.codeKanaal === 'sms'
+    bestemming(rol: Linkrol = 'wijkteam'): string {
+      return config.portal.codeKanaal === 'sms' && rol === 'wijkteam'
         ? 'per sms naar het telefoonnummer dat bij ons bekend is'
         : 'per e-mail naar het adres waarop u de link ontving, in een aparte e-mail';
     },
 
-    /** A new one-time code for the link, sent by the second channel. */
+    /** A new one-time code for the link, sent by the second channel; the code it replaces stops working. */
     async stuurCode(link: Link, meta: Casus): Promise<void> {
-      const wijkteam = wijkteams.get(meta.wijkteam);
-      if (!wijkteam) throw new CodeNietVerstuurd(`wijkteam ${meta.wijkteam} staat niet (meer) in de configuratie`);
-      await verstuurCode(wijkteam, await links.maakCode(link.hash));
+      lezerVan(link.rol, meta); // refuse before a code exists
+      await verstuurCode(link, meta, await links.maakCode(link.hash));
     },
 
     /** Check a code; the try that locks the link is recorded on the melding (the sender sees it). */
@@ -114,9 +150,10 @@ export function createToegang(deps: ToegangDeps) {
      * The wijkteam opens the melding: the first opening is the `gelezen` event, every later one a
      * logboek record of its own (every reading of personal data is logged). HEAD reads nothing.
      */
-    async open(meta: Casus, extra: Record<string, string> = {}) {
-      const gelezen = { actie: 'melding-gelezen' as const, oin: meta.wijkteamOin, extra: { kanaal: 'portaal', ...extra } };
-      if (!extra.vorm && (await links.eersteOpening(meta.id))) {
+    async open(meta: Casus, extra: Record<string, string> = {}, rol: Linkrol = 'wijkteam') {
+      const gelezen = { actie: 'melding-gelezen' as const, oin: meta.wijkteamOin, extra: { kanaal: 'portaal', ...(rol === 'wijkteam' ? {} : { rol }), ...extra } };
+      // Only the wijkteam's first opening is `gelezen`; the troubleshooter's readings are logboek records.
+      if (rol === 'wijkteam' && !extra.vorm && (await links.eersteOpening(meta.id))) {
         try {
           await casussen.pasToe(meta.id, { soort: 'gelezen', kanaal: 'portaal' });
         } catch (err) {

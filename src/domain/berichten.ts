@@ -13,10 +13,12 @@ export const BERICHTSOORTEN = [
   'terugkoppeling',
   'notificatie-beveiligd-bericht',
   'toegangscode',
+  'aanvulling',
 ] as const;
 export type Berichtsoort = (typeof BERICHTSOORTEN)[number];
 
-export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie';
+/** `tweede-escalatie`: where an escalation goes that the troubleshooter did not take up in time. */
+export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie' | 'tweede-escalatie';
 
 /** One message to send: ids only, so it can travel in a job payload. */
 export interface BezorgOpdracht {
@@ -25,6 +27,12 @@ export interface BezorgOpdracht {
   ontvanger: Ontvangerrol;
   /** Escalation only: how many werkdagen late (not personal). */
   werkdagenTeLaat?: number;
+  /** A message that can come more than once (amended feedback, an update): which one, as a moment in ms. */
+  versie?: string;
+  /** An earlier SLA warning stage (config `convenant.waarschuwingen`); unset: the last werkdag's reminder. */
+  fase?: string;
+  /** The kind of the corporation's update (art. 3.9, 8.1). */
+  aanvulling?: string;
 }
 
 /** Which messages an outbox entry asks for. */
@@ -37,16 +45,38 @@ export function berichtenVoor(meldingId: string, soort: Soort, actie: string, ve
       return opdrachten;
     }
     case 'herinneren':
-      return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam' }];
+      return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam', ...(velden.fase ? { fase: velden.fase } : {}) }];
     case 'escaleren':
       return [{ meldingId, bericht: 'escalatie', ontvanger: 'troubleshooter', werkdagenTeLaat: Number(velden.werkdagenTeLaat ?? 0) }];
+    case 'tweede-escaleren':
+      return [{ meldingId, bericht: 'escalatie', ontvanger: 'tweede-escalatie' }];
     case 'intrekken':
       return [{ meldingId, bericht: 'intrekking', ontvanger: 'wijkteam' }];
     case 'terugkoppelen':
-      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie' }];
+      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie', ...(velden.versie ? { versie: velden.versie } : {}) }];
+    case 'aanvullen': {
+      const o = { meldingId, bericht: 'aanvulling' as const, versie: velden.versie ?? '0', aanvulling: velden.aanvulling ?? '' };
+      // convenant art. 8.1: an eviction date reaches the troubleshooter as well.
+      return [{ ...o, ontvanger: 'wijkteam' }, ...(velden.aanvulling === 'ontruimingsdatum' ? [{ ...o, ontvanger: 'troubleshooter' as const }] : [])];
+    }
     default:
       return [];
   }
+}
+
+/**
+ * The messages of a case that carry a version or stage (amended feedback, updates, warning stages),
+ * read from its events: with the fixed ones, every delivery a case can have (retention removes their markers).
+ */
+export function berichtenMetVersie(meldingId: string, gebeurtenissen: readonly { soort: string; [k: string]: unknown }[]): BezorgOpdracht[] {
+  return gebeurtenissen.flatMap((g): BezorgOpdracht[] => {
+    if (g.soort === 'terugkoppeling-gewijzigd' && typeof g.versie === 'string')
+      return [{ meldingId, bericht: 'terugkoppeling', ontvanger: 'corporatie', versie: g.versie }];
+    if (g.soort === 'aanvulling' && typeof g.versie === 'string')
+      return (['wijkteam', 'troubleshooter'] as const).map((ontvanger) => ({ meldingId, bericht: 'aanvulling', ontvanger, versie: g.versie as string }));
+    if (g.soort === 'waarschuwing' && typeof g.fase === 'string') return [{ meldingId, bericht: 'herinnering', ontvanger: 'wijkteam', fase: g.fase }];
+    return [];
+  });
 }
 
 export interface Casus {
@@ -118,18 +148,42 @@ export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null
   };
 }
 
-export function herinneringModel(c: Casus, terugkoppelLink: string | null = null) {
-  return { ...kern(c), terugkoppelLink, huurder: { naam: huurder(c.gegevens).naam } };
+/** `fase`: an earlier SLA warning stage (the deadline is not today yet); unset: the last werkdag. */
+export function herinneringModel(c: Casus, terugkoppelLink: string | null = null, fase: string | null = null) {
+  return { ...kern(c), terugkoppelLink, fase, huurder: { naam: huurder(c.gegevens).naam } };
 }
 
-export function escalatieModel(c: Casus, werkdagenTeLaat: number) {
+/**
+ * `opnameLink`: the troubleshooter's link to the page where it confirms take-up (art. 8.2).
+ * `tweede`: the second escalation, to the second mailbox, after `opnemenWerkdagen` without take-up.
+ */
+export function escalatieModel(c: Casus, werkdagenTeLaat: number, o: { opnameLink?: string | null; tweede?: { werkdagen: number; troubleshooter: string } } = {}) {
   const m = c.gegevens;
-  return { ...kern(c), werkdagenTeLaat, huurder: { naam: huurder(c.gegevens).naam }, adres: adres(m), achterstand: m.achterstand ?? null };
+  return { ...kern(c), werkdagenTeLaat, huurder: { naam: huurder(c.gegevens).naam }, adres: adres(m), achterstand: m.achterstand ?? null,
+    opnameLink: o.opnameLink ?? null, tweede: o.tweede ?? null };
 }
 
-export function ontruimingsdatumModel(c: Casus) {
+export function ontruimingsdatumModel(c: Casus, opnameLink: string | null = null) {
   const m = c.gegevens;
-  return { ...kern(c), huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+  return { ...kern(c), opnameLink, huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+}
+
+/** What the corporation reported on an open case (decrypted by the service). */
+export interface Aanvulling {
+  soort: 'betalingsregeling-verbroken' | 'ontruimingsdatum';
+  ontruimingsdatum?: string;
+  ontvangenOp: string;
+}
+
+const AANVULLING_OMSCHRIJVING: Record<Aanvulling['soort'], string> = {
+  'betalingsregeling-verbroken': 'De betalingsregeling is niet nagekomen',
+  ontruimingsdatum: 'Er is een ontruimingsdatum bekend',
+};
+
+/** The corporation's update to the wijkteam (and, for an eviction date, the troubleshooter, with its take-up link). */
+export function aanvullingModel(c: Casus, a: Aanvulling, opnameLink: string | null = null) {
+  return { ...kern(c), huurder: { naam: huurder(c.gegevens).naam }, adres: adres(c.gegevens),
+    aanvulling: { omschrijving: AANVULLING_OMSCHRIJVING[a.soort], ontruimingsdatum: a.ontruimingsdatum ?? null, ontvangenOp: a.ontvangenOp }, opnameLink };
 }
 
 /** To the corporation (004 Bijlage 2 §6): the identifying data of its melding and the structured answer. */
@@ -148,13 +202,4 @@ export function terugkoppelingModel(c: Casus, k: Terugkoppeling & { opTijd: bool
 
 export function intrekkingModel(c: Casus) {
   return { ...kern(c) };
-}
-
-/** No personal data at all: this mail travels unencrypted (NTA 7516 notification). */
-export function notificatieModel(c: Pick<Casus, 'corporatie' | 'terugkoppelingUiterlijk'>, link: string) {
-  return { corporatie: c.corporatie, terugkoppelingUiterlijk: c.terugkoppelingUiterlijk, link };
-}
-
-export function toegangscodeModel(code: string, geldigMinuten: number) {
-  return { code, geldigMinuten };
 }

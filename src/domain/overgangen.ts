@@ -7,7 +7,7 @@ import type { Ontvangerrol } from './berichten.js';
 import { verwijderNaEinde, verwijderUiterlijk, type Bewaarbeleid } from './bewaartermijn.js';
 import type { Soort } from './melding.js';
 import { isFinaal, OPEN, volgendeStatus, type Gebeurtenissoort, type Status } from './status.js';
-import { alleTimers, opTijd, termijnLid, timerMomenten, werkdagenTeLaat, type ExtraTermijn, type Termijnactie, type Termijnregels } from './termijnen.js';
+import { alleTimers, opTijd, termijnLid, timerMomenten, tweedeEscalatieMoment, werkdagenTeLaat, type ExtraTermijn, type Termijnactie, type Termijnregels } from './termijnen.js';
 import { nieuwSpoor, verwerking, type Actie, type Spoor, type Verwerking } from './verwerking.js';
 
 /** A case as the rules see it: metadata and pseudonyms only, never personal data. */
@@ -25,7 +25,21 @@ export interface Casus {
   /** The trace the intake started (logboek records of later actions join it). */
   traceId?: string;
   spanId?: string;
+  /** Milestones that happen once per case (see `Overgang.eenmalig`). */
+  geescaleerdOp?: string;
+  opgepaktOp?: string;
+  uitkomstOp?: string;
+  tweedeEscalatieOp?: string;
+  /** The corporation reported an eviction date for this case (art. 8.1). */
+  ontruimingsdatumOp?: string;
 }
+
+/** The case fields that record a once-only milestone. */
+export type Mijlpaal = 'geescaleerdOp' | 'opgepaktOp' | 'uitkomstOp' | 'tweedeEscalatieOp' | 'ontruimingsdatumOp';
+
+/** The corporation's own updates on an open case (art. 3.9 "vice versa", art. 8.1). */
+export const AANVULLINGSOORTEN = ['betalingsregeling-verbroken', 'ontruimingsdatum'] as const;
+export type Aanvullingsoort = (typeof AANVULLINGSOORTEN)[number];
 
 export interface Gebeurtenis {
   soort: Gebeurtenissoort;
@@ -53,7 +67,11 @@ export type Voorval =
   | { soort: 'gelezen'; kanaal: 'portaal' }
   | { soort: 'link-vergrendeld'; pogingen: number }
   | { soort: 'termijn'; actie: Termijnactie }
-  | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal'; versleuteld: string; wilHulp?: boolean | null }
+  | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal'; versleuteld: string; wilHulp?: boolean | null;
+      /** Amend feedback already given (the portal), rather than refuse a second answer. */ wijziging?: boolean }
+  | { soort: 'escalatie-opgepakt'; door: Door; kanaal: 'portaal' | 'cli' }
+  | { soort: 'escalatie-uitkomst'; door: Door; kanaal: 'portaal' | 'cli'; /** Encrypted by the service. */ versleuteld: string }
+  | { soort: 'aanvulling'; door: Door; kanaal: 'api'; aanvulling: Aanvullingsoort; /** Encrypted by the service. */ versleuteld: string }
   | { soort: 'ingetrokken'; door: Door; kanaal: 'api' | 'cli'; reden: string }
   | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'cli'; reden: string; /** The DDAS outcome, encrypted by the service. */ eindresultaat?: string };
 
@@ -65,6 +83,8 @@ export interface Overgang {
   gebeurtenis: Gebeurtenis;
   /** A timer that must still be pending: claimed (removed) in the same step, or nothing happens. */
   poort?: string;
+  /** A milestone field that must still be empty: set to the moment in the same step, or the case moved (compute again). */
+  eenmalig?: Mijlpaal;
   stop: string[];
   plan: [string, number][];
   /** Case fields to set (already encrypted where personal). */
@@ -134,6 +154,18 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
       return termijnVerstreken(c, v.actie, nu, regels);
     case 'teruggekoppeld': {
       if (isFinaal(c.status)) return { geweigerd: `de melding is ${c.status}; terugkoppeling is niet meer mogelijk`, status: c.status };
+      if (c.status === 'teruggekoppeld' && v.wijziging) {
+        // The wijkteam amends its answer: the corporation hears of it again (a message of its own).
+        const versie = String(nu.getTime());
+        return {
+          ...basis('terugkoppeling-gewijzigd', { kanaal: v.kanaal, versie }),
+          velden: { terugkoppeling: v.versleuteld },
+          outbox: { melding: c.id, actie: 'terugkoppelen', versie },
+          feed: { oin: c.oin, velden: { melding: c.id, soort: 'terugkoppeling' } },
+          logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-gewijzigd', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+          verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu, { wilHulp: v.wilHulp }),
+        };
+      }
       const w = vanuit(c, OPEN, 'op deze melding is al teruggekoppeld');
       if (w) return w;
       const tijdig = opTijd(c.terugkoppelingUiterlijk, nu);
@@ -159,6 +191,43 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
       };
     }
+    case 'escalatie-opgepakt': {
+      // convenant art. 8.2: the troubleshooter says it acted, on an escalation or an eviction date.
+      if (c.status === 'ingetrokken') return { geweigerd: 'de melding is ingetrokken', status: c.status };
+      if (!c.geescaleerdOp && !c.ontruimingsdatumOp && c.soort !== 'ontruimingsdatum-bekend')
+        return { geweigerd: 'de melding is niet bij de troubleshooter gemeld', status: c.status };
+      if (c.opgepaktOp) return { geweigerd: `de troubleshooter heeft deze melding al opgepakt (${c.opgepaktOp})`, status: c.status };
+      return {
+        ...basis('escalatie-opgepakt', { kanaal: v.kanaal }),
+        eenmalig: 'opgepaktOp',
+        stop: [termijnLid(c.id, 'tweede-escalatie')],
+        logboek: logboekrecord(c, regels, { actie: 'escalatie-opgepakt', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+      };
+    }
+    case 'escalatie-uitkomst': {
+      if (!c.opgepaktOp) return { geweigerd: 'de troubleshooter heeft deze melding nog niet opgepakt', status: c.status };
+      if (c.uitkomstOp) return { geweigerd: `de uitkomst is al vastgelegd (${c.uitkomstOp})`, status: c.status };
+      return {
+        ...basis('escalatie-uitkomst', { kanaal: v.kanaal }),
+        eenmalig: 'uitkomstOp',
+        // The outcome itself only encrypted on the case (it says something about a person).
+        velden: { troubleshooterUitkomst: v.versleuteld },
+        logboek: logboekrecord(c, regels, { actie: 'escalatie-uitkomst', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+      };
+    }
+    case 'aanvulling': {
+      const w = vanuit(c, [...OPEN, 'teruggekoppeld'], 'de melding is {status}; een aanvulling kan alleen op een lopende melding');
+      if (w) return w;
+      const versie = String(nu.getTime());
+      const ontruiming = v.aanvulling === 'ontruimingsdatum';
+      return {
+        ...basis('aanvulling', { aanvulling: v.aanvulling, versie, kanaal: v.kanaal }),
+        // Each update its own encrypted field: an earlier one is never overwritten.
+        velden: { [`aanvulling:${versie}`]: v.versleuteld, ...(ontruiming ? { ontruimingsdatumOp: op } : {}) },
+        outbox: { melding: c.id, actie: 'aanvullen', versie, aanvulling: v.aanvulling },
+        logboek: logboekrecord(c, regels, { actie: 'aanvulling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, aanvulling: v.aanvulling } }),
+      };
+    }
     case 'afgesloten': {
       // A case ends once it was answered or escalated; its retention term starts here.
       const w = vanuit(c, ['teruggekoppeld', 'geescaleerd'], 'de melding is {status}; alleen een beantwoorde of geëscaleerde melding kan worden afgesloten');
@@ -181,6 +250,15 @@ function termijnVerstreken(c: Casus, actie: Termijnactie, nu: Date, regels: Rege
   const lid = termijnLid(c.id, actie);
   const w = vanuit(c, OPEN, 'de melding is {status}; deze termijn loopt niet meer');
   if (w) return w;
+  if (actie === 'tweede-escalatie') {
+    // Not taken up within the werkdagen the convenant gives the troubleshooter: raised once more.
+    if (c.opgepaktOp) return { geweigerd: 'de troubleshooter heeft de melding al opgepakt', status: c.status };
+    return {
+      meldingId: c.id, van: c.status, naar: c.status, gebeurtenis: { soort: 'tweede-escalatie', op, geescaleerdOp: c.geescaleerdOp ?? null },
+      poort: lid, eenmalig: 'tweedeEscalatieOp', stop: [], plan: [], velden: {},
+      outbox: { melding: c.id, actie: 'tweede-escaleren' },
+    };
+  }
   const basis = (soort: Gebeurtenissoort, detail: Record<string, unknown>): Overgang => ({
     meldingId: c.id, van: c.status, naar: volgendeStatus(c.status, soort), gebeurtenis: { soort, op, ...detail },
     poort: lid, stop: [], plan: [], velden: {},
@@ -190,11 +268,20 @@ function termijnVerstreken(c: Casus, actie: Termijnactie, nu: Date, regels: Rege
     return basis('termijn-verstreken', { termijn: e?.naam ?? actie.slice(6), artikel: e?.artikel ?? null });
   }
   if (actie === 'herinnering') return { ...basis('herinnering-verzonden', {}), outbox: { melding: c.id, actie: 'herinneren' } };
+  if (actie.startsWith('waarschuwing:')) {
+    // An earlier SLA stage: the wijkteam is reminded ahead of the last werkdag, each stage once.
+    const fase = actie.slice('waarschuwing:'.length);
+    return { ...basis('waarschuwing', { fase, termijn: c.terugkoppelingUiterlijk }), outbox: { melding: c.id, actie: 'herinneren', fase } };
+  }
   // The feedback term passed: the troubleshooter hears of it (escalation), exactly once per case.
   const teLaat = werkdagenTeLaat(c.terugkoppelingUiterlijk, nu, { extraVrijeDagen: regels.extraVrijeDagen });
   return {
     ...basis('geescaleerd', { werkdagenTeLaat: teLaat, termijn: c.terugkoppelingUiterlijk }),
     stop: [termijnLid(c.id, 'herinnering')],
+    velden: { geescaleerdOp: op },
+    // The troubleshooter has this many werkdagen to take it up before it is raised again.
+    plan: regels.opnemenWerkdagen !== undefined
+      ? [[termijnLid(c.id, 'tweede-escalatie'), tweedeEscalatieMoment(nu, regels.opnemenWerkdagen, { extraVrijeDagen: [...(regels.extraVrijeDagen ?? [])] })]] : [],
     outbox: { melding: c.id, actie: 'escaleren', werkdagenTeLaat: String(teLaat) },
     logboek: logboekrecord(c, regels, { actie: 'melding-geescaleerd', oin: c.oin, op: nu, extra: { kanaal: 'werker', werkdagenTeLaat: String(teLaat) } }),
   };

@@ -13,10 +13,16 @@ export const GEBEURTENISSEN = [
   'bezorging-mislukt', // given up (key material, or all attempts used): an operator must act
   'gelezen',
   'herinnering-verzonden',
+  'waarschuwing', // an earlier SLA warning stage before the deadline (the reminder is the last one)
   'termijn-verstreken', // a further term of the convenant passed without feedback
   'link-vergrendeld', // too many wrong one-time codes: the portal link locks (moves no status)
   'teruggekoppeld',
+  'terugkoppeling-gewijzigd', // the wijkteam amended its feedback (moves no status)
   'geescaleerd',
+  'escalatie-opgepakt', // the troubleshooter confirmed it took the case up (art. 8.2; moves no status)
+  'escalatie-uitkomst', // the troubleshooter recorded what came of it (moves no status)
+  'tweede-escalatie', // not taken up in time: raised again to the second mailbox (moves no status)
+  'aanvulling', // the corporation's own update on an open case (art. 3.9, 8.1; moves no status)
   'ingetrokken',
   'afgesloten',
   'gegevens-verwijderd', // personal data removed (retention or the tenant's request); moves no status

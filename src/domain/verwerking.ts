@@ -7,6 +7,7 @@ import { willekeurigHex } from '../toeval.js';
 export const ACTIES = [
   'melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'melding-geescaleerd',
   'melding-ingetrokken', 'melding-afgesloten', 'gegevens-verwijderd', 'inzage-verstrekt',
+  'terugkoppeling-gewijzigd', 'escalatie-opgepakt', 'escalatie-uitkomst', 'aanvulling-ontvangen', 'ddas-geleverd',
 ] as const;
 export type Actie = (typeof ACTIES)[number];
 
@@ -16,7 +17,8 @@ export type Verwerkingsactiviteit = 'vroegsignalering' | 'bewaartermijn' | 'rech
 export const ACTIVITEIT_VAN: Record<Actie, Verwerkingsactiviteit> = {
   'melding-ontvangen': 'vroegsignalering', 'melding-bezorgd': 'vroegsignalering', 'melding-gelezen': 'vroegsignalering',
   'terugkoppeling-ontvangen': 'vroegsignalering', 'melding-geescaleerd': 'vroegsignalering', 'melding-ingetrokken': 'vroegsignalering',
-  'melding-afgesloten': 'vroegsignalering',
+  'melding-afgesloten': 'vroegsignalering', 'terugkoppeling-gewijzigd': 'vroegsignalering', 'escalatie-opgepakt': 'vroegsignalering',
+  'escalatie-uitkomst': 'vroegsignalering', 'aanvulling-ontvangen': 'vroegsignalering', 'ddas-geleverd': 'vroegsignalering',
   'gegevens-verwijderd': 'bewaartermijn', 'inzage-verstrekt': 'rechten-betrokkene',
 };
 

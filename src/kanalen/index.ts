@@ -13,7 +13,7 @@ export interface KanalenDeps {
   materiaal: Sleutelmateriaal;
   klok: () => Date;
   /** A fresh secure link to the portal for the melding (the URL); older links of it stop working. */
-  nieuweLink(meldingId: string): Promise<string>;
+  nieuweLink(meldingId: string, rol?: 'wijkteam', o?: { herinnering?: boolean }): Promise<string>;
 }
 
 export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger): Kanaal } {
@@ -22,7 +22,7 @@ export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger): Kanaal } {
     afzender: deps.config.afzender,
     smimePki: deps.config.smimePki,
     klok: deps.klok,
-    nieuweLink: (meldingId) => deps.nieuweLink(meldingId),
+    nieuweLink: (meldingId, o) => deps.nieuweLink(meldingId, 'wijkteam', o),
   };
   const kanalen = new Map<string, Kanaal>();
   return {

@@ -110,7 +110,7 @@ export class Sleutelmateriaal {
 
 /** Every key file the config names, each once. */
 export function sleutelbestanden(config: Config): string[] {
-  const ontvangers = [...config.wijkteams, config.troubleshooter, ...config.organisaties.flatMap((o) => (o.terugkoppeling ? [o.terugkoppeling] : []))];
+  const ontvangers = [...config.wijkteams, config.troubleshooter, ...(config.tweedeEscalatie ? [config.tweedeEscalatie] : []), ...config.organisaties.flatMap((o) => (o.terugkoppeling ? [o.terugkoppeling] : []))];
   const paden = [
     ...ontvangers.flatMap((o) => [o.certificaat, o.pgpSleutel]),
     config.afzender.certificaat, config.afzender.sleutel, config.afzender.pgpSleutel,

@@ -8,8 +8,15 @@ import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 import type { Sleutelring } from './sleutelring.js';
 
-/** goed: right code (now used up); fout: wrong, expired or already used; vergrendeld-nu: this try locked the link. */
-export type Codeuitkomst = 'goed' | 'fout' | 'vergrendeld' | 'vergrendeld-nu' | 'onbekend';
+/**
+ * goed: right code (now used up); fout: wrong, expired or already used; vervangen: the code a newer
+ * one replaced (not counted as a wrong try); vergrendeld-nu: this try locked the link.
+ */
+export type Codeuitkomst = 'goed' | 'fout' | 'vervangen' | 'vergrendeld' | 'vergrendeld-nu' | 'onbekend';
+
+/** Who a link is for: the wijkteam (the melding and its feedback) or the troubleshooter (convenant art. 8.2). */
+export const LINKROLLEN = ['wijkteam', 'troubleshooter'] as const;
+export type Linkrol = (typeof LINKROLLEN)[number];
 
 export interface LinkInstellingen {
   /** ZorgMail: a code is valid 15 minutes. */
@@ -28,6 +35,9 @@ export interface Link {
   vergrendeld: boolean;
   /** Withdrawn together with its melding (intrekking), as opposed to replaced by a newer link. */
   ingetrokken: boolean;
+  rol: Linkrol;
+  /** The link came with a reminder (its code mail says so). */
+  herinnering: boolean;
 }
 
 export interface Sessie { linkHash: string; meldingId: string; csrf: string; geldigTot: Date }
@@ -56,14 +66,22 @@ export class LinkStore {
     return this.sleutels.pseudoniem('beveiligde-link', token);
   }
 
-  /** A new link for the melding; any older link of it stops working (it was replaced). */
-  async maak(meldingId: string, geldigTot: Date): Promise<string> {
+  /**
+   * The pointer to the melding's current link for one role. The wijkteam's is the melding's own
+   * pointer; the troubleshooter's sits beside it, so a new link of one role never replaces the other's.
+   */
+  private pointer(meldingId: string, rol: Linkrol): string {
+    return this.namen.linkVanMelding(rol === 'wijkteam' ? meldingId : `${meldingId}:${rol}`);
+  }
+
+  /** A new link for the melding and role; the role's older link stops working (it was replaced). */
+  async maak(meldingId: string, geldigTot: Date, rol: Linkrol = 'wijkteam', o: { herinnering?: boolean } = {}): Promise<string> {
     const token = willekeurig();
     const h = this.hash(token);
     const ttl = Math.max(geldigTot.getTime() - this.klok().getTime(), 0) + DAG;
     await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkMaak,
-      { link: this.namen.link(h), vanMelding: this.namen.linkVanMelding(meldingId), alle: this.namen.linksVanMelding(meldingId) },
-      { hash: h, meldingId, geldigTot: geldigTot.toISOString(), ttl, ...this.basis }));
+      { link: this.namen.link(h), vanMelding: this.pointer(meldingId, rol), alle: this.namen.linksVanMelding(meldingId) },
+      { hash: h, meldingId, geldigTot: geldigTot.toISOString(), ttl, ...this.basis, rol, herinnering: o.herinnering ? '1' : '0' }));
     return token;
   }
 
@@ -80,16 +98,19 @@ export class LinkStore {
     return {
       hash: h, meldingId: r.meldingId, geldigTot, pogingen: Number(r.pogingen ?? 0),
       vergrendeld: r.vergrendeld === '1', ingetrokken: r.ingetrokken === '1',
+      rol: r.rol === 'troubleshooter' ? 'troubleshooter' : 'wijkteam', herinnering: r.herinnering === '1',
     };
   }
 
-  /** A fresh 6-digit code (crypto.randomInt); it replaces any earlier code of the link. */
+  /**
+   * A fresh 6-digit code (crypto.randomInt); it replaces any earlier code of the link, which from now
+   * on is only recognised as replaced (see link-code.lua), never accepted.
+   */
   async maakCode(linkHash: string): Promise<string> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const ms = this.inst.codeGeldigMinuten * 60_000;
-    await opslag(() => this.redis.multi()
-      .hset(this.namen.linkCode(linkHash), 'code', this.codeHash(linkHash, code), 'geldigTot', this.klok().getTime() + ms)
-      .pexpire(this.namen.linkCode(linkHash), ms).exec());
+    await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkNieuweCode, { code: this.namen.linkCode(linkHash) },
+      { codeHash: this.codeHash(linkHash, code), geldigTot: this.klok().getTime() + ms, ttl: ms }));
     return code;
   }
 
@@ -130,15 +151,22 @@ export class LinkStore {
     await opslag(() => this.redis.del(this.namen.sessie(this.sleutels.pseudoniem('sessie', id))));
   }
 
-  /** Intrekking: the melding's link shows "ingetrokken" from now on; its code is void. */
+  /** Intrekking: the melding's links (of every role) show "ingetrokken" from now on; their codes are void. */
   async trekIn(meldingId: string): Promise<boolean> {
-    return (await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkTrekIn, { vanMelding: this.namen.linkVanMelding(meldingId) }, this.basis))) === 1;
+    let ingetrokken = false;
+    for (const rol of LINKROLLEN)
+      if ((await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkTrekIn, { vanMelding: this.pointer(meldingId, rol) }, this.basis))) === 1) ingetrokken = true;
+    return ingetrokken;
   }
 
-  /** Retention and erasure: the melding's link, its code and its read-marker are gone. */
+  /**
+   * Retention and erasure: every link of the melding (of every role; all are in its set), their codes,
+   * the pointers and the read-marker are gone.
+   */
   async verwijder(meldingId: string): Promise<void> {
     await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkVerwijder,
-      { vanMelding: this.namen.linkVanMelding(meldingId), gelezen: this.namen.linkGelezen(meldingId), alle: this.namen.linksVanMelding(meldingId) }, this.basis));
+      { vanMelding: this.pointer(meldingId, 'wijkteam'), gelezen: this.namen.linkGelezen(meldingId), alle: this.namen.linksVanMelding(meldingId) }, this.basis));
+    await opslag(() => this.redis.del(...LINKROLLEN.filter((r) => r !== 'wijkteam').map((r) => this.pointer(meldingId, r))));
   }
 
   /** True exactly once per melding: the first opening is the `gelezen` gebeurtenis. */

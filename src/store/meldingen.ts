@@ -4,7 +4,7 @@
 // Personal data arrives here encrypted by the services and lives only in the `gegevens` and
 // `terugkoppeling` fields.
 import type { Redis } from 'ioredis';
-import type { Casus, Gebeurtenis, NieuweCasus, Overgang } from '../domain/overgangen.js';
+import type { Casus, Gebeurtenis, Mijlpaal, NieuweCasus, Overgang } from '../domain/overgangen.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
 import { logboekVelden } from './logboek-velden.js';
@@ -31,6 +31,11 @@ export type Uitvoering = 'gedaan' | 'verschoven' | 'poort-weg';
 
 /** The case with the store's own bookkeeping. */
 export type Opgeslagen = Casus & { verwijderdOp?: string };
+
+/** The case's once-only milestone fields (typed by the domain, so none is missed). */
+const MIJLPAALVELDEN = Object.keys({
+  geescaleerdOp: 1, opgepaktOp: 1, uitkomstOp: 1, tweedeEscalatieOp: 1, ontruimingsdatumOp: 1,
+} satisfies Record<Mijlpaal, 1>) as Mijlpaal[];
 
 const plat = (r: Record<string, string> | undefined) => Object.entries(r ?? {}).flat();
 
@@ -73,14 +78,15 @@ export class MeldingenStore {
 
   /** The case's metadata and pseudonyms (no personal data), also after its personal data was removed. */
   async casus(id: string): Promise<Opgeslagen | undefined> {
-    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, traceId, spanId, verwijderdOp] =
+    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, traceId, spanId, verwijderdOp, ...mijlpalen] =
       await opslag(() => this.redis.hmget(this.namen.melding(id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp',
-        'terugkoppelingUiterlijk', 'betrokkene', 'traceId', 'spanId', 'verwijderdOp'));
+        'terugkoppelingUiterlijk', 'betrokkene', 'traceId', 'spanId', 'verwijderdOp', ...MIJLPAALVELDEN));
     if (!soort || !status) return undefined;
     return {
       id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: ontvangenOp!,
       terugkoppelingUiterlijk: terugkoppelingUiterlijk!, betrokkene: betrokkene ?? 'onbekend',
       ...(traceId ? { traceId } : {}), ...(spanId ? { spanId } : {}), ...(verwijderdOp ? { verwijderdOp } : {}),
+      ...Object.fromEntries(MIJLPAALVELDEN.flatMap((m, i) => (mijlpalen[i] ? [[m, mijlpalen[i]]] : []))),
     };
   }
 
@@ -93,7 +99,7 @@ export class MeldingenStore {
   async voerUit(o: Overgang): Promise<Uitvoering> {
     const k = this.namen;
     const extra = JSON.stringify({
-      op: o.gebeurtenis.op, velden: plat(o.velden), stop: o.stop, plan: o.plan, outbox: plat(o.outbox), feed: plat(o.feed?.velden),
+      op: o.gebeurtenis.op, velden: plat(o.velden), eenmalig: o.eenmalig ?? '', stop: o.stop, plan: o.plan, outbox: plat(o.outbox), feed: plat(o.feed?.velden),
       ...(o.logboek ? { logboek: logboekVelden(o.logboek), ms: String(Date.parse(o.logboek.endTime)) } : {}),
       ...(o.verwijderUiterlijk !== undefined ? { bewaar: String(o.verwijderUiterlijk) } : {}),
     });

@@ -41,6 +41,9 @@ export class RedisNamen {
   sessie = (hash: string) => this.k('link', 'sessie', hash);
   tempo = (soort: string, hash: string) => this.k('link', 'tempo', soort, hash);
 
+  // Reports: the corporations' own figures of 004 art. 9.5.3, per period (counts only).
+  corporatieCijfers = (oin: string) => this.k('rapportage', 'corporatiecijfers', oin);
+
   // The breach register.
   datalek = (id: string) => this.k('datalek', id);
   datalekken = () => this.k('datalekken');

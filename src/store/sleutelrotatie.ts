@@ -9,10 +9,14 @@ import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 import { Sleutelring } from './sleutelring.js';
 
-/** Every encrypted field in Redis, with the context (AAD) it was bound to. Keys relative to the prefix. */
-export const VERSLEUTELD: { sleutel: RegExp; velden: Record<string, (id: string) => string> }[] = [
-  { sleutel: /^melding:([^:]+)$/, velden: { gegevens: (id) => id, terugkoppeling: (id) => `${id}:terugkoppeling`, eindresultaat: (id) => `${id}:eindresultaat` } },
-  { sleutel: /^datalek:([^:]+)$/, velden: { gegevens: (id) => `datalek:${id}` } },
+/**
+ * Every encrypted field in Redis, with the context (AAD) it was bound to: `context(id, field)` names it,
+ * or undefined for a field that is not encrypted. Keys relative to the prefix.
+ */
+export const VERSLEUTELD: { sleutel: RegExp; context: (id: string, veld: string) => string | undefined }[] = [
+  { sleutel: /^melding:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? id
+    : ['terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst'].includes(veld) || veld.startsWith('aanvulling:') ? `${id}:${veld}` : undefined) },
+  { sleutel: /^datalek:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? `datalek:${id}` : undefined) },
 ];
 
 export interface Rotatieverslag {
@@ -42,16 +46,16 @@ export class Sleutelrotatie {
       const doelen = keys.flatMap((key) => {
         const rest = this.namen.relatief(key);
         const soort = VERSLEUTELD.find((s) => s.sleutel.test(rest));
-        return soort ? Object.entries(soort.velden).map(([veld, ctx]) => ({ key, veld, context: ctx(soort.sleutel.exec(rest)![1]!) })) : [];
+        return soort ? [{ key, id: soort.sleutel.exec(rest)![1]!, context: soort.context }] : [];
       });
       if (!doelen.length) continue;
       const p = this.redis.pipeline();
-      for (const d of doelen) p.hget(d.key, d.veld);
+      for (const d of doelen) p.hgetall(d.key);
       const waarden = (await opslag(() => p.exec())) ?? [];
-      yield doelen.flatMap((d, i) => {
-        const w = waarden[i]?.[1];
-        return typeof w === 'string' ? [{ ...d, blob: w }] : [];
-      });
+      yield doelen.flatMap((d, i) => Object.entries((waarden[i]?.[1] ?? {}) as Record<string, string>).flatMap(([veld, blob]) => {
+        const context = d.context(d.id, veld);
+        return context ? [{ key: d.key, veld, context, blob }] : [];
+      }));
     } while (cursor !== '0');
   }
 

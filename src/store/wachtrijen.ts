@@ -18,8 +18,8 @@ export interface TermijnJob {
 }
 
 /** Also the delivered-marker of the message (store: `bezorgd`). */
-export function jobId(o: Pick<BezorgOpdracht, 'meldingId' | 'bericht' | 'ontvanger'>): string {
-  return `${o.meldingId}.${o.bericht}.${o.ontvanger}`;
+export function jobId(o: Pick<BezorgOpdracht, 'meldingId' | 'bericht' | 'ontvanger' | 'versie' | 'fase'>): string {
+  return `${o.meldingId}.${o.bericht}.${o.ontvanger}${o.versie ? `.${o.versie}` : ''}${o.fase ? `.${o.fase}` : ''}`;
 }
 
 /** BullMQ job ids may not contain ':'. */

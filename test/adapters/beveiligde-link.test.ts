@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import t from 'tap';
 import { beveiligdeLink, codeMail, httpSms, portaalUrl, SmsFout } from '../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../adapters/kanaal.js';
-import { notificatieModel, toegangscodeModel, type Casus } from '../../src/domain/berichten.js';
+import type { Casus } from '../../src/domain/berichten.js';
+import { notificatieModel, toegangscodeModel } from '../../src/domain/portaalberichten.js';
 import { Sjablonen, standaardSjablonenMap } from '../../src/sjablonen.js';
 import { kop, platteTekst } from '../helpers/mail.js';
 import { KANARIE, kanarieMelding } from '../helpers/portaal.js';
@@ -49,7 +50,7 @@ t.test('notification mail: neutral headers, text and HTML, the link, no personal
 });
 
 t.test('code mail: the code and nothing else', async (t) => {
-  const raw = codeMail(sjablonen.render('toegangscode', toegangscodeModel('482913', 15)), adressering).toString('utf8');
+  const raw = codeMail(sjablonen.render('toegangscode', toegangscodeModel('482913', 15, { meldingId: casus.id })), adressering).toString('utf8');
   t.match(platteTekst(raw), 'Uw toegangscode is: 482913');
   t.match(platteTekst(raw), '15 minuten');
   t.equal(kop(raw, 'Subject'), 'Beveiligd bericht via Signaalbrug');

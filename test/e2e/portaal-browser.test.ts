@@ -8,9 +8,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { build, wachtOp } from '../helpers/build.js';
+import { plusDagen } from '../helpers/klok.js';
 import { platteTekst } from '../helpers/mail.js';
-import { KANARIE, kanarieMelding } from '../helpers/portaal.js';
+import { axeFouten, KANARIE, kanarieMelding } from '../helpers/portaal.js';
 import { ROOT } from '../helpers/root.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,8 +53,10 @@ t.test('a recipient in Chromium: link, code, wrong code, melding, terugkoppeling
   pagina.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspFouten.push(m.text()); });
   const basis = `https://localhost:${p.port}`;
   let n = 0;
-  const schermafdruk = async (naam: string, pg: Page = pagina) =>
-    pg.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${++n}-${naam}.png`), fullPage: true });
+  const schermafdruk = async (naam: string, pg: Page = pagina) => {
+    await pg.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${++n}-${naam}.png`), fullPage: true });
+    t.same(await axeFouten(pg), [], `${naam}: axe finds nothing`);
+  };
   const geenHorizontaleScroll = () => pagina.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
   await pagina.goto(basis + link);
@@ -101,16 +105,18 @@ t.test('a recipient in Chromium: link, code, wrong code, melding, terugkoppeling
   await pagina.locator('.foutoverzicht').waitFor();
   t.equal(await pagina.locator(':focus').getAttribute('class'), 'foutoverzicht', 'focus on the error summary');
   await schermafdruk('formulier-fouten');
-  await pagina.getByRole('link', { name: /Is er contact gelegd/ }).click();
-  t.equal(await pagina.locator(':focus').getAttribute('id'), 'contactGelegd-ja', 'the summary leads to the field');
+  await pagina.getByRole('link', { name: /Is de melding opgepakt/ }).click();
+  t.equal(await pagina.locator(':focus').getAttribute('id'), 'opgepakt-0', 'the summary leads to the field');
 
-  const groep = (naam: string) => pagina.getByRole('group', { name: naam });
-  await groep('Is er contact gelegd met de huurder?').getByLabel('Ja').check();
-  await groep('Is de melding in behandeling genomen?').getByLabel('Ja').check();
-  await groep('Mag de corporatie de incasso hervatten?').getByLabel('Nee').check();
-  await pagina.getByLabel('Afgesproken datum waarop de huurbetaling weer begint').fill('2026-12-01');
-  await pagina.getByLabel('Contactpoging 1').fill('2026-11-24');
-  await groep('Wil de huurder hulp?').getByLabel('Ja').check();
+  const vandaag = amsterdamDatum(app.draaiend.sb.klok());
+  const groep = (naam: string | RegExp) => pagina.getByRole('group', { name: naam });
+  await groep(/Is de melding opgepakt\?/).getByLabel('Ja').check();
+  await pagina.getByLabel(/^Datum opgepakt/).fill(vandaag);
+  await groep('Contactpoging 1').getByLabel('Soort contact').selectOption('Huisbezoek');
+  await groep('Contactpoging 1').getByRole('group', { name: 'Huurder bereikt?' }).getByLabel('Ja').check();
+  await groep('Contactpoging 1').getByLabel('Datum').fill(vandaag);
+  await groep(/Mag de corporatie de incasso hervatten\?/).getByLabel('Nee').check();
+  await pagina.getByLabel('Afgesproken datum waarop de huurbetaling weer begint').fill(plusDagen(vandaag, 10));
   await pagina.getByRole('button', { name: 'Terugkoppeling versturen' }).click();
   await pagina.getByRole('heading', { name: 'Terugkoppeling ontvangen' }).waitFor();
   await schermafdruk('bedankt');
@@ -127,5 +133,5 @@ t.test('a recipient in Chromium: link, code, wrong code, melding, terugkoppeling
   t.match(zicht.gebeurtenissen.map((g: any) => g.soort), ['ontvangen', 'verzonden', 'gelezen', 'teruggekoppeld'], 'gelezen and teruggekoppeld, in order');
   t.match(zicht.gebeurtenissen.find((g: any) => g.soort === 'teruggekoppeld'), { kanaal: 'portaal', opTijd: true });
   t.match(zicht.terugkoppeling, { contactGelegd: true, inBehandeling: true, incassoHervatten: false,
-    hervattingBetalingOp: '2026-12-01', contactpogingen: ['2026-11-24'], wilHulp: true });
+    hervattingBetalingOp: plusDagen(vandaag, 10), contactpogingen: [vandaag], ddas: { opgepakt: true, datumOpgepakt: vandaag } });
 });

@@ -1,6 +1,7 @@
 // bouwPortaal(t): the portal role over real HTTPS (dev PKI server certificate), a real Redis, a real
 // SMTP sink with STARTTLS, and a melding routed to wijkteam Zuid (beveiligde-link) with canary data.
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -158,4 +159,18 @@ export type Portaal = Awaited<ReturnType<typeof bouwPortaal>>;
 export function sessieCookie(a: Antwoord): string | undefined {
   const sc = a.headers['set-cookie'];
   return (Array.isArray(sc) ? sc : sc ? [sc] : []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('__Secure-sb-sessie=') && c.length > 20);
+}
+
+/**
+ * axe-core (Deque) on the page as it is now, WCAG 2.1 A and AA plus best practices: the violations,
+ * each as "rule: first target". Run through the DevTools protocol (page.evaluate), so the portal's
+ * CSP, which allows no script at all, stays as it is. Pages are passed as `unknown` and code as
+ * strings: this project compiles without the DOM lib.
+ */
+export async function axeFouten(pagina: { evaluate<R>(script: string): Promise<R> }): Promise<string[]> {
+  const bron = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await pagina.evaluate<void>(`${bron};void 0`);
+  const fouten = await pagina.evaluate<{ id: string; nodes: { target: string[] }[] }[]>(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => ({ target: n.target })) })))");
+  return fouten.map((f) => `${f.id}: ${f.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:tls';
 import t from 'tap';
 import { beveiligdeLink, httpSms, portaalUrl } from '../../adapters/beveiligde-link/index.js';
-import { notificatieModel } from '../../src/domain/berichten.js';
+import { kenmerk, notificatieModel } from '../../src/domain/portaalberichten.js';
 import { kop, platteTekst } from '../helpers/mail.js';
 import { bouwPortaal, KANARIE, sessieCookie } from '../helpers/portaal.js';
 
@@ -15,7 +15,7 @@ t.test('the notification mail carries no personal data, and its link opens the p
   const id = await p.melding();
   const token = await p.link(id);
   const inhoud = p.sjablonen.render('notificatie-beveiligd-bericht',
-    notificatieModel({ corporatie: 'Elan Wonen', terugkoppelingUiterlijk: '2026-11-27' }, portaalUrl(p.config.portal, token)));
+    notificatieModel({ id, corporatie: 'Elan Wonen', terugkoppelingUiterlijk: '2026-11-27' }, portaalUrl(p.config.portal, token)));
   const messageId = `<${id}.melding-aan-wijkteam.wijkteam@haarlem.example>`;
   const raw = await beveiligdeLink.bouw(inhoud, {
     van: { naam: p.config.afzender.naam, adres: p.config.afzender.mailbox }, aan: { naam: 'Sociaal Wijkteam Zuid', adres: 'wijkteam-zuid@haarlem.example' },
@@ -29,9 +29,12 @@ t.test('the notification mail carries no personal data, and its link opens the p
   for (const [veld, waarde] of Object.entries(KANARIE)) t.notOk(`${eml}\n${tekst}`.includes(waarde), `notification mail: no ${veld}`);
   const pad = /https:\/\/localhost:\d+(\/b\/[A-Za-z0-9_-]{43})/.exec(tekst)?.[1];
   t.equal(pad, `/b/${token}`, 'the link in the mail');
+  t.match(tekst, `Kenmerk: ${kenmerk(id)}`, 'which message: a short reference, not the referentie');
+  t.notMatch(tekst, 'herinnering', 'not a reminder');
   const start = await p.vraag('GET', pad!);
   t.equal(start.status, 200);
   t.match(start.tekst, 'Er staat een beveiligd bericht voor u klaar van Elan Wonen');
+  t.match(start.tekst, `Kenmerk ${kenmerk(id)}`, 'the page names the same reference');
 });
 
 t.test('codeKanaal sms: the code goes to the HTTP provider as { to, text }, not by mail', async (t) => {

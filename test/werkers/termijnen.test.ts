@@ -145,6 +145,7 @@ t.test('a worker restart between scheduling and firing, and a Redis restart: sti
   w = await werker();
   t.teardown(() => w.stop());
   await wachtStatus(app, id, 'geescaleerd');
+  await wachtOp(async () => mailsAan(app, 'troubleshooter').length >= 1);
   await rust();
   t.equal(tel((await haal(app, id)).gebeurtenissen, 'geescaleerd'), 1);
   t.equal(mailsAan(app, 'troubleshooter').length, 1);

@@ -10,6 +10,7 @@ import traceparent from '../traceparent.js';
 import meldingenRoutes from './meldingen.js';
 import mtlsIdentiteit from './mtls-identiteit.js';
 import { API_VERSION, openapiDocument } from './openapi.js';
+import rapportageRoutes from './rapportages.js';
 import terugkoppelingRoutes from './terugkoppelingen.js';
 
 export interface ApiOpties {
@@ -66,7 +67,8 @@ export async function buildApi(sb: Signaalbrug, deps: ApiOpties) {
   const document = openapiDocument(config);
   app.get('/v1/openapi.json', { config: { publiek: true } }, async () => document);
   const wijkteamNaam = new Map(config.wijkteams.map((w) => [w.id, w.naam]));
-  await app.register(terugkoppelingRoutes, { terugkoppeling: sb.diensten.terugkoppeling, intrekking: sb.diensten.intrekking });
+  await app.register(terugkoppelingRoutes, { terugkoppeling: sb.diensten.terugkoppeling, intrekking: sb.diensten.intrekking, aanvullingen: sb.diensten.aanvullingen });
+  await app.register(rapportageRoutes, { rapportage: sb.diensten.rapportage });
   await app.register(meldingenRoutes, {
     intake: sb.diensten.intake,
     lezen: sb.diensten.lezen,

@@ -8,6 +8,7 @@ import { meldingSchema, SOORTEN } from '../../domain/melding.js';
 import { eersteTerugkoppelingSchema, terugkoppelingSchema } from '../../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN } from '../../diensten/intrekking.js';
 import { EINDRESULTAAT_VOOR_CORPORATIE, EINDRESULTATEN } from '../../domain/ddas.js';
+import { corporatieCijfersSchema, TERUGKOPPELING_UITKOMSTEN, UITKOMSTEN } from '../../domain/rapportage.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -51,6 +52,108 @@ const TRACEPARENT = {
   name: 'traceparent', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}' },
   description: 'W3C Trace Context; de vastleggingen in het logboek dataverwerkingen komen in deze trace. Ongeldig: genegeerd (nieuwe trace).',
 };
+
+/** A figure as reports show it: a count, or "< k" for a small count (kleinAantal) that could point to a person. */
+const GETAL = { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^< [0-9]+$' }] };
+const GETALLEN = (sleutels: readonly string[]) => ({ type: 'object', required: [...sleutels], properties: Object.fromEntries(sleutels.map((k) => [k, GETAL])) });
+const PERIODE = [
+  { name: 'van', in: 'query', required: true, description: 'eerste dag van de periode (Europe/Amsterdam), JJJJ-MM-DD', schema: { type: 'string', format: 'date' } },
+  { name: 'tot', in: 'query', required: true, description: 'laatste dag van de periode (Europe/Amsterdam, tot en met), JJJJ-MM-DD', schema: { type: 'string', format: 'date' } },
+];
+
+/** The schemas of the reports. */
+function rapportageSchemas(): Record<string, unknown> {
+  const groep = (extra: Record<string, unknown>) => ({ type: 'object', required: ['sleutel', 'naam'], properties: { sleutel: { type: 'string' }, naam: { type: 'string' }, ...extra } });
+  return {
+    Cijfers: {
+      type: 'object',
+      description: 'De cijfers over de meldingen die in de periode zijn ontvangen, met wat er tot nu toe mee gebeurde. Kleine aantallen (1 tot kleinAantal) staan er als "< kleinAantal".',
+      required: ['meldingen', 'terugkoppeling', 'werkdagenTotTerugkoppeling', 'escalaties', 'herhaaldeMeldingen', 'eindresultaten', 'intrekkingen', 'ontruimingsdatumBekend'],
+      properties: {
+        meldingen: GETAL,
+        terugkoppeling: { ...GETALLEN(TERUGKOPPELING_UITKOMSTEN), description: 'eerste terugkoppeling: opTijd, teLaat, ontbreekt (termijn verstreken), binnenTermijn (termijn loopt nog), vervallen (ingetrokken binnen de termijn)' },
+        werkdagenTotTerugkoppeling: { type: 'object', description: 'werkdagen van ontvangst tot eerste terugkoppeling (de dag van ontvangst telt niet); mediaan en p90 alleen bij minstens kleinAantal terugkoppelingen',
+          properties: { aantal: GETAL, mediaan: { oneOf: [GETAL, { type: 'null' }] }, p90: { oneOf: [GETAL, { type: 'null' }] } } },
+        escalaties: { ...GETALLEN(['totaal', 'opgepakt']), description: 'escalaties naar de troubleshooter, en hoeveel daarvan hij heeft opgepakt' },
+        herhaaldeMeldingen: GETAL,
+        eindresultaten: { ...GETALLEN(UITKOMSTEN), description: 'per DDAS EnumEindresultaat, plus nog geen eindresultaat en onbekend (gegevens verwijderd)' },
+        intrekkingen: { type: 'object', properties: { totaal: GETAL, perReden: { type: 'object', additionalProperties: GETAL } } },
+        ontruimingsdatumBekend: GETAL,
+      },
+    },
+    CorporatieCijfers: { ...schema(corporatieCijfersSchema), description: 'De eigen cijfers van de corporatie over een periode (convenant art. 9.5.3), alleen aantallen. '
+      + 'Elke huisuitzetting telt één keer per indeling (de eerste doelgroep die van toepassing is); perDoelgroep en perReden tellen op tot hetzelfde aantal.' },
+    Evaluatie: {
+      type: 'object',
+      required: ['periode', 'opgesteldOp', 'kleinAantal', 'totaal', 'perGemeente', 'perWijkteam', 'perCorporatie', 'perSoort', 'corporatieCijfers'],
+      properties: {
+        periode: { type: 'object', properties: { van: { type: 'string', format: 'date' }, tot: { type: 'string', format: 'date' } } },
+        opgesteldOp: { type: 'string', format: 'date-time' },
+        kleinAantal: { type: 'integer' },
+        totaal: { $ref: '#/components/schemas/Cijfers' },
+        ...Object.fromEntries(['perGemeente', 'perWijkteam', 'perCorporatie', 'perSoort'].map((k) => [k, { type: 'array', items: groep({ cijfers: { $ref: '#/components/schemas/Cijfers' } }) }])),
+        corporatieCijfers: { type: 'array', items: groep({
+          perioden: { type: 'array', items: { type: 'object', properties: { van: { type: 'string', format: 'date' }, tot: { type: 'string', format: 'date' } } } },
+          huisuitzettingen: { type: 'object', properties: { totaal: GETAL, perDoelgroep: { type: 'object', additionalProperties: GETAL }, perReden: { type: 'object', additionalProperties: GETAL } } },
+          sleutelsVrijwilligIngeleverd: GETAL, huisuitzettingenVoorkomen: GETAL,
+        }) },
+      },
+    },
+    DdasUitwisselmodel: {
+      type: 'object', description: 'DDAS Vroegsignalering v0.9, Uitwisselmodel (VNG Realisatie), gecontroleerd tegen het officiële JSON Schema; nooit een BSN.',
+      required: ['startdatumLevering', 'einddatumLevering', 'aanleverdatumEnTijd', 'codeGegevensleverancier'],
+      properties: {
+        startdatumLevering: { type: 'string', format: 'date' }, einddatumLevering: { type: 'string', format: 'date' },
+        aanleverdatumEnTijd: { type: 'string', format: 'date-time' }, codeGegevensleverancier: { type: 'string' },
+        leveringen: { type: 'array', items: { type: 'object' } },
+      },
+    },
+  };
+}
+
+/** The paths of the reports. */
+function rapportagePaden(): Record<string, unknown> {
+  return {
+    '/rapportages/evaluatie': {
+      get: {
+        operationId: 'evaluatieOpvragen',
+        summary: 'De evaluatiecijfers van een periode (convenant art. 9.2 en 9.5): de gemeente over haar wijkteams, een corporatie over haar eigen meldingen',
+        description: 'JSON, of CSV (RFC 4180, één cijfer per regel: groep,sleutel,naam,cijfer,waarde) met Accept: text/csv.',
+        parameters: PERIODE,
+        responses: {
+          '200': { description: 'De cijfers', headers: metVersie(), content: {
+            'application/json': { schema: { $ref: '#/components/schemas/Evaluatie' } },
+            'text/csv': { schema: { type: 'string' } } } },
+          ...problemen(400, 403),
+        },
+      },
+    },
+    '/rapportages/corporatiecijfers': {
+      post: {
+        operationId: 'corporatiecijfersAanleveren',
+        summary: 'De eigen cijfers van een corporatie over een periode aanleveren (convenant art. 9.5.3; alleen aantallen)',
+        description: 'Een nieuwe aanlevering voor dezelfde periode (van en tot) vervangt de vorige.',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CorporatieCijfers' } } } },
+        responses: {
+          '201': { description: 'Aangeleverd', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/CorporatieCijfers' } } } },
+          '200': { description: 'Vervangt de eerdere aanlevering over dezelfde periode', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/CorporatieCijfers' } } } },
+          ...problemen(400, 403, 415),
+        },
+      },
+    },
+    '/rapportages/ddas': {
+      get: {
+        operationId: 'ddasLeveringOpvragen',
+        summary: 'De DDAS-levering van de gemeente over een periode (Uitwisselmodel DDAS Vroegsignalering v0.9, voor het CBS)',
+        parameters: [...PERIODE, { name: 'gemeentecode', in: 'query', required: true, description: 'de CBS-gemeentecode, vier cijfers', schema: { type: 'string', pattern: '^[0-9]{4}$' } }],
+        responses: {
+          '200': { description: 'Het Uitwisselmodel, geldig tegen het officiële schema', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/DdasUitwisselmodel' } } } },
+          ...problemen(400, 403),
+        },
+      },
+    },
+  };
+}
 
 /**
  * The document for this deployment: its contact is the service's own mailbox (afzender) and the
@@ -152,6 +255,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           },
         },
       },
+      ...rapportagePaden(),
       '/terugkoppelingen': {
         get: {
           operationId: 'terugkoppelingenLezen',
@@ -197,6 +301,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           enum: [...EINDRESULTAAT_VOOR_CORPORATIE],
         },
         Intrekking: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string', format: 'uuid' }, status: { enum: STATUSSEN } } },
+        ...rapportageSchemas(),
         Probleem: problem,
       },
       headers: {

@@ -10,13 +10,21 @@ import { eisMeldingId } from './meldingen.js';
 import { eisRol } from './mtls-identiteit.js';
 import { INTREKKINGSREDENEN, type Intrekking } from '../../diensten/intrekking.js';
 import type { TerugkoppelingDienst } from '../../diensten/terugkoppeling.js';
+import type { Aanvullingen } from '../../diensten/aanvullingen.js';
 
 export interface TerugkoppelingRouteDeps {
   terugkoppeling: TerugkoppelingDienst;
   intrekking: Intrekking;
+  aanvullingen: Aanvullingen;
 }
 
 const intrekkingSchema = z.strictObject({ reden: z.enum(INTREKKINGSREDENEN).optional() });
+
+// Whether an eviction date lies ahead is the service's to say (on its clock).
+export const aanvullingSchema = z.discriminatedUnion('soort', [
+  z.strictObject({ soort: z.literal('betalingsregeling-verbroken') }),
+  z.strictObject({ soort: z.literal('ontruimingsdatum'), ontruimingsdatum: z.iso.date('verwacht een datum als 2027-03-01') }),
+]);
 export const eindresultaatSchema = z.strictObject({ resultaat: z.enum(EINDRESULTATEN) });
 const PAGINA = 100;
 
@@ -28,7 +36,7 @@ function ontleed<T>(schema: z.ZodType<T>, body: unknown, wat: string): T {
 }
 
 export default async function terugkoppelingRoutes(app: FastifyInstance, deps: TerugkoppelingRouteDeps) {
-  const { terugkoppeling, intrekking } = deps;
+  const { terugkoppeling, intrekking, aanvullingen } = deps;
 
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/terugkoppeling', async (request, reply) => {
     eisRol(request, 'gemeente', 'terugkoppeling geven');
@@ -56,6 +64,16 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     const { reden } = ontleed(intrekkingSchema, request.body ?? {}, 'de intrekking');
     const r = await intrekking.trekIn(request.params.id, { oin: request.organisatie.oin, spoor: request.spoor }, reden);
     return reply.code(r.nieuw ? 201 : 200).send({ id: request.params.id, status: r.status });
+  });
+
+  // convenant art. 3.9 and 8.1: the corporation tells the wijkteam (and the troubleshooter) what changed.
+  app.post<{ Params: { id: string } }>('/v1/meldingen/:id/aanvullingen', async (request, reply) => {
+    eisRol(request, 'corporatie', 'een melding aanvullen');
+    eisMeldingId(request.params.id);
+    const invoer = ontleed(aanvullingSchema, request.body, 'de aanvulling');
+    const r = await aanvullingen.vulAan(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
+    return reply.code(r.nieuw ? 201 : 200).header('Location', `/v1/meldingen/${request.params.id}`)
+      .send({ id: request.params.id, aanvulling: invoer.soort, versie: r.versie });
   });
 
   app.get<{ Querystring: { sinds?: string } }>('/v1/terugkoppelingen', async (request) => {

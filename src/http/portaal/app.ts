@@ -84,7 +84,7 @@ export async function buildPortal(sb: Signaalbrug, o: { https: TlsOptions; limie
     request.log.info({ route: request.routeOptions.url ?? 'onbekend', methode: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'portaal');
   });
   await app.register(beveiligingsheaders, { headers: PORTAAL_HEADERS });
-  const { toegang, lezen, terugkoppeling } = sb.diensten;
-  await app.register(portaalRoutes, { config: sb.config, toegang, lezen, terugkoppeling, sjablonen: sb.sjablonen, klok: sb.klok, limieten: o.limieten, paginas });
+  const { toegang, lezen, terugkoppeling, escalaties } = sb.diensten;
+  await app.register(portaalRoutes, { config: sb.config, toegang, lezen, terugkoppeling, escalaties, sjablonen: sb.sjablonen, klok: sb.klok, limieten: o.limieten, paginas });
   return app;
 }

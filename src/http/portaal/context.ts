@@ -3,11 +3,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Casus as Berichtcasus } from '../../domain/berichten.js';
+import type { Escalaties } from '../../diensten/escalaties.js';
 import type { Lezen, MeldingRecord } from '../../diensten/lezen.js';
 import type { TerugkoppelingDienst } from '../../diensten/terugkoppeling.js';
 import type { Oordeel, Toegang } from '../../diensten/toegang.js';
 import type { Sjablonen } from '../../sjablonen.js';
+import { kenmerk } from '../../domain/portaalberichten.js';
+import { formuliervelden, type Waarden } from './formulier.js';
 import type { Paginamodel, Paginanaam, Paginas } from './paginas.js';
+import { leesSessiecookie, wisSessiecookie } from './sessie.js';
 
 /** Fixed-window limits (per link and per IP). Counts per window of `venster` seconds. */
 export interface Tempolimieten {
@@ -15,6 +19,8 @@ export interface Tempolimieten {
   postPerIp: { max: number; venster: number };
   codesPerLink: { max: number; venster: number };
 }
+
+type Link = Extract<Oordeel, { soort: 'open' }>['link'];
 
 export const STANDAARD_LIMIETEN: Tempolimieten = {
   openenPerIp: { max: 120, venster: 600 },
@@ -25,8 +31,10 @@ export const STANDAARD_LIMIETEN: Tempolimieten = {
 export interface PortaalDeps {
   config: Config;
   toegang: Toegang;
-  lezen: Pick<Lezen, 'melding' | 'berichtcasus'>;
-  terugkoppeling: Pick<TerugkoppelingDienst, 'geef'>;
+  lezen: Pick<Lezen, 'melding' | 'berichtcasus' | 'terugkoppeling' | 'eindresultaat' | 'gebeurtenissen' | 'aanvulling'>;
+  terugkoppeling: Pick<TerugkoppelingDienst, 'geef' | 'geefEindresultaat'>;
+  /** The troubleshooter's take-up and outcome (convenant art. 8.2); without it a troubleshooter link shows the case only. */
+  escalaties?: Pick<Escalaties, 'stand' | 'pakOp' | 'legUitkomstVast'> | undefined;
   sjablonen: Pick<Sjablonen, 'render'>;
   klok: () => Date;
   limieten?: Partial<Tempolimieten> | undefined;
@@ -50,11 +58,13 @@ export function maakContext(deps: PortaalDeps, paginas: Paginas) {
     beoordeel: (token: string): Promise<Oordeel> => toegang.beoordeel(token),
 
     /** The page for a link that cannot be used. The 404 page is one fixed text for every cause. */
-    toonGesloten(reply: FastifyReply, o: Exclude<Oordeel, { soort: 'open' }>): FastifyReply {
+    toonGesloten(reply: FastifyReply, o: Exclude<Oordeel, { soort: 'open' }>, token?: string): FastifyReply {
       if (o.soort === 'niet-gevonden') return toon(reply, 404, 'niet-gevonden', { titel: 'Deze link werkt niet' });
       if (o.soort === 'ingetrokken') return toon(reply, 410, 'ingetrokken', { titel: 'Bericht ingetrokken' });
+      // How to get in again: a new link to the mailbox the old one went to (never to this visitor).
       return toon(reply, 403, 'vergrendeld', {
         titel: 'Deze link is geblokkeerd', corporatie: this.corporatie(o.meta.oin), maxPogingen: config.portal.maxPogingen,
+        kenmerk: kenmerk(o.meta.id), nieuweLink: token ? `/b/${token}/nieuwe-link` : null,
       });
     },
 
@@ -70,7 +80,57 @@ export function maakContext(deps: PortaalDeps, paginas: Paginas) {
     },
 
     casus: (r: MeldingRecord): Berichtcasus => deps.lezen.berichtcasus(r),
+
+    /**
+     * The code page. `bewaard`: answers typed into a form whose session had expired; they travel only
+     * in this page's hidden fields (never Redis, URL or log) and come back on the form after the code.
+     */
+    codePagina(reply: FastifyReply, status: number, token: string, link: Link, extra: {
+      verstuurd: boolean; fout: string | null; melding?: string | null; bewaard?: Bewaard | undefined;
+    }): FastifyReply {
+      const { bewaard, ...rest } = extra;
+      return toon(reply, status, 'code', {
+        titel: extra.fout ? 'Fout: toegangscode invoeren' : 'Toegangscode invoeren',
+        actie: `/b/${token}/toegang`, opnieuw: `/b/${token}/code`, bestemming: toegang.bestemming(link.rol),
+        minuten: config.portal.codeGeldigMinuten, melding: null, ...rest,
+        bewaard: bewaard ? { formulier: bewaard.formulier, velden: Object.entries(bewaard.waarden).map(([naam, waarde]) => ({ naam, waarde })) } : null,
+      });
+    },
+
+    /**
+     * The open link and a live session bound to it; otherwise the reply is sent and undefined returned:
+     * a closed link gets its page; no session sends a GET back to the start, and shows a POST of a form
+     * the code page with that form's answers kept (`bewaar`).
+     */
+    async metSessie(request: FastifyRequest<{ Params: { token: string }; Body: URLSearchParams }>, reply: FastifyReply, bewaar?: Formuliernaam) {
+      if (!(await this.binnenLimiet(request, reply, 'openenPerIp', request.ip))) return undefined;
+      const { token } = request.params;
+      const o = await toegang.beoordeel(token);
+      if (o.soort !== 'open') return void this.toonGesloten(reply, o, token);
+      const id = leesSessiecookie(request);
+      const sessie = id ? await toegang.sessie(id) : undefined;
+      if (sessie && sessie.linkHash === o.link.hash) return { ...o, sessie, id: id! };
+      // Expired, unknown or for another link.
+      if (id) wisSessiecookie(reply);
+      if (bewaar && request.body) return void this.codePagina(reply, 200, token, o.link, {
+        verstuurd: false, fout: null, bewaard: { formulier: bewaar, waarden: formuliervelden(request.body) },
+        melding: 'Uw sessie is verlopen. Uw antwoorden zijn nog niet verstuurd; ze staan alleen op deze pagina. '
+          + 'Vraag een nieuwe toegangscode aan en vul die in: daarna ziet u het formulier terug met uw antwoorden.',
+      });
+      return void reply.code(303).header('Location', `/b/${token}`).send();
+    },
   };
+}
+
+/** The forms whose answers survive an expired session. */
+export const FORMULIEREN = ['terugkoppeling', 'eindresultaat', 'troubleshooter'] as const;
+export type Formuliernaam = (typeof FORMULIEREN)[number];
+export interface Bewaard { formulier: Formuliernaam; waarden: Waarden }
+
+/** The kept answers posted back with the code form, or undefined. */
+export function leesBewaard(form: URLSearchParams | undefined): Bewaard | undefined {
+  const f = FORMULIEREN.find((x) => x === form?.get('_formulier'));
+  return f && form ? { formulier: f, waarden: formuliervelden(form) } : undefined;
 }
 
 export type PortaalContext = ReturnType<typeof maakContext>;

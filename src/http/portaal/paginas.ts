@@ -7,8 +7,28 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { standaardSjablonenMap } from '../../sjablonen.js';
 
-export const PAGINAS = ['start', 'code', 'vergrendeld', 'niet-gevonden', 'ingetrokken', 'bericht', 'bedankt', 'fout'] as const;
+const AMSTERDAM = new Intl.DateTimeFormat('nl-NL', {
+  timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** A moment as people in the Netherlands read it: dd-mm-jjjj om uu:mm, Europe/Amsterdam (never UTC). */
+export function moment(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = Object.fromEntries(AMSTERDAM.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.day}-${p.month}-${p.year} om ${p.hour}:${p.minute}`;
+}
+
+/** A calendar date (JJJJ-MM-DD) as dd-mm-jjjj. */
+export function datum(iso: unknown): string {
+  if (typeof iso !== 'string') return '';
+  const [j, m, d] = iso.slice(0, 10).split('-');
+  return `${d}-${m}-${j}`;
+}
+
+export const PAGINAS = ['start', 'code', 'vergrendeld', 'nieuwe-link', 'niet-gevonden', 'ingetrokken', 'bericht', 'bedankt', 'afgesloten', 'troubleshooter', 'fout'] as const;
 export type Paginanaam = (typeof PAGINAS)[number];
+const DELEN = ['keuze', 'datum', 'keuzelijst', 'foutoverzicht'] as const;
 
 export interface Paginamodel {
   /** Page title (also the <title>); never personal data. */
@@ -23,13 +43,13 @@ export class Paginas {
   readonly css: string;
 
   constructor(readonly map: string = path.join(standaardSjablonenMap(), 'portaal')) {
-    this.hb.registerHelper('datum', (iso: unknown) => {
-      if (typeof iso !== 'string') return '';
-      const [j, m, d] = iso.slice(0, 10).split('-');
-      return `${d}-${m}-${j}`;
-    });
+    this.hb.registerHelper('datum', datum);
+    this.hb.registerHelper('moment', (iso: unknown) => (typeof iso === 'string' ? moment(iso) : ''));
+    this.hb.registerHelper('janee', (v: unknown) => (v === true ? 'Ja' : v === false ? 'Nee' : 'Weet ik niet'));
     const opties = { strict: true };
     const lees = (naam: string) => readFileSync(path.join(this.map, naam), 'utf8');
+    // Shared parts of pages (form fields, the error summary): _<naam>.hbs, used as {{> naam}}.
+    for (const d of DELEN) this.hb.registerPartial(d, this.hb.compile(lees(`_${d}.hbs`), opties));
     // Compile everything at start: a broken template stops the start, not a visitor's request.
     this.layout = this.hb.compile(lees('layout.hbs'), opties);
     for (const p of PAGINAS) this.paginas.set(p, this.hb.compile(lees(`${p}.hbs`), opties));

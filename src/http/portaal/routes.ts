@@ -1,5 +1,6 @@
 // The portal routes of the beveiligde-link channel, as one Fastify plugin: the start page
-// of a link, the one-time code, the melding and the terugkoppeling form. Forms are parsed here with
+// of a link, the one-time code, the melding with the terugkoppeling and eindresultaat forms, and the
+// troubleshooter's take-up page. Forms are parsed here with
 // URLSearchParams (no extra dependency); the stylesheet is served by the portal itself, because the
 // CSP allows nothing from elsewhere.
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +33,6 @@ export default async function portaalRoutes(app: FastifyInstance, deps: PortaalD
     .headers({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'API-Version': API_VERSION })
     .type('application/json; charset=utf-8').send(openapi));
 
-  await toegangRoutes(app, ctx);
-  await berichtRoutes(app, ctx);
+  const naToegang = await berichtRoutes(app, ctx);
+  await toegangRoutes(app, ctx, naToegang);
 }

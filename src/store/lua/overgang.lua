@@ -4,8 +4,11 @@
 -- Returns 1 done, 0 the status moved meanwhile (the service reads again), -1 the gate timer is gone.
 --- @include logboek
 if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
-if ARGV[4] ~= '' and redis.call('ZREM', KEYS[4], ARGV[4]) == 0 then return -1 end
 local x = cjson.decode(ARGV[5])
+-- a once-only milestone already set: the case moved (the service computes again and is refused)
+if x.eenmalig ~= '' and redis.call('HEXISTS', KEYS[1], x.eenmalig) == 1 then return 0 end
+if ARGV[4] ~= '' and redis.call('ZREM', KEYS[4], ARGV[4]) == 0 then return -1 end
+if x.eenmalig ~= '' then redis.call('HSET', KEYS[1], x.eenmalig, x.op) end
 if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
 if KEYS[3] ~= '' then redis.call('SET', KEYS[3], x.op) end

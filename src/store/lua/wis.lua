@@ -1,5 +1,5 @@
 -- Remove the personal data of a case and everything personal that leads to it (encrypted melding,
--- feedback and outcome, idempotency key, data subject index entry, feed entry, delivered-markers, pending timers),
+-- feedback, outcomes and updates, idempotency key, data subject index entry, feed entry, delivered-markers, pending timers),
 -- and log the deletion in the same step. Metadata (soort, wijkteam, OINs, dates, status, events) stays.
 -- Returns 1 removed, 0 already removed, -1 no such case.
 --- @include logboek
@@ -7,7 +7,12 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
 local h = redis.call('HMGET', KEYS[1], 'betrokkene', 'idem', 'oin', 'feedId')
-redis.call('HDEL', KEYS[1], 'gegevens', 'terugkoppeling', 'eindresultaat', 'idem', 'feedId')
+local weg = {'gegevens', 'terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'idem', 'feedId'}
+-- the corporation's updates, one encrypted field each
+for _, veld in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(veld, 1, 11) == 'aanvulling:' then table.insert(weg, veld) end
+end
+redis.call('HDEL', KEYS[1], unpack(weg))
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
 if h[1] then redis.call('SREM', x.betrokkeneBasis .. h[1], ARGV[1]) end

@@ -1,0 +1,117 @@
+// Reading cases in bulk for reports and operational gauges, and the corporations' own figures of
+// 004 art. 9.5.3. Bounded work only, so intake stays fast: cases are found through the corporation
+// indexes (sorted by the moment of receipt, kept after retention), read in pipelined batches, and
+// the indexes themselves are found with SCAN in batches. Ciphertexts come back as they are; the
+// service decrypts what it needs.
+import type { Redis } from 'ioredis';
+import type { Gebeurtenis } from '../domain/overgangen.js';
+import type { Soort } from '../domain/melding.js';
+import type { Status } from '../domain/status.js';
+import { opslag } from './opslag.js';
+import type { RedisNamen } from './redis-namen.js';
+
+/** A case as stored: metadata, events, and the ciphertexts asked for (absent once removed). */
+export interface RuweCasus {
+  id: string;
+  oin: string;
+  wijkteam: string;
+  wijkteamOin: string;
+  soort: Soort;
+  status: Status;
+  ontvangenOp: string;
+  terugkoppelingUiterlijk: string;
+  verwijderdOp?: string;
+  gebeurtenissen: Gebeurtenis[];
+  eindresultaat?: string;
+  terugkoppeling?: string;
+  gegevens?: string;
+}
+
+export interface Leesopties {
+  /** Also the events (reports; the gauges need none). */
+  gebeurtenissen?: boolean;
+  /** These encrypted fields as well. */
+  versleuteld?: readonly ('eindresultaat' | 'terugkoppeling' | 'gegevens')[];
+}
+
+const VELDEN = ['oin', 'wijkteam', 'wijkteamOin', 'soort', 'status', 'ontvangenOp', 'terugkoppelingUiterlijk', 'verwijderdOp'] as const;
+
+export class RapportageStore {
+  constructor(private readonly redis: Redis, private readonly namen: RedisNamen) {}
+
+  /** The corporation indexes that exist (SCAN in batches: never one long command). */
+  async corporatieOins(batch = 500): Promise<string[]> {
+    const oins = new Set<string>();
+    const basis = this.namen.corporatieIndex('');
+    let cursor = '0';
+    do {
+      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.corporatieIndexPatroon(), 'COUNT', batch));
+      cursor = volgende;
+      for (const k of keys) oins.add(k.slice(basis.length));
+    } while (cursor !== '0');
+    return [...oins].sort();
+  }
+
+  /**
+   * The ids of the cases these corporations sent in [vanMs, totMs) (moment of receipt), in batches
+   * of at most `batch`, each corporation oldest first.
+   */
+  async *meldingIds(oins: readonly string[], vanMs: number | '-inf', totMs: number | '+inf', batch = 500): AsyncGenerator<string[]> {
+    const tot = totMs === '+inf' ? '+inf' : `(${totMs}`;
+    for (const oin of oins) {
+      for (let offset = 0; ; offset += batch) {
+        const ids = await opslag(() => this.redis.zrangebyscore(this.namen.corporatieIndex(oin), vanMs, tot, 'LIMIT', offset, batch));
+        if (ids.length) yield ids;
+        if (ids.length < batch) break;
+      }
+    }
+  }
+
+  /** These cases, read in one pipeline; a case that does not exist is left out. */
+  async casussen(ids: readonly string[], o: Leesopties = {}): Promise<RuweCasus[]> {
+    if (!ids.length) return [];
+    const versleuteld = o.versleuteld ?? [];
+    const p = this.redis.pipeline();
+    for (const id of ids) {
+      p.hmget(this.namen.melding(id), ...VELDEN, ...versleuteld);
+      if (o.gebeurtenissen) p.lrange(this.namen.gebeurtenissen(id), 0, -1);
+    }
+    const r = (await opslag(() => p.exec())) ?? [];
+    const stap = o.gebeurtenissen ? 2 : 1;
+    const uit: RuweCasus[] = [];
+    ids.forEach((id, i) => {
+      const [fout, waarden] = r[i * stap] ?? [];
+      if (fout) throw fout;
+      const v = waarden as (string | null)[];
+      const [oin, wijkteam, wijkteamOin, soort, status, ontvangenOp, terugkoppelingUiterlijk, verwijderdOp] = v;
+      if (!soort || !status || !ontvangenOp) return;
+      const extra = Object.fromEntries(versleuteld.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
+      const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map((s) => JSON.parse(s) as Gebeurtenis) : [];
+      uit.push({
+        id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,
+        ontvangenOp, terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,
+      });
+    });
+    return uit;
+  }
+
+  /** Store a corporation's figures for one period (JSON, counts only); true when the period was new. */
+  async bewaarCorporatieCijfers(oin: string, periode: string, json: string): Promise<boolean> {
+    return (await opslag(() => this.redis.hset(this.namen.corporatieCijfers(oin), periode, json))) === 1;
+  }
+
+  /** Every period a corporation delivered figures for (JSON per period). */
+  async corporatieCijfers(oin: string): Promise<string[]> {
+    return Object.values(await opslag(() => this.redis.hgetall(this.namen.corporatieCijfers(oin))));
+  }
+
+  /** How many outbox entries wait for the relay, and the moment (ms) of the oldest (stream ids carry it). */
+  async outboxStand(): Promise<{ lengte: number; oudsteMs?: number }> {
+    const [lengte, oudste] = await opslag(() => Promise.all([
+      this.redis.xlen(this.namen.outbox()),
+      this.redis.xrange(this.namen.outbox(), '-', '+', 'COUNT', 1),
+    ]));
+    const id = oudste[0]?.[0];
+    return { lengte, ...(id ? { oudsteMs: Number(id.split('-')[0]) } : {}) };
+  }
+}
