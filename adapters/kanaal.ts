@@ -37,8 +37,8 @@ export interface Uitgaand {
   bericht: string;
   /** The full message rendered from its template; only channels that carry the content call it. */
   inhoud(): Promise<Inhoud>;
-  /** The notification (no personal data) pointing to the portal URL; for notification-only channels. */
-  kennisgeving(url: string): Inhoud;
+  /** The notification (no personal data) pointing to the portal URL, or without a link (a withdrawal); for notification-only channels. */
+  kennisgeving(url: string | null): Inhoud;
 }
 
 /** A delivery channel bound to one recipient: what the delivery service calls, whatever the channel. */

@@ -127,6 +127,11 @@ export const configSchema = z
        * raised once more to `tweedeEscalatie`. Unset: no second escalation.
        */
       opnemenWerkdagen: z.number().int().min(1).max(30).optional(),
+      /**
+       * DDAS "herhaalde melding": a melding for a tenant (same corporation and relatienummer) within this
+       * many days of an earlier one is linked to it, and the wijkteam is told whether the arrears grew.
+       */
+      herhalingVensterDagen: z.number().int().min(1).max(730).default(365),
     }),
     termijnen: z.strictObject({
       /** How often the sweep looks for terms whose alarm (delayed job) was lost; 0 turns it off (tests). */

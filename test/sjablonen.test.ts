@@ -25,7 +25,9 @@ const casus = (gegevens: typeof volledig): Casus => ({
 });
 
 const MODELLEN: Record<Berichtsoort, (c: Casus) => object> = {
-  'melding-aan-wijkteam': meldingAanWijkteamModel,
+  'melding-aan-wijkteam': (c) => meldingAanWijkteamModel(c, null, c.gegevens.achterstand
+    ? { vorigeMelding: '5f0c2b1e-0000-4000-8000-000000000000', vorigeOntvangenOp: '2026-06-01T08:00:00.000Z', vorigeBedragInCenten: 1000, bedragInCenten: c.gegevens.achterstand.bedragInCenten }
+    : null),
   herinnering: herinneringModel,
   escalatie: (c) => escalatieModel(c, 2),
   ontruimingsdatum: ontruimingsdatumModel,

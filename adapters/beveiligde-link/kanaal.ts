@@ -5,16 +5,17 @@ import { KanaalFout, type Kanaalsoort } from '../kanaal.js';
 import { beveiligdeLink } from './index.js';
 
 /** The kinds a notification stands for; the rest (escalation, eviction date, ...) needs a key. */
-const BERICHTEN = ['melding-aan-wijkteam', 'herinnering'];
+const BERICHTEN = ['melding-aan-wijkteam', 'herinnering', 'aanvulling', 'intrekking'];
 
 export const beveiligdeLinkKanaal: Kanaalsoort = {
   vereist: [], alleenWijkteams: true,
   maak: (_ontvanger, ctx) => ({
     naam: 'beveiligde-link',
-    // The portal itself shows "ingetrokken"; a mail about it would only be a second notification.
-    slaatOver: (bericht) => (bericht === 'intrekking' ? 'portaal toont ingetrokken' : undefined),
+    slaatOver: () => undefined,
     async bouw(u, adressering) {
       if (!BERICHTEN.includes(u.bericht)) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', `${u.bericht} kan niet via beveiligde-link`);
+      // A withdrawal is announced without a link: there is nothing left to open, nor feedback to give.
+      if (u.bericht === 'intrekking') return beveiligdeLink.bouw(u.kennisgeving(null), adressering, {});
       // A reminder's link says so in its code mail too.
       const url = await ctx.nieuweLink(u.meldingId, { herinnering: u.bericht === 'herinnering' });
       return beveiligdeLink.bouw(u.kennisgeving(url), adressering, {});

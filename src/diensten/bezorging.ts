@@ -13,7 +13,7 @@ import {
   aanvullingModel, escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
 } from '../domain/berichten.js';
 import type { Ontvangerrol } from '../domain/overgangen.js';
-import { notificatieModel } from '../domain/portaalberichten.js';
+import { INTREKKING_LABELS, notificatieModel } from '../domain/portaalberichten.js';
 import type { Metrics } from '../metrics.js';
 import type { Sjablonen } from '../sjablonen.js';
 import type { MeldingenStore } from '../store/meldingen.js';
@@ -119,11 +119,12 @@ export function createBezorging(deps: BezorgDeps) {
   }
 
   /** The message rendered from its template (only channels that carry content ask for it). */
-  async function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord): Promise<Inhoud> {
+  async function inhoudVoor(o: BezorgOpdracht, r: MeldingRecord, intrekkingsreden?: string): Promise<Inhoud> {
     const casus = lezen.berichtcasus(r);
     switch (o.bericht) {
       // Inside the encryption only: the wijkteam's personal link to the feedback page in the portal.
-      case 'melding-aan-wijkteam': return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id)));
+      case 'melding-aan-wijkteam':
+        return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id), (await lezen.herhaling(r.id)) ?? null));
       case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id, 'wijkteam', { herinnering: true }), o.fase ?? null));
       // The troubleshooter's mail carries its take-up link (art. 8.2); the second mailbox is told who did not act.
       case 'escalatie': return sjablonen.render(o.bericht, o.ontvanger === 'tweede-escalatie'
@@ -136,7 +137,7 @@ export function createBezorging(deps: BezorgDeps) {
         return sjablonen.render(o.bericht, aanvullingModel(casus, a,
           o.ontvanger === 'troubleshooter' && a.soort === 'ontruimingsdatum' ? await deps.nieuweLink(r.id, 'troubleshooter') : null));
       }
-      case 'intrekking': return sjablonen.render(o.bericht, intrekkingModel(casus));
+      case 'intrekking': return sjablonen.render(o.bericht, intrekkingModel(casus, intrekkingsreden ? INTREKKING_LABELS[intrekkingsreden] ?? null : null));
       case 'terugkoppeling': {
         const k = await lezen.terugkoppeling(r.id);
         if (!k) throw new KanaalFout('SB_SLEUTEL_ONGESCHIKT', 'geen terugkoppeling opgeslagen');
@@ -214,13 +215,16 @@ export function createBezorging(deps: BezorgDeps) {
       datum: klok(),
       buitenOnderwerp: 'Beveiligd bericht via Signaalbrug',
     };
+    const intrekkingsreden = o.bericht === 'intrekking'
+      ? String((await lezen.gebeurtenissen(o.meldingId)).findLast((g) => g.soort === 'ingetrokken')?.reden ?? 'overig') : undefined;
     // 2. Render and 3. build, through whichever channel the recipient has.
     const uitgaand: Uitgaand = {
       meldingId: o.meldingId, bericht: o.bericht,
-      inhoud: () => inhoudVoor(o, r!),
+      inhoud: () => inhoudVoor(o, r!, intrekkingsreden),
       kennisgeving: (url) => sjablonen.render('notificatie-beveiligd-bericht',
         notificatieModel({ id: r!.id, corporatie: lezen.berichtcasus(r!).corporatie, terugkoppelingUiterlijk: r!.terugkoppelingUiterlijk }, url, {
-          aanleiding: o.bericht === 'herinnering' ? 'herinnering' : 'melding', terugkoppelingVerwacht: !['teruggekoppeld', 'afgesloten'].includes(r!.status) })),
+          aanleiding: o.bericht === 'herinnering' || o.bericht === 'aanvulling' || o.bericht === 'intrekking' ? o.bericht : 'melding',
+          terugkoppelingVerwacht: !['teruggekoppeld', 'afgesloten'].includes(r!.status), reden: intrekkingsreden })),
     };
     let raw: Buffer;
     try {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
+import { herhalingVan } from '../domain/berichten.js';
 import { meldingSchemaOp } from '../domain/melding.js';
 import { nieuweCasus, type Regels } from '../domain/overgangen.js';
 import { routeer } from '../domain/routering.js';
@@ -51,12 +52,18 @@ export function createIntake({ config, store, sleutels, lezen, regels, klok }: I
         throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'vorigeMelding bestaat niet', [{ name: 'vorigeMelding', reason: 'onbekende melding van deze corporatie' }]);
     }
     const id = randomUUID();
+    const pseudoniem = betrokkene(oin, melding.huurder.relatienummer);
+    // DDAS herhaalde melding: the tenant's latest melding within the window, found through its index.
+    const vensterMs = config.convenant.herhalingVensterDagen * 86_400_000;
+    const vorigeId = await store.laatsteVan(pseudoniem, nu.getTime() - vensterMs);
+    const vorige = vorigeId ? await lezen.melding(vorigeId) : undefined;
+    const herhaling = vorige ? herhalingVan(vorige, melding) : undefined;
     const n = nieuweCasus({
       id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, soort: melding.soort, ontvangenOp: nu.toISOString(),
       // The feedback term: N werkdagen after receipt (the day of receipt does not count).
       terugkoppelingUiterlijk: werkdagenNa(nu, config.convenant.werkdagenTerugkoppeling, kalender),
-      betrokkene: betrokkene(oin, melding.huurder.relatienummer),
-    }, spoor, regels);
+      betrokkene: pseudoniem,
+    }, spoor, regels, herhaling?.vorigeMelding);
     // The validated melding's JSON is canonical: the schema builds it in its own key order, whatever
     // order the request had. The prefix tells it from fingerprints of sorted JSON (canoniek) written
     // by earlier versions, which a replay still matches below.
@@ -64,6 +71,7 @@ export function createIntake({ config, store, sleutels, lezen, regels, klok }: I
     const vingerafdruk = `j:${sleutels.pseudoniem('vingerafdruk', json)}`;
     const uitkomst = await store.bewaar({
       ...n, gegevens: sleutels.versleutel(json, CONTEXT.gegevens(id)), idem: sleutels.pseudoniem('idem', oin, melding.referentie), vingerafdruk,
+      ...(herhaling ? { herhaling: sleutels.versleutel(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}), herhalingVensterMs: vensterMs,
     });
     if (uitkomst.nieuw) return { nieuw: true, record: { ...n.casus, gegevens: melding } };
     const zelfdeInhoud = uitkomst.vingerafdruk?.startsWith('j:')

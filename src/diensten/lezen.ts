@@ -1,6 +1,6 @@
 // Reading a case: its personal data decrypted only for those allowed to see it, and every reading of
 // personal data outside a state change recorded in the logboek (Logboek dataverwerkingen).
-import type { Aanvulling, Casus as Berichtcasus } from '../domain/berichten.js';
+import type { Aanvulling, Casus as Berichtcasus, Herhaling } from '../domain/berichten.js';
 import type { Eindresultaat } from '../domain/ddas.js';
 import type { Melding } from '../domain/melding.js';
 import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
@@ -23,6 +23,7 @@ export const CONTEXT = {
   terugkoppeling: (id: string) => `${id}:terugkoppeling`,
   eindresultaat: (id: string) => `${id}:eindresultaat`,
   troubleshooterUitkomst: (id: string) => `${id}:troubleshooterUitkomst`,
+  herhaling: (id: string) => `${id}:herhaling`,
   aanvulling: (id: string, versie: string) => `${id}:aanvulling:${versie}`,
 };
 
@@ -85,6 +86,12 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
     async aanvulling(id: string, versie: string): Promise<Aanvulling | undefined> {
       const blob = await store.veld(id, `aanvulling:${versie}`);
       return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.aanvulling(id, versie))) as Aanvulling) : undefined;
+    },
+
+    /** The earlier melding of the same tenant this one repeats (DDAS herhaalde melding), as intake found it. */
+    async herhaling(id: string): Promise<Herhaling | undefined> {
+      const blob = await store.veld(id, 'herhaling');
+      return blob ? (JSON.parse(sleutels.ontsleutel(blob, CONTEXT.herhaling(id))) as Herhaling) : undefined;
     },
 
     /** What the troubleshooter recorded came of the case (art. 8.2). */

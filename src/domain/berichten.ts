@@ -2,6 +2,7 @@
 // (004 Bijlage 2 §1 for the wijkteam; art. 8 for the troubleshooter). Pure: no I/O.
 import { ARTIKEL, type Melding, type Soort } from './melding.js';
 import type { Terugkoppeling } from './terugkoppeling.js';
+import { amsterdamDatum } from './werkdagen.js';
 
 /** Every kind of message, each with its template (templates/<soort>.hbs). */
 export const BERICHTSOORTEN = [
@@ -133,11 +134,12 @@ function kern(c: Casus) {
  * `terugkoppelLink`: the wijkteam's personal link to the feedback page of this melding in the portal
  * (only inside an encrypted message; null where the message is itself read in the portal).
  */
-export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null = null) {
+export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null = null, herhaling: Herhaling | null = null) {
   const m = c.gegevens;
   return {
     ...kern(c),
     terugkoppelLink,
+    herhaling: herhaling ? herhalingModel(herhaling) : null,
     huurder: huurder(m),
     adres: adres(m),
     huishouden: { aantalBewoners: m.huishouden.aantalBewoners, kinderenOnder18: m.huishouden.kinderenOnder18 ?? null },
@@ -166,6 +168,30 @@ export function escalatieModel(c: Casus, werkdagenTeLaat: number, o: { opnameLin
 export function ontruimingsdatumModel(c: Casus, opnameLink: string | null = null) {
   const m = c.gegevens;
   return { ...kern(c), opnameLink, huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+}
+
+/**
+ * DDAS "herhaalde melding": the earlier melding of the same tenant within the window, as intake found
+ * it, with both arrears (stored encrypted on the new case).
+ */
+export interface Herhaling {
+  vorigeMelding: string;
+  vorigeOntvangenOp: string;
+  vorigeBedragInCenten: number | null;
+  bedragInCenten: number | null;
+}
+
+export function herhalingVan(vorige: { id: string; ontvangenOp: string; gegevens: Melding }, nieuw: Melding): Herhaling {
+  return { vorigeMelding: vorige.id, vorigeOntvangenOp: vorige.ontvangenOp,
+    vorigeBedragInCenten: vorige.gegevens.achterstand?.bedragInCenten ?? null, bedragInCenten: nieuw.achterstand?.bedragInCenten ?? null };
+}
+
+/** For the wijkteam: when the earlier melding came, and whether the arrears grew since. */
+function herhalingModel(h: Herhaling) {
+  const { vorigeBedragInCenten: a, bedragInCenten: b } = h;
+  const verloop = a === null || b === null ? 'onbekend' : b > a ? 'gestegen' : b < a ? 'gedaald' : 'gelijk';
+  return { vorigeMelding: h.vorigeMelding, vorigeDatum: amsterdamDatum(new Date(h.vorigeOntvangenOp)), vorigeBedragInCenten: a, verloop,
+    gestegen: verloop === 'gestegen', gedaald: verloop === 'gedaald', gelijk: verloop === 'gelijk' };
 }
 
 /** What the corporation reported on an open case (decrypted by the service). */
@@ -200,6 +226,7 @@ export function terugkoppelingModel(c: Casus, k: Terugkoppeling & { opTijd: bool
   };
 }
 
-export function intrekkingModel(c: Casus) {
-  return { ...kern(c) };
+/** `reden`: why the corporation withdrew it, as the wijkteam reads it. */
+export function intrekkingModel(c: Casus, reden: string | null = null) {
+  return { ...kern(c), reden };
 }

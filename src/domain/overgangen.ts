@@ -297,13 +297,14 @@ export interface NieuweCasus {
   verwijderUiterlijk: number;
 }
 
-export function nieuweCasus(c: Omit<Casus, 'status' | 'traceId' | 'spanId'>, spoor: Spoor | undefined, regels: Regels): NieuweCasus {
+/** `herhalingVan`: the earlier melding of the same tenant this one repeats (DDAS herhaalde melding). */
+export function nieuweCasus(c: Omit<Casus, 'status' | 'traceId' | 'spanId'>, spoor: Spoor | undefined, regels: Regels, herhalingVan?: string): NieuweCasus {
   const ontvangen = new Date(c.ontvangenOp);
   const logboek = verwerking({ actie: 'melding-ontvangen', spoor: spoor ?? nieuwSpoor(), register: regels.register, betrokkene: c.betrokkene,
     oin: c.oin, meldingId: c.id, start: ontvangen, extra: { soort: c.soort, wijkteam: c.wijkteam } });
   return {
     casus: { ...c, status: 'ontvangen', traceId: logboek.traceId, spanId: logboek.spanId },
-    gebeurtenis: { soort: 'ontvangen', op: c.ontvangenOp },
+    gebeurtenis: { soort: 'ontvangen', op: c.ontvangenOp, ...(herhalingVan ? { herhalingVan } : {}) },
     plan: timerMomenten(c, regels).map(([actie, op]) => [termijnLid(c.id, actie), op]),
     outbox: { melding: c.id, actie: 'bezorgen' },
     logboek,

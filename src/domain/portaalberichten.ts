@@ -4,8 +4,17 @@
 // which may identify the tenant in the corporation's own files), and say when they come with a
 // reminder. Pure: no I/O.
 
-/** Why a link was sent: with the melding, with a reminder, or on request after a locked link. */
-export type Aanleiding = 'melding' | 'herinnering' | 'nieuwe-link';
+/** Why a notification was sent: with the melding, a reminder, an update, on request after a locked link, or a withdrawal (no link). */
+export type Aanleiding = 'melding' | 'herinnering' | 'nieuwe-link' | 'aanvulling' | 'intrekking';
+
+/** The withdrawal reasons as the wijkteam reads them (no personal data beyond the kenmerk's melding). */
+export const INTREKKING_LABELS: Record<string, string> = {
+  'achterstand-betaald': 'de achterstand is betaald',
+  'betalingsregeling-getroffen': 'er is een betalingsregeling getroffen',
+  'huurder-verhuisd': 'de huurder is verhuisd',
+  vergissing: 'de melding was een vergissing',
+  overig: 'een andere reden',
+};
 
 /**
  * A short reference to the message, the same in the notification, the code mail and the portal
@@ -20,18 +29,20 @@ export function kenmerk(meldingId: string): string {
 /** No personal data at all: this mail travels unencrypted. */
 export function notificatieModel(
   c: { id: string; corporatie: string; terugkoppelingUiterlijk: string },
-  link: string,
-  o: { aanleiding?: Aanleiding; rol?: 'wijkteam' | 'troubleshooter'; terugkoppelingVerwacht?: boolean } = {},
+  link: string | null,
+  o: { aanleiding?: Aanleiding; rol?: 'wijkteam' | 'troubleshooter'; terugkoppelingVerwacht?: boolean; reden?: string } = {},
 ) {
   const aanleiding = o.aanleiding ?? 'melding';
   return {
     corporatie: c.corporatie, terugkoppelingUiterlijk: c.terugkoppelingUiterlijk, link,
+    aanvulling: aanleiding === 'aanvulling',
+    ingetrokken: aanleiding === 'intrekking' ? { reden: INTREKKING_LABELS[o.reden ?? 'overig'] ?? INTREKKING_LABELS.overig } : null,
     kenmerk: kenmerk(c.id),
     herinnering: aanleiding === 'herinnering',
     nieuweLink: aanleiding === 'nieuwe-link',
     troubleshooter: o.rol === 'troubleshooter',
     // A wijkteam that already answered is not told again that feedback is expected.
-    geenTermijn: o.rol === 'troubleshooter' || o.terugkoppelingVerwacht === false,
+    geenTermijn: o.rol === 'troubleshooter' || o.terugkoppelingVerwacht === false || aanleiding === 'intrekking',
   };
 }
 

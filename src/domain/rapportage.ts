@@ -29,12 +29,10 @@ export interface CasusFeiten {
 }
 
 /**
- * Events other work adds to a case; counted when present. `herhaalde-melding`: a new melding linked
- * to an earlier one of the same tenant (DDAS "herhaalde melding"); `escalatie-opgepakt`: the
- * troubleshooter confirmed it took an escalation up (convenant art. 8.2). Until they exist the
- * figures are 0.
+ * A repeat signal (DDAS "herhaalde melding") is a case whose `ontvangen` event names the earlier
+ * melding of the same tenant (`herhalingVan`); `escalatie-opgepakt`: the troubleshooter confirmed it
+ * took an escalation up (convenant art. 8.2).
  */
-export const GEBEURTENIS_HERHAALDE_MELDING = 'herhaalde-melding';
 export const GEBEURTENIS_ESCALATIE_OPGEPAKT = 'escalatie-opgepakt';
 
 export const GEEN_EINDRESULTAAT = 'nog geen eindresultaat';
@@ -129,7 +127,7 @@ export function beoordeel(c: CasusFeiten, nu: Date, kalender?: Kalender): Beoord
     ...(tk ? { werkdagen: werkdagenTussen(c.ontvangenOp, tk.op, kalender) } : {}),
     geescaleerd: Boolean(eerste(c, 'geescaleerd')),
     escalatieOpgepakt: Boolean(eerste(c, GEBEURTENIS_ESCALATIE_OPGEPAKT)),
-    herhaald: Boolean(eerste(c, GEBEURTENIS_HERHAALDE_MELDING)),
+    herhaald: c.gebeurtenissen.some((g) => g.soort === 'ontvangen' && typeof g.herhalingVan === 'string'),
     uitkomst: c.eindresultaat ?? (afgeslotenMetResultaat ? EINDRESULTAAT_VERWIJDERD : GEEN_EINDRESULTAAT),
     ...(ing ? { ingetrokken: typeof ing.reden === 'string' ? ing.reden : 'overig' } : {}),
   };

@@ -23,7 +23,7 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen'],
+    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'herhalingIndex'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'bezorgd', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],

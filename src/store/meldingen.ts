@@ -22,6 +22,10 @@ export interface NieuwRecord extends NieuweCasus {
   idem: string;
   /** Keyed fingerprint of the validated melding: tells a replay from a different melding. */
   vingerafdruk: string;
+  /** The link to an earlier melding of the same data subject (repeat signal), encrypted. */
+  herhaling?: string;
+  /** How long a melding counts as earlier signal for the next one (ms). */
+  herhalingVensterMs: number;
 }
 
 export type Bewaaruitkomst = { nieuw: true } | { nieuw: false; id: string; vingerafdruk: string | undefined };
@@ -61,15 +65,17 @@ export class MeldingenStore {
     // The case hash: pseudonymous only besides `gegevens`.
     const velden = ['id', c.id, 'oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
-      'gegevens', n.gegevens, 'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? ''];
+      'gegevens', n.gegevens, 'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
+      ...(n.herhaling ? ['herhaling', n.herhaling] : [])];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
       outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
-      termijnen: k.termijnen(),
+      termijnen: k.termijnen(), herhalingIndex: k.herhalingIndex(c.betrokkene),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis),
-      extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
+      extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk,
+        vensterMs: n.herhalingVensterMs }),
     }))) as [number, string];
     if (ok === 1) return { nieuw: true };
     const [id = '', vingerafdruk] = waarde.split(' ');
@@ -118,6 +124,12 @@ export class MeldingenStore {
   /** The cases that still hold personal data of this data subject (the index written at intake). */
   async meldingenVan(pseudoniem: string): Promise<string[]> {
     return (await opslag(() => this.redis.smembers(this.namen.betrokkeneIndex(pseudoniem)))).sort();
+  }
+
+  /** The data subject's latest melding received at or after `vanaf` (ms): one indexed read, whatever the history. */
+  async laatsteVan(pseudoniem: string, vanaf: number): Promise<string | undefined> {
+    const [id] = await opslag(() => this.redis.zrevrangebyscore(this.namen.herhalingIndex(pseudoniem), '+inf', vanaf, 'LIMIT', 0, 1));
+    return id;
   }
 
   async isBezorgd(markering: string): Promise<boolean> {

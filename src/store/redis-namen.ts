@@ -18,6 +18,9 @@ export class RedisNamen {
   corporatieIndexPatroon = () => this.k('idx', 'corporatie', '*');
   betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
   betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');
+  /** The data subject's recent meldingen by moment of receipt (repeat signals), kept for the window only. */
+  herhalingIndex = (pseudoniem: string) => this.k('idx', 'herhaling', pseudoniem);
+  herhalingIndexBasis = () => this.k('idx', 'herhaling', '');
   /** Marker of a message delivered (by its delivery job id). */
   bezorgd = (jobId: string) => this.k('bezorgd', jobId);
   bezorgdBasis = () => this.k('bezorgd', '');

@@ -15,7 +15,7 @@ import { Sleutelring } from './sleutelring.js';
  */
 export const VERSLEUTELD: { sleutel: RegExp; context: (id: string, veld: string) => string | undefined }[] = [
   { sleutel: /^melding:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? id
-    : ['terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst'].includes(veld) || veld.startsWith('aanvulling:') ? `${id}:${veld}` : undefined) },
+    : ['terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling'].includes(veld) || veld.startsWith('aanvulling:') ? `${id}:${veld}` : undefined) },
   { sleutel: /^datalek:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? `datalek:${id}` : undefined) },
 ];
 

@@ -34,7 +34,7 @@ export class WisStore {
       { melding: k.melding(id), gebeurtenissen: k.gebeurtenissen(id), logboek: k.logboek(), termijnen: k.termijnen() },
       { id, op: o.op.toISOString(), reden: o.reden, ms: o.op.getTime(), extra: JSON.stringify({
         logboek: logboekVelden(o.logboek), timers: o.timers, markers: o.markers,
-        betrokkeneBasis: k.betrokkeneIndexBasis(), idemBasis: k.idemBasis(), feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
+        betrokkeneBasis: k.betrokkeneIndexBasis(), herhalingBasis: k.herhalingIndexBasis(), idemBasis: k.idemBasis(), feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
       }) }));
     return r === 1 ? 'gewist' : r === 0 ? 'al-gewist' : 'onbekend';
   }

@@ -53,9 +53,9 @@ function uitgaand(bericht = 'melding-aan-wijkteam', meldingId = 'm-1') {
       u.gerenderd++;
       return { onderwerp: `Melding ${CANARY}`, tekst: `${CANARY}, Kleine Houtstraat 12A\n`, html: `<p>${CANARY}, Kleine Houtstraat 12A</p>` };
     },
-    kennisgeving: (url: string): Inhoud => ({
-      onderwerp: 'Beveiligd bericht', tekst: `Er staat een beveiligd bericht klaar: ${url}\n`, html: `<p><a href="${url}">Bericht openen</a></p>`,
-    }),
+    kennisgeving: (url: string | null): Inhoud => (url
+      ? { onderwerp: 'Beveiligd bericht', tekst: `Er staat een beveiligd bericht klaar: ${url}\n`, html: `<p><a href="${url}">Bericht openen</a></p>` }
+      : { onderwerp: 'Melding ingetrokken', tekst: 'De melding is ingetrokken; er is niets meer te openen.\n', html: '<p>De melding is ingetrokken.</p>' }),
   };
   return u;
 }
@@ -146,7 +146,7 @@ t.test('beveiligde-link: a fresh link per notification, never the content', asyn
   const { materiaal, kanalen, links, wijkteam } = opzet(t);
   const zuid = wijkteam('zuid');
   const kanaal = kanalen.voor(zuid);
-  t.equal(kanaal.slaatOver('intrekking'), 'portaal toont ingetrokken');
+  t.equal(kanaal.slaatOver('intrekking'), undefined, 'a withdrawal is announced too');
   t.equal(kanaal.slaatOver('melding-aan-wijkteam'), undefined);
   const voor = materiaal.gelezen;
   for (let i = 1; i <= 20; i++) {
@@ -163,6 +163,11 @@ t.test('beveiligde-link: a fresh link per notification, never the content', asyn
     await weigert(t, kanaal.bouw(uitgaand(bericht), adressering(zuid)), 'SB_SLEUTEL_ONGESCHIKT', new RegExp(`${bericht} kan niet via beveiligde-link`), bericht);
   }
   t.equal(links.length, 20, 'no link made for a refused message');
+  const intrekking = uitgaand('intrekking', 'm-21');
+  const eml = (await kanaal.bouw(intrekking, adressering(zuid, 21))).toString('utf8');
+  t.match(platteTekst(eml), 'De melding is ingetrokken', 'the withdrawal notice');
+  t.equal(links.length, 20, 'without a new link: there is nothing left to open');
+  t.equal(intrekking.gerenderd, 0, 'and without the content');
 });
 
 t.test('rotation: a new certificate on disk counts for the next message after herlaad', async (t) => {

@@ -163,3 +163,22 @@ t.test('a worker dies while the melding is at the server, then it is withdrawn: 
   t.same(melding.returnvalue, { overgeslagen: 'ingetrokken' }, 'the melding is not sent again after the withdrawal');
   t.equal(sink.duplicaten(), 0);
 });
+
+t.test('a wijkteam on the beveiligde link hears of the withdrawal too: the reason, no feedback needed, no link', async (t) => {
+  const app = await build(t, { rollen: ['api', 'portal', 'worker'] });
+  const res = await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding({ adres: { ...voorbeeldMelding().adres, postcode: '2031AB' } }));
+  t.equal(res.status, 201);
+  const id: string = res.body.id;
+  const mailsAanZuid = () => app.sink!.bestanden().filter((f) => kop(readFileSync(f, 'utf8'), 'To')?.includes('wijkteam-zuid'));
+  await wachtOp(async () => mailsAanZuid().length === 1);
+  await trekIn(t, app, id);
+  await wachtOp(async () => mailsAanZuid().length === 2);
+  const ruw = readFileSync(mailsAanZuid()[1]!, 'utf8');
+  t.match(kop(ruw, 'Message-ID'), verwachteMessageId(app.config, id, 'intrekking', 'wijkteam'));
+  const tekst = platteTekst(ruw);
+  t.match(tekst, /ingetrokken: de achterstand is betaald/, 'with the reason');
+  t.match(tekst, 'Er is geen terugkoppeling meer nodig');
+  t.match(tekst, 'verwijder die dan', 'and to delete what was kept');
+  t.notMatch(tekst, /https:\/\//, 'without a link');
+  t.notMatch(tekst, /Dijk|Houtstraat|ELAN-2026/, 'and without personal data or the referentie');
+});

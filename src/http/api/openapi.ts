@@ -255,6 +255,28 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           },
         },
       },
+      '/meldingen/{id}/aanvullingen': {
+        post: {
+          operationId: 'meldingAanvullen',
+          summary: 'Een lopende melding aanvullen (de corporatie die haar deed): betalingsregeling verbroken, of een ontruimingsdatum (art. 3.9, 8.1)',
+          description: 'Het wijkteam krijgt de aanvulling versleuteld; bij een ontruimingsdatum ook de troubleshooter. '
+            + 'Dezelfde aanvulling nog eens (een herhaald verzoek) geeft 200 met de eerdere versie. Een achterstand die is betaald: trek de melding in.',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, TRACEPARENT],
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [
+            { type: 'object', additionalProperties: false, required: ['soort'], properties: { soort: { const: 'betalingsregeling-verbroken' } } },
+            { type: 'object', additionalProperties: false, required: ['soort', 'ontruimingsdatum'], properties: {
+              soort: { const: 'ontruimingsdatum' },
+              ontruimingsdatum: { type: 'string', format: 'date', description: 'vandaag of later (Europe/Amsterdam), binnen twee jaar' } } },
+          ] } } } },
+          responses: {
+            '201': { description: 'Aanvulling vastgelegd; wijkteam (en troubleshooter) worden ingelicht', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Aanvulling' } } } },
+            '200': { description: 'Deze aanvulling was er al', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Aanvulling' } } } },
+            ...problemen(400, 403, 404, 409),
+          },
+        },
+      },
       ...rapportagePaden(),
       '/terugkoppelingen': {
         get: {
@@ -301,6 +323,9 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           enum: [...EINDRESULTAAT_VOOR_CORPORATIE],
         },
         Intrekking: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string', format: 'uuid' }, status: { enum: STATUSSEN } } },
+        Aanvulling: { type: 'object', required: ['id', 'aanvulling', 'versie'], properties: {
+          id: { type: 'string', format: 'uuid' }, aanvulling: { enum: ['betalingsregeling-verbroken', 'ontruimingsdatum'] },
+          versie: { type: 'string', description: 'welke aanvulling van deze melding (terug te zien als gebeurtenis aanvulling)' } } },
         ...rapportageSchemas(),
         Probleem: problem,
       },

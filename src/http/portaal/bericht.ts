@@ -50,7 +50,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   async function berichtPagina(reply: FastifyReply, status: number, token: string, g: { meta: { id: string }; sessie: { csrf: string } }, w: Weergave = {}) {
     const r = await melding(g.meta.id);
     const t = ctx.casus(r);
-    const mail = sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t));
+    const mail = sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
     const stand = standVan(await lezen.gebeurtenissen(r.id));
     const k = await lezen.terugkoppeling(r.id);
     const e = r.status === 'afgesloten' ? await lezen.eindresultaat(r.id) : undefined;
@@ -112,10 +112,11 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const g = await wijkteamSessie(request, reply);
     if (!g) return reply;
     const t = ctx.casus(await melding(g.meta.id));
+    const herhaling = (await lezen.herhaling(t.id)) ?? null;
     if (request.method !== 'HEAD') await dienst.open(g.meta, { vorm: 'eml' });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
-    const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t)), {
+    const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, herhaling)), {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox }, aan: { naam: w.naam, adres: w.mailbox },
       messageId: `<${t.id}.melding-aan-wijkteam.portaal@${domein}>`, datum: klok(), buitenOnderwerp: '',
     });

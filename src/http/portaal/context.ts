@@ -31,7 +31,7 @@ export const STANDAARD_LIMIETEN: Tempolimieten = {
 export interface PortaalDeps {
   config: Config;
   toegang: Toegang;
-  lezen: Pick<Lezen, 'melding' | 'berichtcasus' | 'terugkoppeling' | 'eindresultaat' | 'gebeurtenissen' | 'aanvulling'>;
+  lezen: Pick<Lezen, 'melding' | 'berichtcasus' | 'terugkoppeling' | 'eindresultaat' | 'gebeurtenissen' | 'aanvulling' | 'herhaling'>;
   terugkoppeling: Pick<TerugkoppelingDienst, 'geef' | 'geefEindresultaat'>;
   /** The troubleshooter's take-up and outcome (convenant art. 8.2); without it a troubleshooter link shows the case only. */
   escalaties?: Pick<Escalaties, 'stand' | 'pakOp' | 'legUitkomstVast'> | undefined;

@@ -1,5 +1,5 @@
 -- A new case with everything that belongs to it, all or nothing: idempotency key, case hash, first
--- event, corporation index, outbox entry, data subject index, timers, logboek record, retention.
+-- event, corporation index, outbox entry, data subject indexes, timers, logboek record, retention.
 -- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency key exists.
 --- @include logboek
 local bestaand = redis.call('GET', KEYS[1])
@@ -14,4 +14,8 @@ redis.call('SADD', KEYS[6], ARGV[1])
 for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[9], p[2], p[1]) end
 logboek(KEYS[7], x.ms, x.logboek)
 if x.bewaar then redis.call('ZADD', KEYS[8], x.bewaar, ARGV[1]) end
+-- repeat signals: the data subject's meldingen of the window only, the index gone when the window is
+redis.call('ZADD', KEYS[10], x.ms, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[10], '-inf', '(' .. (x.ms - x.vensterMs))
+redis.call('PEXPIRE', KEYS[10], x.vensterMs)
 return {1, ARGV[1]}

@@ -7,7 +7,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
 local h = redis.call('HMGET', KEYS[1], 'betrokkene', 'idem', 'oin', 'feedId')
-local weg = {'gegevens', 'terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'idem', 'feedId'}
+local weg = {'gegevens', 'terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling', 'idem', 'feedId'}
 -- the corporation's updates, one encrypted field each
 for _, veld in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(veld, 1, 11) == 'aanvulling:' then table.insert(weg, veld) end
@@ -15,7 +15,10 @@ end
 redis.call('HDEL', KEYS[1], unpack(weg))
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
-if h[1] then redis.call('SREM', x.betrokkeneBasis .. h[1], ARGV[1]) end
+if h[1] then
+  redis.call('SREM', x.betrokkeneBasis .. h[1], ARGV[1])
+  redis.call('ZREM', x.herhalingBasis .. h[1], ARGV[1])
+end
 if h[2] then
   local idem = x.idemBasis .. h[2]
   local v = redis.call('GET', idem)

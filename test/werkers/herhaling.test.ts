@@ -1,0 +1,53 @@
+// DDAS "herhaalde melding": a new melding for a tenant (same corporation, same relatienummer) within the
+// configured window is linked to the latest earlier one, and the wijkteam reads in the encrypted
+// melding whether the arrears grew. Another corporation's tenant with the same number, a melding after
+// the window, and a melding whose predecessor was erased are not linked.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
+import { BASIS, testKlok } from '../helpers/klok.js';
+import { kop, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
+
+const DAG = 86_400_000;
+const huurder = (relatienummer: string) => ({ ...voorbeeldMelding().huurder, relatienummer });
+const achterstand = (bedragInCenten: number) => ({ ...voorbeeldMelding().achterstand, bedragInCenten });
+
+async function melding(app: Gebouwd, wie: string, over: Record<string, unknown>): Promise<string> {
+  const res = await app.vraag(wie, 'POST', '/v1/meldingen', voorbeeldMelding(over));
+  if (res.status !== 201) throw new Error(res.tekst);
+  return res.body.id;
+}
+const ontvangen = async (app: Gebouwd, wie: string, id: string) =>
+  (await app.vraag(wie, 'GET', `/v1/meldingen/${id}`)).body.gebeurtenissen.find((g: any) => g.soort === 'ontvangen');
+
+t.test('a repeat signal is linked to the earlier melding and says whether the arrears grew', async (t) => {
+  const c = testKlok(BASIS);
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok, configAanpassen: (d) => { d.convenant.herhalingVensterDagen = 30; } });
+  const eerste = await melding(app, 'elan-wonen', { huurder: huurder('H-1'), achterstand: achterstand(50_000) });
+  t.notOk((await ontvangen(app, 'elan-wonen', eerste)).herhalingVan, 'the first melding repeats nothing');
+  c.zet(new Date(BASIS.getTime() + 10 * DAG));
+  const tweede = await melding(app, 'elan-wonen', { huurder: huurder('H-1'), achterstand: achterstand(90_000) });
+  t.equal((await ontvangen(app, 'elan-wonen', tweede)).herhalingVan, eerste, 'linked to the earlier melding');
+
+  const mail = await wachtOp(async () => app.sink!.bestanden().find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, tweede, 'melding-aan-wijkteam', 'wijkteam')));
+  t.notMatch(readFileSync(mail, 'utf8'), /Herhaalde/i, 'nothing of it outside the encryption');
+  const tekst = platteTekst(openSmime(mail, app.pki, 'wijkteam-noord').inhoud);
+  t.match(tekst, `Herhaalde melding: deze huurder werd op`);
+  t.match(tekst, `(melding ${eerste})`);
+  t.match(tekst, /De achterstand is sindsdien gestegen \(toen \S+ 500,00\)/);
+
+  const ander = await melding(app, 'pre-wonen', { huurder: huurder('H-1') });
+  t.notOk((await ontvangen(app, 'pre-wonen', ander)).herhalingVan, "another corporation's tenant with the same number is another person");
+  const derde = await melding(app, 'elan-wonen', { huurder: huurder('H-1'), achterstand: achterstand(90_000) });
+  t.equal((await ontvangen(app, 'elan-wonen', derde)).herhalingVan, tweede, 'linked to the latest');
+
+  c.zet(new Date(BASIS.getTime() + 45 * DAG));
+  const laat = await melding(app, 'elan-wonen', { huurder: huurder('H-1') });
+  t.notOk((await ontvangen(app, 'elan-wonen', laat)).herhalingVan, 'after the window (30 days) no link');
+
+  const { sb } = app.draaiend;
+  await sb.diensten.opruimer.wis(laat, 'verzoek-betrokkene', { kanaal: 'cli' });
+  const na = await melding(app, 'elan-wonen', { huurder: huurder('H-1') });
+  t.notOk((await ontvangen(app, 'elan-wonen', na)).herhalingVan, 'an erased melding is no predecessor');
+  t.equal(await sb.redis.hget(sb.namen.melding(derde), 'herhaling').then((h) => /H-1|90000|50000/.test(h ?? '')), false, 'the link is stored encrypted');
+});
