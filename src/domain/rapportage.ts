@@ -8,21 +8,15 @@
 import { z } from 'zod';
 import '../taal.js';
 import { EINDRESULTATEN, type Eindresultaat } from './ddas.js';
-import type { Gebeurtenis } from './overgangen.js';
+import type { Casus, Gebeurtenis } from './overgangen.js';
+
+/** The case's metadata as every report reads it. */
+export type CasusMeta = Pick<Casus, 'id' | 'oin' | 'wijkteam' | 'wijkteamOin' | 'soort' | 'status' | 'ontvangenOp' | 'terugkoppelingUiterlijk'>;
 import { SOORTEN, type Soort } from './melding.js';
-import type { Status } from './status.js';
 import { amsterdamDatum, eindeVanDag, isGeldigeDatum, isWerkdag, type Kalender } from './werkdagen.js';
 
 /** A case as the figures see it: metadata, events and the outcome; never personal data. */
-export interface CasusFeiten {
-  id: string;
-  oin: string;
-  wijkteam: string;
-  wijkteamOin: string;
-  soort: Soort;
-  status: Status;
-  ontvangenOp: string;
-  terugkoppelingUiterlijk: string;
+export interface CasusFeiten extends CasusMeta {
   gebeurtenissen: Gebeurtenis[];
   /** The DDAS outcome as given (decrypted by the service); absent when none was given or it was removed. */
   eindresultaat?: Eindresultaat;

@@ -5,21 +5,14 @@
 // service decrypts what it needs.
 import type { Redis } from 'ioredis';
 import type { Gebeurtenis } from '../domain/overgangen.js';
+import type { CasusMeta } from '../domain/rapportage.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
 import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 
 /** A case as stored: metadata, events, and the ciphertexts asked for (absent once removed). */
-export interface RuweCasus {
-  id: string;
-  oin: string;
-  wijkteam: string;
-  wijkteamOin: string;
-  soort: Soort;
-  status: Status;
-  ontvangenOp: string;
-  terugkoppelingUiterlijk: string;
+export interface RuweCasus extends CasusMeta {
   verwijderdOp?: string;
   gebeurtenissen: Gebeurtenis[];
   eindresultaat?: string;

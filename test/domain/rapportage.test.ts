@@ -57,7 +57,7 @@ t.test('one case: feedback on time, late, missing, in term, moot after withdrawa
   t.match(beoordeel(casus([{ soort: 'ingetrokken', op: voor.toISOString(), reden: 'vergissing' }]), na), { terugkoppeling: 'vervallen', ingetrokken: 'vergissing' });
   t.match(beoordeel(casus([{ soort: 'geescaleerd', op: na.toISOString() }, { soort: 'ingetrokken', op: na.toISOString(), reden: 'overig' }]), na),
     { terugkoppeling: 'ontbreekt', geescaleerd: true, ingetrokken: 'overig' });
-  t.match(beoordeel(casus([{ soort: 'geescaleerd', op: na.toISOString() }, { soort: 'escalatie-opgepakt', op: na.toISOString() }, { soort: 'herhaalde-melding', op: voor.toISOString() }]), na),
+  t.match(beoordeel(casus([{ soort: 'geescaleerd', op: na.toISOString() }, { soort: 'escalatie-opgepakt', op: na.toISOString() }, { soort: 'ontvangen', op: voor.toISOString(), herhalingVan: 'eerdere-melding' }]), na),
     { geescaleerd: true, escalatieOpgepakt: true, herhaald: true });
   t.match(beoordeel(casus([{ soort: 'afgesloten', op: na.toISOString(), reden: 'eindresultaat' }]), na), { uitkomst: 'onbekend (gegevens verwijderd)' },
     'an outcome that was given but removed with the personal data');

@@ -80,8 +80,11 @@ t.test('a half year of cases: every figure exact, suppressed for the partners, C
   const t0 = klok.zet(amsterdam(van, '10:00'));
   const vandaag = () => amsterdamDatum(klok.nu());
 
+  // Each melding its own tenant: no repeat signals here (test/werkers/herhaling.test.ts has those).
+  let huurders = 0;
   const meld = async (wie: string, over: Record<string, unknown> = {}) => {
-    const r = await app.vraag(wie, 'POST', '/v1/meldingen', voorbeeldMelding(over));
+    const huurder = { ...voorbeeldMelding().huurder, relatienummer: `R-${++huurders}` };
+    const r = await app.vraag(wie, 'POST', '/v1/meldingen', voorbeeldMelding({ huurder, ...over }));
     t.equal(r.status, 201, r.tekst);
     return r.body.id as string;
   };
