@@ -7,15 +7,16 @@ import t from 'tap';
 import { amsterdamDatum } from '../src/domain/werkdagen.js';
 import { build, voorbeeldMelding } from './helpers/build.js';
 import { cli } from './helpers/cli.js';
-import { plusDagen } from './helpers/klok.js';
+import { lopendeKlok, plusDagen } from './helpers/klok.js';
 
 t.test('rapport and ddas on the command line', async (t) => {
   const app = await build(t, { rollen: ['api'] });
   const env = { SIGNAALBRUG_CONFIG: app.configBestand };
   for (let i = 0; i < 6; i++) t.equal((await app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding())).status, 201);
   t.equal((await app.vraag('ymere', 'POST', '/v1/meldingen', voorbeeldMelding())).status, 201);
-  // The real clock: a period around today, so a test that crosses midnight still holds them all.
-  const vandaag = amsterdamDatum(new Date());
+  // The service's clock (the real now, or SB_TEST_DATUM): a period around today, so a test that
+  // crosses midnight still holds them all.
+  const vandaag = amsterdamDatum(lopendeKlok());
   const [van, tot] = [plusDagen(vandaag, -1), plusDagen(vandaag, 1)];
 
   const json = await cli(['rapport', '--van', van, '--tot', tot], { env });

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
+import { lopendeKlok } from '../helpers/klok.js';
 import { kenmerk } from '../../src/domain/portaalberichten.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { build, voorbeeldMelding, wachtOp } from '../helpers/build.js';
@@ -26,7 +27,8 @@ t.test('S/MIME wijkteam in Chromium: decrypt, link, code, DDAS feedback, eindres
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} ontbreekt: apt-get install chromium (scripts/test doet dat)`);
   mkdirSync(SCHERMAFDRUKKEN, { recursive: true });
   let verschuiving = 0;
-  const klok = () => new Date(Date.now() + verschuiving);
+  // The tests' running clock (the real now, or SB_TEST_DATUM), moved ahead by the test for retention.
+  const klok = () => new Date(lopendeKlok().getTime() + verschuiving);
   const app = await build(t, {
     rollen: ['api', 'portal', 'worker'], klok,
     configAanpassen: (d) => (d.privacy = { opruimSeconden: 0.2, bewaartermijnDagen: 365, weigeringBewaartermijnDagen: 183, uiterlijkeBewaartermijnDagen: 730 }),
@@ -127,10 +129,10 @@ t.test('S/MIME wijkteam in Chromium: decrypt, link, code, DDAS feedback, eindres
 
   // Retention: 365 days after the end, not a second before.
   const { sb } = app.draaiend;
-  verschuiving = einde + 365 * DAG - 60_000 - Date.now();
+  verschuiving = einde + 365 * DAG - 60_000 - lopendeKlok().getTime();
   await new Promise((r) => setTimeout(r, 1000));
   t.equal((await app.vraag(ELAN, 'GET', `/v1/meldingen/${id}`)).status, 200, 'still there a minute before its term');
-  verschuiving = einde + 365 * DAG + 1000 - Date.now();
+  verschuiving = einde + 365 * DAG + 1000 - lopendeKlok().getTime();
   await wachtOp(async () => (await sb.redis.hexists(sb.namen.melding(id), 'verwijderdOp')) === 1);
   t.equal((await app.vraag(ELAN, 'GET', `/v1/meldingen/${id}`)).status, 404, 'removed when its term ends');
   t.equal(await sb.redis.hget(sb.namen.melding(id), 'gegevens'), null, 'its personal data is gone');
