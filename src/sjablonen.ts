@@ -31,6 +31,10 @@ export function leesSjabloon(tekst: string, naam: string): Record<(typeof SECTIE
 // One formatter for all amounts: toLocaleString builds a new one per call (seen in the delivery profile).
 const EURO = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+const TIJDSTIP = new Intl.DateTimeFormat('nl-NL', {
+  timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
 export class Sjablonen {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<Berichtsoort, Gecompileerd>();
@@ -42,6 +46,12 @@ export class Sjablonen {
       if (typeof iso !== 'string') return '';
       const [j, m, d] = iso.slice(0, 10).split('-');
       return `${d}-${m}-${j}`;
+    });
+    // A moment as people here read it: dd-mm-jjjj uu:mm, Dutch local time (never raw UTC).
+    this.hb.registerHelper('tijdstip', (iso: unknown) => {
+      if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return '';
+      const d = Object.fromEntries(TIJDSTIP.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+      return `${d.day}-${d.month}-${d.year} ${d.hour}:${d.minute}`;
     });
     this.hb.registerHelper('janee', (v: unknown) => (v === true ? 'ja' : v === false ? 'nee' : 'onbekend'));
   }

@@ -79,3 +79,11 @@ t.test('a template that names a field its model lacks fails here, not in a live 
   t.throws(() => leesSjabloon('--- onderwerp ---\nx\n', 'kapot.hbs'), /kapot\.hbs: sectie "--- tekst ---" ontbreekt/);
   t.throws(() => new Sjablonen(t.testdir()).laadAlles(), /ENOENT/, 'a missing template stops the start');
 });
+
+t.test('moments in messages are Dutch local time as dd-mm-jjjj uu:mm, never raw UTC', async (t) => {
+  for (const soort of ['melding-aan-wijkteam', 'escalatie'] as const) {
+    const r = sjablonen.render(soort, MODELLEN[soort](casus(volledig)));
+    t.match(r.tekst, '20-11-2026 10:00', `${soort}: 09:00 UTC in November is 10:00 in Amsterdam`);
+    t.notMatch(r.tekst + r.html, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, `${soort}: no ISO timestamp`);
+  }
+});
