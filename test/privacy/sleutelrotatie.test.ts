@@ -15,7 +15,8 @@ t.test('rotation under load loses nothing and leaves no old key id', async (t) =
   let stoppen = false;
   const last = (async () => {
     for (let i = 0; i < 60 && !stoppen; i++) {
-      const m = voorbeeldMelding();
+      // Each its own tenant: the count below is one ciphertext per case and per feedback.
+      const m = voorbeeldMelding({ huurder: { ...voorbeeldMelding().huurder, relatienummer: `ROT-${i}` } });
       const res = await app.vraag('elan-wonen', 'POST', '/v1/meldingen', m);
       if (res.status !== 201) throw new Error(res.tekst);
       verstuurd.set(res.body.id, { referentie: m.referentie, terugkoppeling: i % 2 === 0 });

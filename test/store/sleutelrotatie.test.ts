@@ -33,18 +33,23 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   const redis = new Redis(r.url);
   t.teardown(() => redis.disconnect());
   const oud = Sleutelring.nieuw('k1');
-  // The service as it ran with the old keyring: it takes 7 meldingen.
+  // The service as it ran with the old keyring: it takes 7 meldingen, of 6 tenants: the last one
+  // repeats the first (an encrypted link to it, DDAS herhaalde melding).
   const voor = await signaalbrug(t, r.url, oud);
   const ring1 = voor.sleutels;
   const ids: string[] = [];
-  for (let i = 0; i < 7; i++) ids.push((await voor.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id);
+  for (let i = 0; i < 7; i++) {
+    const huurder = { ...voorbeeldMelding().huurder, relatienummer: `ROT-${i % 6}` };
+    ids.push((await voor.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding({ huurder }))).record.id);
+  }
+  t.ok(await redis.hexists(voor.namen.melding(ids[6]!), 'herhaling'), 'the seventh repeats the first');
   const melding0 = voor.namen.melding(ids[0]!);
   await redis.hset(melding0, 'terugkoppeling', ring1.versleutel('{"wilHulp":true}', `${ids[0]}:terugkoppeling`));
   // The same service after `sleutel toevoegen`: k2 is active.
   const na = await signaalbrug(t, r.url, Sleutelring.metNieuweSleutel(oud, 'oud').tekst);
   const ring2 = na.sleutels;
   t.equal(ring2.actieveSleutel, 'k2');
-  t.same(await na.diensten.sleutelbeheer.status(), { k1: 8 });
+  t.same(await na.diensten.sleutelbeheer.status(), { k1: 9 }, '7 meldingen, 1 repeat link, 1 feedback');
 
   // The service writes the feedback field of the first case right between our read and our write.
   let tussendoor = false;
@@ -64,12 +69,12 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   });
   const verslag = await new Sleutelrotatie(gelijktijdig, na.namen, ring2).roteer({ batch: 2 });
   t.ok(tussendoor, 'the concurrent write happened');
-  t.match(verslag, { herversleuteld: 8, gelijktijdigGewijzigd: 1, perSleutel: { k2: 8 } });
+  t.match(verslag, { herversleuteld: 9, gelijktijdigGewijzigd: 1, perSleutel: { k2: 9 } });
   t.notOk('k1' in verslag.perSleutel, 'no ciphertext with the old key id remains');
   t.equal(ring2.ontsleutel((await redis.hget(melding0, 'terugkoppeling'))!, `${ids[0]}:terugkoppeling`), '{"wilHulp":false}',
     'the newer value survived, re-encrypted');
   for (const id of ids) t.equal((await na.diensten.lezen.melding(id))?.gegevens.huurder.achternaam, 'Dijk');
-  t.same(await na.diensten.sleutelbeheer.roteer({}), { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 1, perSleutel: { k2: 8 } }, 'idempotent');
+  t.same(await na.diensten.sleutelbeheer.roteer({}), { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 1, perSleutel: { k2: 9 } }, 'idempotent');
 });
 
 t.test('a running keyring takes up a new key, and refuses a changed pseudonym key or a broken file', async (t) => {
