@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Runs the built CLI; `npm run build` (or scripts/start) makes dist/. The development commands
-// (certs --dev, dev-smtp) come from dist/dev/, which the service itself never loads.
+// (certs --dev, dev-smtp, dev-oidc) come from dist/dev/, which the service itself never loads.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ontwikkeling = ['certs', 'dev-smtp'].includes(process.argv[2] ?? '');
+const ontwikkeling = ['certs', 'dev-smtp', 'dev-oidc'].includes(process.argv[2] ?? '');
 const cli = new URL(ontwikkeling ? '../dist/dev/cli.js' : '../dist/src/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error('signaalbrug: not built yet; run `npm run build` first');

@@ -1,5 +1,5 @@
-// The development commands of `signaalbrug`: the dev PKI (`certs --dev`) and a local SMTP server that
-// keeps every message as .eml (`dev-smtp`). They live apart from the service, which never imports
+// The development commands of `signaalbrug`: the dev PKI (`certs --dev`), a local SMTP server that
+// keeps every message as .eml (`dev-smtp`) and an OpenID Provider with a dev user per werkplek role (`dev-oidc`). They live apart from the service, which never imports
 // them; bin/signaalbrug.js runs them. The SMTP sink needs the devDependency smtp-server.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,25 @@ async function main(argv: string[]): Promise<number> {
       });
       log.info({ port: sink.port, dir: sink.dir }, 'dev-smtp luistert');
       const stop = () => void sink.stop().then(() => process.exit(0));
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      return -1;
+    }
+    case 'dev-oidc': {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, certs: { type: 'string' }, werkplek: { type: 'string', multiple: true } }, strict: true });
+      const certs = path.resolve(values.certs ?? 'certs/dev');
+      const log = (await import('../src/logger.js')).createLogger();
+      const { startDevOp, DEV_WERKPLEK_GEBRUIKERS } = await import('./oidc-provider.js').catch((err: { code?: string }) => {
+        if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+        throw new GebruikFout('dev-oidc is alleen voor ontwikkeling en heeft de devDependencies nodig (npm ci zonder --omit=dev)');
+      });
+      const werkplek = values.werkplek?.length ? values.werkplek : [`https://localhost:${process.env.WERKPLEK_PORT || 8445}`];
+      const op = await startDevOp({
+        port: Number(values.port ?? 8446), key: readFileSync(path.join(certs, 'server.key')), cert: readFileSync(path.join(certs, 'server.crt')),
+        werkplekUrls: werkplek.map((u) => u.replace(/\/+$/, '')), log: (regel) => log.info(regel),
+      });
+      log.info({ issuer: op.issuer, werkplek, gebruikers: DEV_WERKPLEK_GEBRUIKERS.map((g) => g.id) }, 'dev-oidc luistert');
+      const stop = () => void op.stop().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
       return -1;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { WERKPLEKROLLEN } from './http/werkplek/context.js';
 import { KANAALNAMEN, KANAALSOORTEN } from './kanalen/soorten.js';
 import './taal.js';
 
@@ -92,6 +93,91 @@ const PRIVACY_STANDAARD = {
   logboekJaren: 5, bewaartermijnDagen: 365, weigeringBewaartermijnDagen: 183, uiterlijkeBewaartermijnDagen: 730,
   opruimSeconden: 3600, verwerkingsregister: 'urn:signaalbrug:verwerkingsregister',
 };
+
+/**
+ * The werkplek (web workplace for staff): login with the organisation's own OpenID Provider
+ * (authorization code + PKCE). Each issuer belongs to one organisation (OIN); a claim of the IdP
+ * (`rolclaim`, e.g. groups) maps to a role within that organisation. A second factor is required:
+ * the ID token's `acr` must be one of `acr`, or its `amr` must hold one of `amr` (NTA 7516, BIO).
+ */
+const werkplekIssuer = z.strictObject({
+  /** Short name, used in the login URL (/inloggen/<naam>). */
+  naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
+  issuer: z.url(),
+  clientId: z.string().min(1),
+  /** The client secret: inline, from a file, or from an environment variable (never logged). */
+  clientSecret: z.string().min(1).optional(),
+  clientSecretBestand: z.string().min(1).optional(),
+  clientSecretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'de naam van een omgevingsvariabele').optional(),
+  /** OIN of the organisation whose people log in here. */
+  organisatie: oin,
+  /** The claim that carries the roles (a string or an array of strings). */
+  rolclaim: z.string().min(1).default('groups'),
+  /** Claim value to role; the first value in this order that the user has wins. */
+  rollen: z.record(z.string().min(1), z.strictObject({
+    rol: z.enum(WERKPLEKROLLEN),
+    wijkteam: z.string().optional(),
+  })).refine((r) => Object.keys(r).length > 0, 'minstens een rol'),
+  /** Accepted `acr` values (second factor); asked for with acr_values. */
+  acr: z.array(z.string().min(1)).min(1).optional(),
+  /** Accepted `amr` values, one of which must be in the ID token (e.g. otp, hwk, mfa). */
+  amr: z.array(z.string().min(1)).min(1).optional(),
+  /** Extra CAs for the OP's TLS certificate (a development OP); the system store otherwise. */
+  ca: z.array(z.string()).default([]),
+  scope: z.string().default('openid profile'),
+});
+
+const werkplek = listener.extend({
+  port: listener.shape.port.default(8445),
+  /** Base URL of the werkplek as browsers reach it (the redirect URI is <publiekeUrl>/inloggen/terug). */
+  publiekeUrl: z.url().optional(),
+  issuers: z.array(werkplekIssuer).min(1),
+  /** A session ends after this many minutes without a request... */
+  sessieMinutenInactief: z.number().int().min(1).max(240).default(15),
+  /** ...and this many minutes after the login in any case. */
+  sessieMinutenMaximaal: z.number().int().min(1).max(1440).default(600),
+  /** Time to finish the login at the OP. */
+  loginMinuten: z.number().int().min(1).max(60).default(10),
+  /** Login attempts per client IP per minute (shared across instances through Redis). */
+  loginsPerMinuut: z.number().int().min(1).max(10_000).default(30),
+  ...tlsGrenzen,
+});
+
+type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
+
+/** Every issuer belongs to a known organisation, and every role it hands out fits that organisation. */
+function controleerWerkplek(c: Ruwe, ctx: z.RefinementCtx): void {
+  const namen = new Set<string>();
+  c.werkplek!.issuers.forEach((iss, i) => {
+    const p = ['werkplek', 'issuers', i];
+    if (namen.has(iss.naam)) ctx.addIssue({ code: 'custom', path: [...p, 'naam'], message: `issuer ${iss.naam} staat er twee keer in` });
+    namen.add(iss.naam);
+    const org = c.organisaties.find((o) => o.oin === iss.organisatie);
+    if (!org) {
+      ctx.addIssue({ code: 'custom', path: [...p, 'organisatie'], message: `onbekende organisatie ${iss.organisatie}: die OIN staat niet in organisaties` });
+      return;
+    }
+    const geheimen = [iss.clientSecret, iss.clientSecretBestand, iss.clientSecretEnv].filter((g) => g !== undefined).length;
+    if (geheimen > 1) ctx.addIssue({ code: 'custom', path: [...p, 'clientSecret'], message: 'geef clientSecret, clientSecretBestand of clientSecretEnv, niet meer dan een' });
+    if (!iss.acr && !iss.amr)
+      ctx.addIssue({ code: 'custom', path: [...p, 'acr'], message: 'een tweede factor is verplicht (NTA 7516): geef acr of amr' });
+    for (const [waarde, r] of Object.entries(iss.rollen)) {
+      const rp = [...p, 'rollen', waarde];
+      const nodig = r.rol === 'corporatie-medewerker' ? 'corporatie'
+        : ['wijkteam-medewerker', 'coordinator', 'troubleshooter'].includes(r.rol) ? 'gemeente' : undefined;
+      if (nodig && org.rol !== nodig)
+        ctx.addIssue({ code: 'custom', path: [...rp, 'rol'], message: `rol ${r.rol} hoort bij een ${nodig}; ${iss.organisatie} is een ${org.rol}` });
+      if (r.rol === 'wijkteam-medewerker') {
+        const w = c.wijkteams.find((x) => x.id === r.wijkteam);
+        if (!r.wijkteam) ctx.addIssue({ code: 'custom', path: [...rp, 'wijkteam'], message: 'rol wijkteam-medewerker vraagt een wijkteam' });
+        else if (!w) ctx.addIssue({ code: 'custom', path: [...rp, 'wijkteam'], message: `onbekend wijkteam ${r.wijkteam}` });
+        else if (w.organisatie !== iss.organisatie)
+          ctx.addIssue({ code: 'custom', path: [...rp, 'wijkteam'], message: `wijkteam ${r.wijkteam} hoort niet bij ${iss.organisatie}` });
+      } else if (r.wijkteam !== undefined)
+        ctx.addIssue({ code: 'custom', path: [...rp, 'wijkteam'], message: 'alleen rol wijkteam-medewerker heeft een wijkteam' });
+    }
+  });
+}
 
 export const configSchema = z
   .strictObject({
@@ -223,6 +309,8 @@ export const configSchema = z
     privacy: privacy.default(PRIVACY_STANDAARD),
     /** Reports: counts from 1 to kleinAantal - 1 are shown as "< kleinAantal", so no figure points to a person. */
     rapportage: z.strictObject({ kleinAantal: z.number().int().min(1).max(100).default(5) }).default({ kleinAantal: 5 }),
+    /** The werkplek role's listener and login; required only when that role runs. */
+    werkplek: werkplek.optional(),
   })
   .superRefine((c, ctx) => {
     const rollen = new Map(c.organisaties.map((o) => [o.oin, o.rol]));
@@ -260,6 +348,7 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'telefoon'], message: 'codeKanaal sms vraagt een telefoonnummer' });
       });
     }
+    if (c.werkplek) controleerWerkplek(c, ctx);
     for (const { o, p } of [...kanalen, ...anderen.slice(1)]) {
       // Fail closed at start: no channel without its key material (NTA 7516: no fall-back).
       for (const veld of KANAALSOORTEN[o.bezorging].vereist)
@@ -270,6 +359,8 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Wijkteam = Config['wijkteams'][number];
 export type Organisatie = Config['organisaties'][number];
+export type WerkplekConfig = NonNullable<Config['werkplek']>;
+export type WerkplekIssuer = WerkplekConfig['issuers'][number];
 
 export class ConfigError extends Error {
   readonly code = 'SB_CONFIG';
@@ -296,6 +387,14 @@ function resolvePaths(c: Config, dir: string): Config {
     afzender: fix(c.afzender),
     smimePki: { ca: c.smimePki.ca.map(abs), crl: c.smimePki.crl.map(abs) },
     smtp: { ...c.smtp, ca: c.smtp.ca.map(abs) },
+    ...(c.werkplek ? {
+      werkplek: {
+        ...c.werkplek,
+        issuers: c.werkplek.issuers.map((i) => ({
+          ...i, ca: i.ca.map(abs), ...(i.clientSecretBestand ? { clientSecretBestand: abs(i.clientSecretBestand) } : {}),
+        })),
+      },
+    } : {}),
   };
 }
 
@@ -305,7 +404,7 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
     .join('\n');
 }
 
-/** Parse a config document; `env` may override the listener ports (docs/contract.md: PORT, PORTAL_PORT). */
+/** Parse a config document; `env` may override the listener ports (docs/contract.md: PORT, PORTAL_PORT, WERKPLEK_PORT). */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
   let raw: unknown;
   try {
@@ -329,7 +428,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     ops: { ...c.ops, port: port('OPS_PORT', c.ops.port) },
     redis: { ...c.redis, url: env.REDIS_URL || c.redis.url },
     smtp: { ...c.smtp, port: port('SMTP_PORT', c.smtp.port) },
+    ...(c.werkplek ? { werkplek: metPubliekeUrl(c.werkplek, port('WERKPLEK_PORT', c.werkplek.port)) } : {}),
   };
+}
+
+/** Without a publiekeUrl the werkplek is reached on https://localhost:<port> (development). */
+function metPubliekeUrl(w: NonNullable<Config['werkplek']>, port: number): NonNullable<Config['werkplek']> {
+  return { ...w, port, publiekeUrl: (w.publiekeUrl ?? `https://localhost:${port}`).replace(/\/+$/, '') };
 }
 
 export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {

@@ -11,17 +11,20 @@ import type { MeldingRecord } from './diensten/lezen.js';
 import { buildApi } from './http/api/app.js';
 import { buildOps } from './http/ops.js';
 import { buildPortal } from './http/portaal/app.js';
+import { buildWerkplek } from './http/werkplek/app.js';
 import type { Tempolimieten } from './http/portaal/context.js';
 import { TlsMateriaal } from './pki/tls-materiaal.js';
 import { createSignaalbrug, type Signaalbrug } from './signaalbrug.js';
 import { controleerDuurzaamheid } from './store/redis.js';
 import { startWerkers } from './werkers/index.js';
 
-export const ROLLEN = ['api', 'portal', 'worker'] as const;
+export const ROLLEN = ['api', 'portal', 'worker', 'werkplek'] as const;
+/** The roles `serve` runs when none are asked for: the werkplek only when the config has its block. */
+export const STANDAARDROLLEN = ['api', 'portal', 'worker'] as const;
 export type Rol = (typeof ROLLEN)[number];
 
-export function parseRollen(s: string | undefined): Rol[] {
-  if (!s) return [...ROLLEN];
+export function parseRollen(s: string | undefined, config?: Pick<Config, 'werkplek'>): Rol[] {
+  if (!s) return config?.werkplek ? [...ROLLEN] : [...STANDAARDROLLEN];
   const gevraagd = s.split(',').map((r) => r.trim()).filter(Boolean);
   const onbekend = gevraagd.filter((r) => !(ROLLEN as readonly string[]).includes(r));
   if (onbekend.length || !gevraagd.length)
@@ -33,6 +36,7 @@ export interface Draaiend {
   sb: Signaalbrug;
   api?: Awaited<ReturnType<typeof buildApi>>;
   portal?: Awaited<ReturnType<typeof buildPortal>>;
+  werkplek?: Awaited<ReturnType<typeof buildWerkplek>>;
   ops: Awaited<ReturnType<typeof buildOps>>;
   werkers?: Awaited<ReturnType<typeof startWerkers>>;
   tls?: TlsMateriaal;
@@ -79,6 +83,16 @@ export async function start({ config, rollen, log, klok, env, ...o }: StartOptie
       begrensVerbindingen(portal.server, config.portal, log, 'portal');
       adressen.portal = await portal.listen({ host: config.portal.host, port: config.portal.port });
     }
+    let werkplek: Draaiend['werkplek'];
+    if (rollen.includes('werkplek')) {
+      if (!config.werkplek) throw new Error('de rol werkplek vraagt een werkplek-blok in de configuratie (issuers, zie docs/contract.md)');
+      werkplek = await buildWerkplek(sb, {
+        // Server certificate only, like the portal: staff in a browser.
+        https: { key: readFileSync(config.tls.key), cert: readFileSync(config.tls.cert), ...handshakeGrens(config.werkplek) },
+      });
+      begrensVerbindingen(werkplek.server, config.werkplek, log, 'werkplek');
+      adressen.werkplek = await werkplek.listen({ host: config.werkplek.host, port: config.werkplek.port });
+    }
     const werkers = rollen.includes('worker') ? await startWerkers(sb) : undefined;
 
     // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
@@ -91,12 +105,13 @@ export async function start({ config, rollen, log, klok, env, ...o }: StartOptie
       (gestopt ??= (async () => {
         await api?.close();
         await portal?.close();
+        await werkplek?.close();
         await werkers?.stop();
         await ops.close();
         await sb.sluit();
         log.info('signaalbrug gestopt');
       })());
-    return { sb, api, portal, ops, werkers, tls, adressen, stop };
+    return { sb, api, portal, werkplek, ops, werkers, tls, adressen, stop };
   } catch (err) {
     // A role that failed to start leaves no connection open behind it.
     await sb.sluit();

@@ -24,6 +24,8 @@ import { createSleutelbeheer } from './diensten/sleutelbeheer.js';
 import { createTermijnen } from './diensten/termijnen.js';
 import { createTerugkoppelingDienst } from './diensten/terugkoppeling.js';
 import { createToegang } from './diensten/toegang.js';
+import { createWerkplek } from './diensten/werkplek.js';
+import { createWerklijsten } from './diensten/werklijsten.js';
 import { regelsUit } from './domain/overgangen.js';
 import { maakKanalen, Sleutelmateriaal, sleutelbestanden } from './kanalen/index.js';
 import { createMetrics } from './metrics.js';
@@ -40,6 +42,7 @@ import { bewaakVerbinding, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { Sleutelrotatie } from './store/sleutelrotatie.js';
 import { bezorgQueue, jobId, privacyQueue, termijnQueue, type Wachtrijen } from './store/wachtrijen.js';
+import { WerkplekSessieStore } from './store/werkplek-sessies.js';
 import { WisStore } from './store/wissen.js';
 import { meldFouten } from './verbindingsfouten.js';
 
@@ -87,7 +90,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
     ]);
     if (!bereikt) {
       redis.disconnect();
-      throw new RedisOnbereikbaar(`Redis is niet bereikbaar op ${new URL(url).host}`);
+      throw new RedisOnbereikbaar(`Redis is niet bereikbaar op ${new URL(url).host} (gewacht: ${o.verbindBinnenMs / 1000} s)`);
     }
   } else await verbind(redis);
   // Key rotation without downtime: a new active key in the keyring file is taken up while running.
@@ -159,6 +162,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const rapportage = createRapportage({ config, store: new RapportageStore(redis, namen), sleutels, klok, wachtrijen,
     vastleggen: (id, oin) => lezen.vastleggen(id, { actie: 'ddas-geleverd', oin, extra: { kanaal: 'ddas' } }) });
   metrics.koppelStand(() => rapportage.toestand());
+  const werkplek = createWerkplek({ config, store: new WerkplekSessieStore(redis, namen), sleutels, klok, log, env });
 
   /** What the worker role needs beyond the services: channels, queues and its own connections. */
   async function werkdelen() {
@@ -188,7 +192,9 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   let gesloten: Promise<void> | undefined;
   return {
     config, klok, log, metrics, namen, redis, sleutels, sjablonen,
-    diensten: { casussen, lezen, intake, terugkoppeling, intrekking, escalaties, aanvullingen, toegang, opruimer, rechten, datalekken, sleutelbeheer, termijnen, rapportage },
+    diensten: { casussen, lezen, intake, terugkoppeling, intrekking, escalaties, aanvullingen, toegang, opruimer, rechten, datalekken, sleutelbeheer, termijnen, rapportage,
+      werkplek,
+      werklijsten: createWerklijsten({ config, store: new RapportageStore(redis, namen), klok }) },
     wachtrijen,
     werkdelen,
     bijSluiten,

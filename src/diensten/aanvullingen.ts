@@ -36,7 +36,7 @@ export function createAanvullingen({ casussen, lezen, sleutels, klok }: Aanvulli
     eerdere,
 
     /** By the corporation that sent the melding; to anyone else it does not exist. */
-    async vulAan(meldingId: string, invoer: AanvullingInvoer, door: { oin: string; spoor?: Spoor; kanaal: 'api' }): Promise<{ versie: string; nieuw: boolean }> {
+    async vulAan(meldingId: string, invoer: AanvullingInvoer, door: { oin: string; spoor?: Spoor; gebruiker?: string; kanaal: 'api' | 'werkplek' }): Promise<{ versie: string; nieuw: boolean }> {
       const meta = await casussen.meta(meldingId);
       if (!meta || meta.oin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       const nu = klok();
@@ -55,7 +55,7 @@ export function createAanvullingen({ casussen, lezen, sleutels, klok }: Aanvulli
       // The version is the moment of the step: the domain names the field after it.
       const versie = String(nu.getTime());
       const versleuteld = sleutels.versleutel(JSON.stringify(aanvulling), CONTEXT.aanvulling(meldingId, versie));
-      await casussen.pasToe(meldingId, { soort: 'aanvulling', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal,
+      await casussen.pasToe(meldingId, { soort: 'aanvulling', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal,
         aanvulling: invoer.soort satisfies Aanvullingsoort, versleuteld }, nu);
       return { versie, nieuw: true };
     },

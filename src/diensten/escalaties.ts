@@ -16,7 +16,7 @@ export interface EscalatieDeps {
   klok: () => Date;
 }
 
-type Door = { oin: string; spoor?: Spoor; kanaal: 'portaal' | 'cli' };
+type Door = { oin: string; spoor?: Spoor; gebruiker?: string; kanaal: 'portaal' | 'werkplek' | 'cli' };
 
 export function createEscalaties({ casussen, lezen, sleutels, klok }: EscalatieDeps) {
   async function bestaand(meldingId: string) {
@@ -36,7 +36,7 @@ export function createEscalaties({ casussen, lezen, sleutels, klok }: EscalatieD
     /** The troubleshooter confirms it took the case up; a second confirmation is a 409 problem. */
     async pakOp(meldingId: string, door: Door): Promise<{ opgepaktOp: string }> {
       await bestaand(meldingId);
-      const r = await casussen.pasToe(meldingId, { soort: 'escalatie-opgepakt', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal });
+      const r = await casussen.pasToe(meldingId, { soort: 'escalatie-opgepakt', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal });
       return { opgepaktOp: r!.overgang.gebeurtenis.op };
     },
 
@@ -45,7 +45,7 @@ export function createEscalaties({ casussen, lezen, sleutels, klok }: EscalatieD
       if (!isTroubleshooterUitkomst(uitkomst)) throw new SignaalbrugError('SB_ONGELDIGE_INVOER', `onbekende uitkomst: ${String(uitkomst)}`);
       await bestaand(meldingId);
       const versleuteld = sleutels.versleutel(JSON.stringify({ uitkomst, ontvangenOp: klok().toISOString() }), CONTEXT.troubleshooterUitkomst(meldingId));
-      const r = await casussen.pasToe(meldingId, { soort: 'escalatie-uitkomst', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, versleuteld });
+      const r = await casussen.pasToe(meldingId, { soort: 'escalatie-uitkomst', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal, versleuteld });
       return { uitkomstOp: r!.overgang.gebeurtenis.op };
     },
   };

@@ -17,13 +17,13 @@ export function createIntrekking({ casussen, links }: { casussen: Casussen; link
      * Withdrawal by the sending corporation: deadlines stop, the wijkteam is told, and the secure link
      * shows "ingetrokken" (also on a repeat, so a retry after a failed revocation still revokes).
      */
-    async trekIn(meldingId: string, door: { oin: string; spoor?: Spoor; kanaal?: 'api' | 'cli' }, reden: Intrekkingsreden = 'overig'): Promise<{ status: Status; nieuw: boolean }> {
+    async trekIn(meldingId: string, door: { oin: string; spoor?: Spoor; gebruiker?: string; kanaal?: 'api' | 'werkplek' | 'cli' }, reden: Intrekkingsreden = 'overig'): Promise<{ status: Status; nieuw: boolean }> {
       const meta = await casussen.meta(meldingId);
       if (!meta || meta.oin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       let nieuw = meta.status !== 'ingetrokken';
       if (nieuw) {
         try {
-          await casussen.pasToe(meldingId, { soort: 'ingetrokken', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal ?? 'api', reden });
+          await casussen.pasToe(meldingId, { soort: 'ingetrokken', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal ?? 'api', reden });
         } catch (err) {
           // Two withdrawals at once: the other one won, which is the same outcome.
           if (!(err instanceof SignaalbrugError && err.code === 'SB_CONFLICT' && (await casussen.meta(meldingId))?.status === 'ingetrokken')) throw err;

@@ -38,12 +38,12 @@ export function createOpruimer(deps: OpruimDeps) {
   const berichten = async (id: string) => [...vast(id), ...berichtenMetVersie(id, await deps.store.gebeurtenissen(id)).map(jobId)];
 
   /** Remove the case's personal data and every way to it. Idempotent: a retry finishes what a crash left. */
-  async function wis(id: string, reden: Wisreden, door: { oin?: string; spoor?: Spoor; kanaal: 'werker' | 'cli' }): Promise<Wisuitkomst> {
+  async function wis(id: string, reden: Wisreden, door: { oin?: string; spoor?: Spoor; kanaal: 'werker' | 'cli' | 'werkplek'; gebruiker?: string }): Promise<Wisuitkomst> {
     const op = klok();
     const c = await deps.store.casus(id);
     const casus = c ?? { id, betrokkene: 'onbekend', oin: 'onbekend' } as NonNullable<typeof c>;
     // Who acted: by default the corporation that sent the melding (the controller).
-    const logboek = logboekrecord(casus, regels, { actie: 'gegevens-verwijderd', oin: door.oin ?? casus.oin, spoor: door.spoor, op, extra: { kanaal: door.kanaal, reden } });
+    const logboek = logboekrecord(casus, regels, { actie: 'gegevens-verwijderd', oin: door.oin ?? casus.oin, spoor: door.spoor, op, extra: { kanaal: door.kanaal, reden, gebruiker: door.gebruiker } });
     const markers = await berichten(id);
     const uitkomst = await wisser.wis(id, { reden, op, logboek, timers: alleTimers(id, regels), markers });
     await deps.links.verwijder(id);

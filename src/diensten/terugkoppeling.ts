@@ -23,14 +23,14 @@ export interface TerugkoppelingDeps {
 
 export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, klok }: TerugkoppelingDeps) {
   /** The end of a case that was answered or escalated (by the gemeente it was routed to); retention starts here. */
-  async function sluitAf(meldingId: string, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' | 'cli' }, reden: string, eindresultaat?: Eindresultaat): Promise<{ status: Status }> {
+  async function sluitAf(meldingId: string, door: { oin: string; spoor?: Spoor; gebruiker?: string; kanaal: 'api' | 'portaal' | 'werkplek' | 'cli' }, reden: string, eindresultaat?: Eindresultaat): Promise<{ status: Status }> {
     const meta = await casussen.meta(meldingId);
     if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
     // Encrypted: "Inwoner is overleden" or a referral to care says something about a person.
     const versleuteld = eindresultaat
       ? sleutels.versleutel(JSON.stringify({ resultaat: eindresultaat, ontvangenOp: klok().toISOString() }), CONTEXT.eindresultaat(meldingId)) : undefined;
     const r = await casussen.pasToe(meldingId, {
-      soort: 'afgesloten', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, reden, ...(versleuteld ? { eindresultaat: versleuteld } : {}),
+      soort: 'afgesloten', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal, reden, ...(versleuteld ? { eindresultaat: versleuteld } : {}),
     });
     return { status: r!.status };
   }
@@ -43,7 +43,7 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
      * `wijzigen`: amend feedback already given (event terugkoppeling-gewijzigd; the corporation is told
      * again) instead of refusing a second answer (409).
      */
-    async geef(meldingId: string, invoer: TerugkoppelingMetDdas, door: { oin: string; kanaal: 'api' | 'portaal'; spoor?: Spoor; wijzigen?: boolean }): Promise<{ status: Status; opTijd: boolean }> {
+    async geef(meldingId: string, invoer: TerugkoppelingMetDdas, door: { oin: string; kanaal: 'api' | 'portaal' | 'werkplek'; spoor?: Spoor; gebruiker?: string; wijzigen?: boolean }): Promise<{ status: Status; opTijd: boolean }> {
       const meta = await casussen.meta(meldingId);
       if (!meta || meta.wijkteamOin !== door.oin) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
       const nu = klok();
@@ -53,7 +53,7 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
       // Encrypted: 'overleden' or 'wil geen hulp' says something about a person.
       const versleuteld = sleutels.versleutel(JSON.stringify({ ...invoer, ontvangenOp: nu.toISOString(), opTijd: tijdig }), CONTEXT.terugkoppeling(meldingId));
       const r = await casussen.pasToe(meldingId,
-        { soort: 'teruggekoppeld', door: { oin: door.oin, spoor: door.spoor }, kanaal: door.kanaal, versleuteld, wilHulp: invoer.wilHulp,
+        { soort: 'teruggekoppeld', door: { oin: door.oin, spoor: door.spoor, gebruiker: door.gebruiker }, kanaal: door.kanaal, versleuteld, wilHulp: invoer.wilHulp,
           ...(door.wijzigen ? { wijziging: true } : {}) }, nu);
       return { status: r!.status, opTijd: tijdig };
     },
@@ -80,7 +80,7 @@ export function createTerugkoppelingDienst({ casussen, store, lezen, sleutels, k
     },
 
     /** DDAS: the outcome of the case (vroegsignaalzaak.resultaat), which ends it. */
-    geefEindresultaat(meldingId: string, resultaat: Eindresultaat, door: { oin: string; spoor?: Spoor; kanaal: 'api' | 'portaal' }) {
+    geefEindresultaat(meldingId: string, resultaat: Eindresultaat, door: { oin: string; spoor?: Spoor; gebruiker?: string; kanaal: 'api' | 'portaal' | 'werkplek' }) {
       return sluitAf(meldingId, door, 'eindresultaat', resultaat);
     },
   };

@@ -144,7 +144,8 @@ export function createToegang(deps: ToegangDeps) {
     maakSessie: (link: Link) => links.maakSessie(link.hash, link.meldingId),
     sessie: (id: string) => links.sessie(id),
     beeindigSessie: (id: string) => links.beeindigSessie(id),
-    tempo: (soort: string, sleutel: string, max: number, venster: number) => links.tempo(soort, sleutel, max, venster),
+    /** The keyed hash a portal rate limit counts an IP address or a link's token under (never the value itself). */
+    tempoSleutel: (waarde: string) => links.tempoSleutel(waarde),
 
     /**
      * The wijkteam opens the melding: the first opening is the `gelezen` event, every later one a

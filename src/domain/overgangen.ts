@@ -56,7 +56,8 @@ export interface Regels extends Termijnregels {
 }
 
 export type { Ontvangerrol };
-type Door = { oin: string; spoor?: Spoor };
+/** Who acted: the organisation, the trace, and in the werkplek the person (pseudonymous user id). */
+type Door = { oin: string; spoor?: Spoor; gebruiker?: string };
 
 /** What happened, as a service reports it. */
 export type Voorval =
@@ -64,16 +65,16 @@ export type Voorval =
       smtpAntwoord: string; messageId: string; markering: string }
   | { soort: 'bezorgpoging-mislukt'; bericht: string; poging: number; smtpCode: number | null; fout: string; tijdelijk: boolean }
   | { soort: 'bezorging-mislukt'; bericht: string; ontvanger: Ontvangerrol; reden: string }
-  | { soort: 'gelezen'; kanaal: 'portaal' }
+  | { soort: 'gelezen'; kanaal: 'portaal' | 'werkplek'; door?: Door }
   | { soort: 'link-vergrendeld'; pogingen: number }
   | { soort: 'termijn'; actie: Termijnactie }
-  | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal'; versleuteld: string; wilHulp?: boolean | null;
+  | { soort: 'teruggekoppeld'; door: Door; kanaal: 'api' | 'portaal' | 'werkplek'; versleuteld: string; wilHulp?: boolean | null;
       /** Amend feedback already given (the portal), rather than refuse a second answer. */ wijziging?: boolean }
-  | { soort: 'escalatie-opgepakt'; door: Door; kanaal: 'portaal' | 'cli' }
-  | { soort: 'escalatie-uitkomst'; door: Door; kanaal: 'portaal' | 'cli'; /** Encrypted by the service. */ versleuteld: string }
-  | { soort: 'aanvulling'; door: Door; kanaal: 'api'; aanvulling: Aanvullingsoort; /** Encrypted by the service. */ versleuteld: string }
-  | { soort: 'ingetrokken'; door: Door; kanaal: 'api' | 'cli'; reden: string }
-  | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'cli'; reden: string; /** The DDAS outcome, encrypted by the service. */ eindresultaat?: string };
+  | { soort: 'escalatie-opgepakt'; door: Door; kanaal: 'portaal' | 'werkplek' | 'cli' }
+  | { soort: 'escalatie-uitkomst'; door: Door; kanaal: 'portaal' | 'werkplek' | 'cli'; /** Encrypted by the service. */ versleuteld: string }
+  | { soort: 'aanvulling'; door: Door; kanaal: 'api' | 'werkplek'; aanvulling: Aanvullingsoort; /** Encrypted by the service. */ versleuteld: string }
+  | { soort: 'ingetrokken'; door: Door; kanaal: 'api' | 'werkplek' | 'cli'; reden: string }
+  | { soort: 'afgesloten'; door: Door; kanaal: 'api' | 'portaal' | 'werkplek' | 'cli'; reden: string; /** The DDAS outcome, encrypted by the service. */ eindresultaat?: string };
 
 export interface Overgang {
   meldingId: string;
@@ -147,7 +148,8 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
       return basis('bezorging-mislukt', { bericht: v.bericht, ontvanger: v.ontvanger, reden: v.reden });
     case 'gelezen':
       return { ...basis('gelezen', { kanaal: v.kanaal }),
-        logboek: logboekrecord(c, regels, { actie: 'melding-gelezen', oin: c.wijkteamOin, op: nu, extra: { kanaal: v.kanaal } }) };
+        logboek: logboekrecord(c, regels, { actie: 'melding-gelezen', oin: v.door?.oin ?? c.wijkteamOin, spoor: v.door?.spoor, op: nu,
+          extra: { kanaal: v.kanaal, gebruiker: v.door?.gebruiker } }) };
     case 'link-vergrendeld':
       return basis('link-vergrendeld', { pogingen: v.pogingen });
     case 'termijn':
@@ -162,7 +164,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
           velden: { terugkoppeling: v.versleuteld },
           outbox: { melding: c.id, actie: 'terugkoppelen', versie },
           feed: { oin: c.oin, velden: { melding: c.id, soort: 'terugkoppeling' } },
-          logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-gewijzigd', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+          logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-gewijzigd', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker } }),
           verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu, { wilHulp: v.wilHulp }),
         };
       }
@@ -175,7 +177,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         velden: { terugkoppeling: v.versleuteld },
         outbox: { melding: c.id, actie: 'terugkoppelen' },
         feed: { oin: c.oin, velden: { melding: c.id, soort: 'terugkoppeling' } },
-        logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+        logboek: logboekrecord(c, regels, { actie: 'terugkoppeling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker } }),
         // The case ended with feedback: its personal data goes after the retention term.
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu, { wilHulp: v.wilHulp }),
       };
@@ -187,7 +189,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         ...basis('ingetrokken', { reden: v.reden }),
         stop: alleTimers(c.id, regels),
         outbox: { melding: c.id, actie: 'intrekken' },
-        logboek: logboekrecord(c, regels, { actie: 'melding-ingetrokken', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, reden: v.reden } }),
+        logboek: logboekrecord(c, regels, { actie: 'melding-ingetrokken', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker, reden: v.reden } }),
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
       };
     }
@@ -201,7 +203,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         ...basis('escalatie-opgepakt', { kanaal: v.kanaal }),
         eenmalig: 'opgepaktOp',
         stop: [termijnLid(c.id, 'tweede-escalatie')],
-        logboek: logboekrecord(c, regels, { actie: 'escalatie-opgepakt', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+        logboek: logboekrecord(c, regels, { actie: 'escalatie-opgepakt', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker } }),
       };
     }
     case 'escalatie-uitkomst': {
@@ -212,7 +214,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         eenmalig: 'uitkomstOp',
         // The outcome itself only encrypted on the case (it says something about a person).
         velden: { troubleshooterUitkomst: v.versleuteld },
-        logboek: logboekrecord(c, regels, { actie: 'escalatie-uitkomst', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal } }),
+        logboek: logboekrecord(c, regels, { actie: 'escalatie-uitkomst', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker } }),
       };
     }
     case 'aanvulling': {
@@ -225,7 +227,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         // Each update its own encrypted field: an earlier one is never overwritten.
         velden: { [`aanvulling:${versie}`]: v.versleuteld, ...(ontruiming ? { ontruimingsdatumOp: op } : {}) },
         outbox: { melding: c.id, actie: 'aanvullen', versie, aanvulling: v.aanvulling },
-        logboek: logboekrecord(c, regels, { actie: 'aanvulling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, aanvulling: v.aanvulling } }),
+        logboek: logboekrecord(c, regels, { actie: 'aanvulling-ontvangen', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker, aanvulling: v.aanvulling } }),
       };
     }
     case 'afgesloten': {
@@ -237,7 +239,7 @@ export function overgang(c: Casus, v: Voorval, nu: Date, regels: Regels): Overga
         stop: alleTimers(c.id, regels),
         // The outcome itself only encrypted on the case, never in the event (the sender reads the events).
         ...(v.eindresultaat ? { velden: { eindresultaat: v.eindresultaat }, feed: { oin: c.oin, velden: { melding: c.id, soort: 'eindresultaat' } } } : {}),
-        logboek: logboekrecord(c, regels, { actie: 'melding-afgesloten', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, reden: v.reden } }),
+        logboek: logboekrecord(c, regels, { actie: 'melding-afgesloten', oin: v.door.oin, spoor: v.door.spoor, op: nu, extra: { kanaal: v.kanaal, gebruiker: v.door.gebruiker, reden: v.reden } }),
         verwijderUiterlijk: verwijderNaEinde(regels.privacy, nu),
       };
     }

@@ -175,13 +175,11 @@ export class LinkStore {
   }
 
   /**
-   * Fixed-window rate limit (per link and per IP). `sleutel` is hashed first, so no IP
-   * address is stored. Returns whether this hit is allowed and, if not, how long to wait.
+   * The key under which a rate limit counts a client (an IP address or a link's token): a keyed hash,
+   * so no IP address or token is stored. The counting itself is @fastify/rate-limit's (Redis store).
    */
-  async tempo(soort: string, sleutel: string, max: number, vensterSeconden: number): Promise<{ toegestaan: boolean; wachtSeconden: number }> {
-    const [n, pttl] = (await opslag(() => voerScriptUit(this.redis, SCRIPTS.linkTempo,
-      { teller: this.namen.tempo(soort, this.sleutels.pseudoniem('tempo', sleutel)) }, { vensterMs: vensterSeconden * 1000 }))) as [number, number];
-    return { toegestaan: n <= max, wachtSeconden: Math.max(1, Math.ceil(pttl / 1000)) };
+  tempoSleutel(waarde: string): string {
+    return this.sleutels.pseudoniem('tempo', waarde);
   }
 
   /** Undo eersteOpening when recording `gelezen` failed, so the next opening tries again. */

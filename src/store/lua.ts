@@ -34,7 +34,6 @@ export const SCRIPTS = {
   linkCode: script('link-code', ['link', 'code'], ['codeHash', 'nu', 'maxPogingen']),
   linkNieuweCode: script('link-nieuwe-code', ['code'], ['codeHash', 'geldigTot', 'ttl']),
   linkTrekIn: script('link-trek-in', ['vanMelding'], ['linkBasis', 'codeBasis']),
-  linkTempo: script('link-tempo', ['teller'], ['vensterMs']),
   linkVerwijder: script('link-verwijder', ['vanMelding', 'gelezen', 'alle'], ['linkBasis', 'codeBasis']),
   veldCas: script('veld-cas', ['hash'], ['veld', 'verwacht', 'nieuw']),
 } as const;

@@ -42,7 +42,14 @@ export class RedisNamen {
   linksVanMelding = (id: string) => this.k('link', 'alle', id);
   linkGelezen = (id: string) => this.k('link', 'gelezen', id);
   sessie = (hash: string) => this.k('link', 'sessie', hash);
-  tempo = (soort: string, hash: string) => this.k('link', 'tempo', soort, hash);
+  /** Prefix of one portal rate limit's counters in @fastify/rate-limit's Redis store (it appends the keyed hash of IP or link). */
+  tempoBasis = (soort: string) => this.k('link', 'tempo', soort, '');
+
+  // The werkplek: login records (state) and sessions, by keyed hash only; its login rate counters.
+  werkplekLogin = (hash: string) => this.k('werkplek', 'login', hash);
+  werkplekSessie = (hash: string) => this.k('werkplek', 'sessie', hash);
+  /** Prefix of @fastify/rate-limit's counters (the plugin appends route and client). */
+  werkplekTempo = () => this.k('werkplek', 'tempo', '');
 
   // Reports: the corporations' own figures of 004 art. 9.5.3, per period (counts only).
   corporatieCijfers = (oin: string) => this.k('rapportage', 'corporatiecijfers', oin);

@@ -80,7 +80,7 @@ export async function bouwPortaal(t: T, o: { configAanpassen?: (doc: Record<stri
   t.teardown(() => sb.sluit());
   const { terugkoppeling, intake, lezen, casussen } = sb.diensten;
   // The real service; `gegeven` records the calls it accepted, so tests can see what the form passed.
-  const gegeven: { meldingId: string; invoer: Terugkoppeling; door: { oin: string; kanaal: 'api' | 'portaal' } }[] = [];
+  const gegeven: { meldingId: string; invoer: Terugkoppeling; door: { oin: string; kanaal: 'api' | 'portaal' | 'werkplek' } }[] = [];
   const geef = terugkoppeling.geef;
   terugkoppeling.geef = async (meldingId, invoer, door) => {
     const r = await geef(meldingId, invoer, door);

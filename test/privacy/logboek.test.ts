@@ -49,7 +49,9 @@ t.test('every action on a melding is one span in the logboek, with the pseudonym
 
   const spans = await logboekVan(app, id);
   const eerste = (naam: string) => spans.find((s) => s.name === naam)!;
-  t.match(spans.map((s) => s.name), ['melding-ontvangen', 'melding-bezorgd'], 'received, then delivered');
+  // The status polls above read the melding through the API: each is a reading of its own (kanaal api).
+  const leven = spans.filter((s) => !(s.name === 'melding-gelezen' && s.attributes['dpl.signaalbrug.kanaal'] === 'api'));
+  t.match(leven.map((s) => s.name), ['melding-ontvangen', 'melding-bezorgd'], 'received, then delivered');
   for (const naam of ['melding-geescaleerd', 'terugkoppeling-ontvangen', 'melding-ingetrokken', 'gegevens-verwijderd'])
     t.equal(spans.filter((s) => s.name === naam).length, 1, `one ${naam}`);
   for (const s of spans) {

@@ -1,5 +1,6 @@
 // Routes for meldingen: the corporation posts; the sender and the wijkteam organisation it was routed
 // to may read; to anyone else a melding does not exist. The work is the intake and reading services'.
+// Every read is a logboek record (`melding-gelezen`, kanaal api), as a reading in the portal is.
 import type { FastifyInstance } from 'fastify';
 import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
 import { terugkoppelingVoorCorporatie } from '../../domain/terugkoppeling.js';
@@ -47,7 +48,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
     const gemeente = r.wijkteamOin === request.organisatie.oin;
     const eindresultaat = e && (gemeente ? e.resultaat : eindresultaatVoorCorporatie(e.resultaat));
     const terugkoppeling = k && (gemeente ? k : terugkoppelingVoorCorporatie(k));
-    return {
+    const body = {
       id: r.id,
       referentie: r.gegevens.referentie,
       soort: r.soort,
@@ -59,5 +60,10 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       ...(terugkoppeling ? { terugkoppeling } : {}),
       ...(eindresultaat ? { eindresultaat } : {}),
     };
+    // Recorded before the answer leaves: no record, no reading. HEAD (Fastify answers it with this
+    // handler) sends no body, so nothing was read.
+    if (request.method !== 'HEAD')
+      await lezen.vastleggen(r.id, { actie: 'melding-gelezen', oin: request.organisatie.oin, spoor: request.spoor, extra: { kanaal: 'api' } });
+    return body;
   });
 }

@@ -6,23 +6,16 @@ import type { TlsOptions } from 'node:tls';
 import { FOUTCODES, SignaalbrugError, type Foutcode } from '../../errors.js';
 import { BASIS_TLS } from '../../pki/tls-materiaal.js';
 import type { Signaalbrug } from '../../signaalbrug.js';
-import beveiligingsheaders, { BEVEILIGINGSHEADERS } from '../beveiligingsheaders.js';
 import { clientFoutAfhandelaar, sendProblem } from '../problem.js';
-import type { Tempolimieten } from './context.js';
+import type { FormulierConfig, Tempolimieten } from './context.js';
 import { Paginas } from './paginas.js';
+import { PORTAAL_HEADERS, portaalPlugins } from './plugins.js';
 import portaalRoutes from './routes.js';
 
-/** No script at all, styles only from the portal's own stylesheet (no inline styles), no framing. */
-export const PORTAAL_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export { PORTAAL_CSP, PORTAAL_HEADERS } from './plugins.js';
 
-/** The API's security headers with the portal's CSP, and no opener, no cross-origin use, no device APIs. */
-export const PORTAAL_HEADERS: Record<string, string> = {
-  ...BEVEILIGINGSHEADERS,
-  'Content-Security-Policy': PORTAAL_CSP,
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-};
+/** The errors @fastify/csrf-protection refuses a form with (no secret, or a token that does not fit it). */
+const CSRF_FOUTEN = new Set(['FST_CSRF_MISSING_SECRET', 'FST_CSRF_INVALID_TOKEN']);
 
 const PER_STATUS: Record<number, Foutcode> = { 404: 'SB_NIET_GEVONDEN', 413: 'SB_TE_GROOT', 415: 'SB_MEDIATYPE', 429: 'SB_TE_VEEL_VERZOEKEN', 503: 'SB_OPSLAG_ONBEREIKBAAR' };
 
@@ -67,9 +60,14 @@ export async function buildPortal(sb: Signaalbrug, o: { https: TlsOptions; limie
     clientErrorHandler: clientFoutAfhandelaar(PORTAAL_HEADERS),
   });
   app.server.headersTimeout = 10_000;
-  app.removeAllContentTypeParsers();
+  const tempo = await portaalPlugins(app, sb, o.limieten);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // A form without the session's CSRF token, or with another: the page says the form expired.
+    if (CSRF_FOUTEN.has(err.code)) {
+      const tekst = (request.routeOptions.config as FormulierConfig).formulierVerlopen ?? 'Open het bericht opnieuw en vul het formulier nog eens in.';
+      return reply.code(403).type('text/html; charset=utf-8').send(paginas.render('fout', { titel: 'Formulier verlopen', tekst }));
+    }
     const p = alsProbleem(err);
     if (p.code === 'SB_INTERN') request.log.error({ err: { type: err.name, code: err.code, message: err.message, stack: err.stack } }, 'interne fout');
     else if (p.status >= 500) request.log.warn({ code: p.code }, p.detail);
@@ -83,8 +81,7 @@ export async function buildPortal(sb: Signaalbrug, o: { https: TlsOptions; limie
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ route: request.routeOptions.url ?? 'onbekend', methode: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'portaal');
   });
-  await app.register(beveiligingsheaders, { headers: PORTAAL_HEADERS });
   const { toegang, lezen, terugkoppeling, escalaties } = sb.diensten;
-  await app.register(portaalRoutes, { config: sb.config, toegang, lezen, terugkoppeling, escalaties, sjablonen: sb.sjablonen, klok: sb.klok, limieten: o.limieten, paginas });
+  await app.register(portaalRoutes, { config: sb.config, toegang, lezen, terugkoppeling, escalaties, sjablonen: sb.sjablonen, klok: sb.klok, tempo, paginas });
   return app;
 }

@@ -12,14 +12,14 @@ import { kenmerk } from '../../domain/portaalberichten.js';
 import { naarTerugkoppeling } from '../../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../../errors.js';
 import type { Bewaard, PortaalContext } from './context.js';
-import { eindresultaatModel, formulierModel, leesEindresultaat, leesTerugkoppeling, waardenVan, type Waarden } from './formulier.js';
+import { eindresultaatModel, formulierModel, leesEindresultaat, leesTerugkoppeling, waardenVan, type Formulier, type Waarden } from './formulier.js';
 import { standVan, terugkoppelingOverzicht } from './overzicht.js';
 import { meldingSectie } from './paginas.js';
-import { csrfKlopt, wisSessiecookie } from './sessie.js';
+import { wisSessiecookie } from './sessie.js';
 import type { NaToegang } from './toegang.js';
 import troubleshooterRoutes from './troubleshooter.js';
 
-type Verzoek = FastifyRequest<{ Params: { token: string }; Body: URLSearchParams }>;
+type Verzoek = FastifyRequest<{ Params: { token: string }; Body: Formulier | undefined }>;
 
 type Weergave = {
   /** The form shown with these answers: a first answer, an amendment or the eindresultaat. */
@@ -47,7 +47,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     return r;
   }
 
-  async function berichtPagina(reply: FastifyReply, status: number, token: string, g: { meta: { id: string }; sessie: { csrf: string } }, w: Weergave = {}) {
+  async function berichtPagina(reply: FastifyReply, status: number, token: string, g: { meta: { id: string } }, w: Weergave = {}) {
     const r = await melding(g.meta.id);
     const t = ctx.casus(r);
     const mail = sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
@@ -68,7 +68,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
       titel: `${foutoverzicht ? 'Fout: ' : ''}Bericht van ${t.corporatie}`, corporatie: t.corporatie, kenmerk: kenmerk(r.id),
       // Only while feedback is owed: never again "expected" after it was given.
       terugkoppelingUiterlijk: beantwoord || r.status === 'afgesloten' ? null : t.terugkoppelingUiterlijk,
-      melding: meldingSectie(mail.html), download: `/b/${token}/bericht.eml`, afmelden: `/b/${token}/afmelden`, csrf: g.sessie.csrf,
+      melding: meldingSectie(mail.html), download: `/b/${token}/bericht.eml`, afmelden: `/b/${token}/afmelden`, csrf: reply.generateCsrf(),
       fouten: foutoverzicht, hersteld: w.hersteld ?? false,
       gegeven: k ? {
         ...terugkoppelingOverzicht(k), verstuurdOp: stand.teruggekoppeldOp ?? k.ontvangenOp, gewijzigdOp: stand.gewijzigdOp, opTijd: k.opTijd,
@@ -124,16 +124,13 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
       .send(Buffer.concat([Buffer.from('MIME-Version: 1.0\r\n'), entiteit]));
   });
 
-  const verlopen = (reply: FastifyReply) =>
-    toon(reply, 403, 'fout', { titel: 'Formulier verlopen', tekst: 'Open het bericht opnieuw en vul het formulier nog eens in.' });
-
   app.post('/b/:token/terugkoppeling', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return reply;
     const g = await wijkteamSessie(request, reply, 'terugkoppeling');
     if (!g) return reply;
     const { token } = request.params;
-    if (!csrfKlopt(g.sessie.csrf, request.body?.get('_csrf'))) return verlopen(reply);
-    const f = leesTerugkoppeling(request.body ?? new URLSearchParams(), klok(), g.meta.ontvangenOp);
+    if (!ctx.formulierKlopt(request, reply)) return reply;
+    const f = leesTerugkoppeling(request.body ?? {}, klok(), g.meta.ontvangenOp);
     if (!f.ok) return berichtPagina(reply, 400, token, g, { formulier: 'terugkoppeling', waarden: f.waarden, fouten: f.fouten });
     const eerder = standVan(await lezen.gebeurtenissen(g.meta.id)).teruggekoppeldOp;
     try {
@@ -157,12 +154,12 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   });
 
   app.post('/b/:token/eindresultaat', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return reply;
     const g = await wijkteamSessie(request, reply, 'eindresultaat');
     if (!g) return reply;
     const { token } = request.params;
-    if (!csrfKlopt(g.sessie.csrf, request.body?.get('_csrf'))) return verlopen(reply);
-    const f = leesEindresultaat(request.body ?? new URLSearchParams());
+    if (!ctx.formulierKlopt(request, reply)) return reply;
+    const f = leesEindresultaat(request.body ?? {});
     if (!f.ok) return berichtPagina(reply, 400, token, g, { formulier: 'eindresultaat', waarden: f.waarden, fouten: f.fouten });
     try {
       await deps.terugkoppeling.geefEindresultaat(g.meta.id, f.resultaat, { oin: g.meta.wijkteamOin, kanaal: 'portaal' });
@@ -182,7 +179,8 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   app.post('/b/:token/afmelden', async (request: Verzoek, reply) => {
     const g = await ctx.metSessie(request, reply);
     if (!g) return reply;
-    if (csrfKlopt(g.sessie.csrf, request.body?.get('_csrf'))) await dienst.beeindigSessie(g.id);
+    if (!ctx.formulierKlopt(request, reply)) return reply;
+    await dienst.beeindigSessie(g.id);
     wisSessiecookie(reply);
     return reply.code(303).header('Location', `/b/${request.params.token}`).send();
   });

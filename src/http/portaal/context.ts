@@ -1,6 +1,7 @@
 // What every portal route shares: its dependencies, the judgement of a token (one place decides
-// between "not found", "ingetrokken", "vergrendeld" and "open"), rate limits, and page replies.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// between "not found", "ingetrokken", "vergrendeld" and "open"), rate limits, the CSRF check, and page
+// replies.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Casus as Berichtcasus } from '../../domain/berichten.js';
 import type { Escalaties } from '../../diensten/escalaties.js';
@@ -9,9 +10,9 @@ import type { TerugkoppelingDienst } from '../../diensten/terugkoppeling.js';
 import type { Oordeel, Toegang } from '../../diensten/toegang.js';
 import type { Sjablonen } from '../../sjablonen.js';
 import { kenmerk } from '../../domain/portaalberichten.js';
-import { formuliervelden, type Waarden } from './formulier.js';
+import { formuliervelden, veldwaarde, type Formulier, type Waarden } from './formulier.js';
 import type { Paginamodel, Paginanaam, Paginas } from './paginas.js';
-import { leesSessiecookie, wisSessiecookie } from './sessie.js';
+import { bindCsrfGeheim, leesSessiecookie, wisSessiecookie } from './sessie.js';
 
 /** Fixed-window limits (per link and per IP). Counts per window of `venster` seconds. */
 export interface Tempolimieten {
@@ -28,6 +29,14 @@ export const STANDAARD_LIMIETEN: Tempolimieten = {
   codesPerLink: { max: 5, venster: 900 },
 };
 
+/** What a rate limit says of one more request (a limiter of @fastify/rate-limit, counting in Redis). */
+export interface Tempostand { isAllowed: boolean; isExceeded?: boolean; ttlInSeconds?: number }
+/** One limiter per kind; it counts the request's IP address, or for `codesPerLink` the link in its URL. */
+export type Tempo = Record<keyof Tempolimieten, (request: FastifyRequest) => Promise<Tempostand>>;
+
+/** The route config that names the text of the page a refused form gets (see app.ts). */
+export interface FormulierConfig { formulierVerlopen?: string }
+
 export interface PortaalDeps {
   config: Config;
   toegang: Toegang;
@@ -37,12 +46,12 @@ export interface PortaalDeps {
   escalaties?: Pick<Escalaties, 'stand' | 'pakOp' | 'legUitkomstVast'> | undefined;
   sjablonen: Pick<Sjablonen, 'render'>;
   klok: () => Date;
-  limieten?: Partial<Tempolimieten> | undefined;
+  /** The rate limits, built with the plugin by app.ts. */
+  tempo: Tempo;
 }
 
-export function maakContext(deps: PortaalDeps, paginas: Paginas) {
+export function maakContext(app: FastifyInstance, deps: PortaalDeps, paginas: Paginas) {
   const { config, toegang } = deps;
-  const limieten = { ...STANDAARD_LIMIETEN, ...deps.limieten };
   const corporaties = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
   const wijkteams = new Map(config.wijkteams.map((w) => [w.id, w]));
 
@@ -51,7 +60,7 @@ export function maakContext(deps: PortaalDeps, paginas: Paginas) {
   }
 
   return {
-    deps, paginas, limieten, toon,
+    deps, paginas, toon,
     corporatie: (oin: string) => corporaties.get(oin) ?? 'de woningcorporatie',
     wijkteam: (id: string) => wijkteams.get(id),
 
@@ -69,14 +78,27 @@ export function maakContext(deps: PortaalDeps, paginas: Paginas) {
     },
 
     /** True when within the limit; otherwise the 429 page has been sent. */
-    async binnenLimiet(request: FastifyRequest, reply: FastifyReply, soort: keyof Tempolimieten, sleutel: string): Promise<boolean> {
-      const { max, venster } = limieten[soort];
-      const t = await toegang.tempo(soort, sleutel, max, venster);
-      if (t.toegestaan) return true;
+    async binnenLimiet(request: FastifyRequest, reply: FastifyReply, soort: keyof Tempolimieten): Promise<boolean> {
+      const t = await deps.tempo[soort](request);
+      if (t.isAllowed || !t.isExceeded) return true;
+      const wachtSeconden = Math.max(1, t.ttlInSeconds ?? 1);
       request.log.warn({ tempo: soort }, 'portaal: tempolimiet bereikt');
-      void reply.header('Retry-After', String(t.wachtSeconden));
-      toon(reply, 429, 'fout', { titel: 'Te veel verzoeken', tekst: `Wacht ${Math.ceil(t.wachtSeconden / 60)} minuten en probeer het dan opnieuw.` });
+      void reply.header('Retry-After', String(wachtSeconden));
+      toon(reply, 429, 'fout', { titel: 'Te veel verzoeken', tekst: `Wacht ${Math.ceil(wachtSeconden / 60)} minuten en probeer het dan opnieuw.` });
       return false;
+    },
+
+    /**
+     * The form's `_csrf` token checked by @fastify/csrf-protection against the secret of the session
+     * metSessie found. False when it refused: the plugin's 403 then becomes the "form expired" page
+     * (app.ts, with the text of the route's `formulierVerlopen`).
+     */
+    formulierKlopt(request: FastifyRequest, reply: FastifyReply): boolean {
+      let goed = false;
+      app.csrfProtection(request, reply, () => {
+        goed = true;
+      });
+      return goed;
     },
 
     casus: (r: MeldingRecord): Berichtcasus => deps.lezen.berichtcasus(r),
@@ -102,14 +124,17 @@ export function maakContext(deps: PortaalDeps, paginas: Paginas) {
      * a closed link gets its page; no session sends a GET back to the start, and shows a POST of a form
      * the code page with that form's answers kept (`bewaar`).
      */
-    async metSessie(request: FastifyRequest<{ Params: { token: string }; Body: URLSearchParams }>, reply: FastifyReply, bewaar?: Formuliernaam) {
-      if (!(await this.binnenLimiet(request, reply, 'openenPerIp', request.ip))) return undefined;
+    async metSessie(request: FastifyRequest<{ Params: { token: string }; Body: Formulier | undefined }>, reply: FastifyReply, bewaar?: Formuliernaam) {
+      if (!(await this.binnenLimiet(request, reply, 'openenPerIp'))) return undefined;
       const { token } = request.params;
       const o = await toegang.beoordeel(token);
       if (o.soort !== 'open') return void this.toonGesloten(reply, o, token);
       const id = leesSessiecookie(request);
       const sessie = id ? await toegang.sessie(id) : undefined;
-      if (sessie && sessie.linkHash === o.link.hash) return { ...o, sessie, id: id! };
+      if (sessie && sessie.linkHash === o.link.hash) {
+        bindCsrfGeheim(request, sessie.csrf);
+        return { ...o, sessie, id: id! };
+      }
       // Expired, unknown or for another link.
       if (id) wisSessiecookie(reply);
       if (bewaar && request.body) return void this.codePagina(reply, 200, token, o.link, {
@@ -128,8 +153,8 @@ export type Formuliernaam = (typeof FORMULIEREN)[number];
 export interface Bewaard { formulier: Formuliernaam; waarden: Waarden }
 
 /** The kept answers posted back with the code form, or undefined. */
-export function leesBewaard(form: URLSearchParams | undefined): Bewaard | undefined {
-  const f = FORMULIEREN.find((x) => x === form?.get('_formulier'));
+export function leesBewaard(form: Formulier | undefined): Bewaard | undefined {
+  const f = FORMULIEREN.find((x) => x === veldwaarde(form, '_formulier'));
   return f && form ? { formulier: f, waarden: formuliervelden(form) } : undefined;
 }
 

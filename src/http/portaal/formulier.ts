@@ -18,6 +18,21 @@ const HERVATTING_DAGEN_VOORUIT = 730;
 /** Form fields as sent, to show them again next to their errors. */
 export type Waarden = Record<string, string>;
 
+/** A form body as @fastify/formbody parses it: a field sent more than once is an array. */
+export type Formulier = Record<string, string | string[] | undefined>;
+
+/** The first value of a field (as a browser sends one), or undefined. */
+export function veldwaarde(form: Formulier | undefined, naam: string): string | undefined {
+  const v = form?.[naam];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Every value of a field, in the order sent. */
+function veldwaarden(form: Formulier, naam: string): string[] {
+  const v = form[naam];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
 /** "weet ik niet" is an answer of its own (null), told apart from no answer (undefined). */
 export type Incasso = boolean | null;
 
@@ -29,11 +44,13 @@ export type Formulieruitkomst =
 const VOORBEELD = 'bijvoorbeeld 24-11-2026';
 
 /** The names a form of the portal posts; only these are kept across an expired session. */
-export function formuliervelden(f: URLSearchParams): Waarden {
+export function formuliervelden(f: Formulier): Waarden {
   const w: Waarden = {};
-  for (const [k, v] of f) {
-    if (k === '_csrf' || k === '_formulier' || v.length > 120) continue;
-    if (/^(opgepakt|datumOpgepakt|redenNietOpgepakt|incassoHervatten|hervattingBetalingOp|resultaat|uitkomst|poging-\d{1,2}-(soort|bereikt|datum|dagdeel))$/.test(k)) w[k] = v;
+  for (const k of Object.keys(f)) {
+    if (k === '_csrf' || k === '_formulier') continue;
+    if (!/^(opgepakt|datumOpgepakt|redenNietOpgepakt|incassoHervatten|hervattingBetalingOp|resultaat|uitkomst|poging-\d{1,2}-(soort|bereikt|datum|dagdeel))$/.test(k)) continue;
+    // A field sent twice keeps its last short value, as a form read pair by pair would.
+    for (const v of veldwaarden(f, k)) if (v.length <= 120) w[k] = v;
   }
   return w;
 }
@@ -55,10 +72,10 @@ const janee = (v: string | undefined) => (v === 'ja' ? true : v === 'nee' ? fals
  * The eerste terugkoppeling from the form. `nu` is the service clock, `ontvangenOp` the melding's
  * receipt: a melding cannot be picked up before it arrived, nor anything happen tomorrow.
  */
-export function leesTerugkoppeling(form: URLSearchParams, nu: Date, ontvangenOp: string): Formulieruitkomst {
+export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: string): Formulieruitkomst {
   // A form rendered before the portal spoke DDAS (open in a browser during an upgrade) still posts the
   // convenant's fields; the service takes those as it always did.
-  if (!form.has('opgepakt') && form.has('contactGelegd')) return leesConvenantvelden(form);
+  if (form.opgepakt === undefined && form.contactGelegd !== undefined) return leesConvenantvelden(form);
   const waarden = formuliervelden(form);
   const fouten: Record<string, string> = {};
   const vandaag = amsterdamDatum(nu);
@@ -126,14 +143,15 @@ export function leesTerugkoppeling(form: URLSearchParams, nu: Date, ontvangenOp:
 }
 
 /** The convenant's own fields (the form before DDAS). */
-function leesConvenantvelden(form: URLSearchParams): Formulieruitkomst {
-  const jn = (k: string) => (form.get(k) === 'onbekend' ? null : janee(form.get(k) ?? undefined));
+function leesConvenantvelden(form: Formulier): Formulieruitkomst {
+  const get = (k: string) => veldwaarde(form, k);
+  const jn = (k: string) => (get(k) === 'onbekend' ? null : janee(get(k)));
   const invoer: Record<string, unknown> = {};
   for (const k of ['contactGelegd', 'inBehandeling', 'incassoHervatten', 'betalingsafspraak', 'wilHulp']) if (jn(k) !== undefined) invoer[k] = jn(k);
-  if (form.get('hervattingBetalingOp')) invoer.hervattingBetalingOp = form.get('hervattingBetalingOp');
-  const pogingen = form.getAll('contactpogingen').map((p) => p.trim()).filter(Boolean);
+  if (get('hervattingBetalingOp')) invoer.hervattingBetalingOp = get('hervattingBetalingOp');
+  const pogingen = veldwaarden(form, 'contactpogingen').map((p) => p.trim()).filter(Boolean);
   if (pogingen.length) invoer.contactpogingen = pogingen;
-  if (form.get('nietOpgepakt')) invoer.nietOpgepakt = form.get('nietOpgepakt');
+  if (get('nietOpgepakt')) invoer.nietOpgepakt = get('nietOpgepakt');
   const r = terugkoppelingSchema.safeParse(invoer);
   if (r.success) return { ok: true, terugkoppeling: r.data };
   // Errors go on the DDAS form that is shown instead: its first question.
@@ -141,8 +159,8 @@ function leesConvenantvelden(form: URLSearchParams): Formulieruitkomst {
 }
 
 /** The eindresultaat from its form. */
-export function leesEindresultaat(form: URLSearchParams): { ok: true; resultaat: Eindresultaat } | { ok: false; waarden: Waarden; fouten: Record<string, string> } {
-  const resultaat = EINDRESULTATEN.find((r) => r === form.get('resultaat'));
+export function leesEindresultaat(form: Formulier): { ok: true; resultaat: Eindresultaat } | { ok: false; waarden: Waarden; fouten: Record<string, string> } {
+  const resultaat = EINDRESULTATEN.find((r) => r === veldwaarde(form, 'resultaat'));
   return resultaat ? { ok: true, resultaat } : { ok: false, waarden: formuliervelden(form), fouten: { resultaat: 'Kies het eindresultaat.' } };
 }
 

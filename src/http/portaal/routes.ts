@@ -1,8 +1,8 @@
 // The portal routes of the beveiligde-link channel, as one Fastify plugin: the start page
 // of a link, the one-time code, the melding with the terugkoppeling and eindresultaat forms, and the
-// troubleshooter's take-up page. Forms are parsed here with
-// URLSearchParams (no extra dependency); the stylesheet is served by the portal itself, because the
-// CSP allows nothing from elsewhere.
+// troubleshooter's take-up page. Cookies, form bodies, CSRF tokens, rate limits and security headers
+// come from the Fastify plugins app.ts registers; the stylesheet is served by the portal itself,
+// because the CSP allows nothing from elsewhere.
 import type { FastifyInstance } from 'fastify';
 import { API_VERSION, openapiDocument } from '../api/openapi.js';
 import berichtRoutes from './bericht.js';
@@ -12,15 +12,9 @@ import toegangRoutes from './toegang.js';
 
 export type { PortaalDeps, Tempolimieten } from './context.js';
 
-/** A form is a few short fields; anything larger is not ours. */
-const FORMULIER_LIMIET = 16_384;
-
 export default async function portaalRoutes(app: FastifyInstance, deps: PortaalDeps & { paginas?: Paginas }) {
   const paginas = deps.paginas ?? new Paginas();
-  const ctx = maakContext(deps, paginas);
-
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORMULIER_LIMIET },
-    (_request, body, done) => done(null, new URLSearchParams(body as string)));
+  const ctx = maakContext(app, deps, paginas);
 
   app.get('/portaal.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(paginas.css));

@@ -6,22 +6,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { kenmerk } from '../../domain/portaalberichten.js';
 import type { Oordeel } from '../../diensten/toegang.js';
 import { leesBewaard, type Bewaard, type PortaalContext } from './context.js';
+import { veldwaarde, type Formulier } from './formulier.js';
 import { standVan } from './overzicht.js';
-import { zetSessiecookie } from './sessie.js';
+import { bindCsrfGeheim, zetSessiecookie } from './sessie.js';
 
-type Verzoek = FastifyRequest<{ Params: { token: string }; Body: URLSearchParams; Querystring: { verstuurd?: string } }>;
+type Verzoek = FastifyRequest<{ Params: { token: string }; Body: Formulier | undefined; Querystring: { verstuurd?: string } }>;
 
 type Open = Extract<Oordeel, { soort: 'open' }>;
 
 /** Where a reader lands after the code, with answers kept across an expired session re-shown there. */
-export type NaToegang = (reply: FastifyReply, token: string, g: Open & { sessie: { csrf: string } }, bewaard: Bewaard) => Promise<FastifyReply>;
+export type NaToegang = (reply: FastifyReply, token: string, g: Open, bewaard: Bewaard) => Promise<FastifyReply>;
 
 export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalContext, naToegang: NaToegang) {
   const { deps, toon } = ctx;
   const { config, toegang, lezen } = deps;
 
   app.get('/b/:token', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'openenPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'openenPerIp'))) return reply;
     const { token } = request.params;
     const o = await ctx.beoordeel(token);
     if (o.soort !== 'open') return ctx.toonGesloten(reply, o, token);
@@ -39,11 +40,11 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
   });
 
   app.post('/b/:token/code', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return reply;
     const { token } = request.params;
     const o = await ctx.beoordeel(token);
     if (o.soort !== 'open') return ctx.toonGesloten(reply, o, token);
-    if (!(await ctx.binnenLimiet(request, reply, 'codesPerLink', o.link.hash))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'codesPerLink'))) return reply;
     try {
       await toegang.stuurCode(o.link, o.meta);
     } catch (err) {
@@ -59,26 +60,28 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
   });
 
   app.get('/b/:token/toegang', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'openenPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'openenPerIp'))) return reply;
     const o = await ctx.beoordeel(request.params.token);
     if (o.soort !== 'open') return ctx.toonGesloten(reply, o, request.params.token);
     return ctx.codePagina(reply, 200, request.params.token, o.link, { verstuurd: request.query.verstuurd === '1', fout: null });
   });
 
   app.post('/b/:token/toegang', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return reply;
     const { token } = request.params;
     const o = await ctx.beoordeel(token);
     if (o.soort !== 'open') return ctx.toonGesloten(reply, o, token);
     const bewaard = leesBewaard(request.body);
-    const code = (request.body?.get('code') ?? '').replace(/\s/g, '');
+    const code = (veldwaarde(request.body, 'code') ?? '').replace(/\s/g, '');
     // Not six digits cannot be right: say so without spending one of the tries.
     if (!/^\d{6}$/.test(code)) return ctx.codePagina(reply, 400, token, o.link, { verstuurd: false, fout: 'Vul de 6 cijfers van de toegangscode in.', bewaard });
     const r = await toegang.controleerCode(o.link, code);
     if (r.uitkomst === 'goed') {
       const sessie = await toegang.maakSessie(o.link);
       zetSessiecookie(reply, sessie.id, config.portal.sessieMinuten * 60);
-      if (bewaard) return naToegang(reply, token, { ...o, sessie }, bewaard);
+      // The form shown at once is made with the new session's CSRF secret.
+      bindCsrfGeheim(request, sessie.csrf);
+      if (bewaard) return naToegang(reply, token, o, bewaard);
       return reply.code(303).header('Location', `/b/${token}/bericht`).send();
     }
     if (r.uitkomst === 'vervangen') {
@@ -99,7 +102,7 @@ export default async function toegangRoutes(app: FastifyInstance, ctx: PortaalCo
   // A locked link: a fresh one goes to the mailbox the old one went to. The old token then no longer
   // exists, so this works once per locked link.
   app.post('/b/:token/nieuwe-link', async (request: Verzoek, reply) => {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return reply;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return reply;
     const { token } = request.params;
     const o = await ctx.beoordeel(token);
     if (o.soort !== 'vergrendeld') return o.soort === 'open' ? reply.code(303).header('Location', `/b/${token}`).send() : ctx.toonGesloten(reply, o, token);

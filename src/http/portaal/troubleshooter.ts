@@ -3,19 +3,22 @@
 // two actions: confirm it took the case up (once), then record what came of it (once, from a closed
 // list). The actions are the escalation service's; the troubleshooter acts for the gemeente the
 // melding was routed to.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { aanvullingModel, escalatieModel, ontruimingsdatumModel } from '../../domain/berichten.js';
 import { TROUBLESHOOTER_UITKOMSTEN, UITKOMST_LABELS } from '../../domain/escalatie.js';
 import { kenmerk } from '../../domain/portaalberichten.js';
 import type { Oordeel } from '../../diensten/toegang.js';
 import { SignaalbrugError } from '../../errors.js';
-import type { Bewaard, PortaalContext } from './context.js';
+import type { Bewaard, FormulierConfig, PortaalContext } from './context.js';
 import { standVan } from './overzicht.js';
+import { veldwaarde, type Formulier } from './formulier.js';
 import { meldingSectie, moment } from './paginas.js';
-import { csrfKlopt } from './sessie.js';
 
-type Verzoek = FastifyRequest<{ Params: { token: string }; Body: URLSearchParams }>;
-type Toegang = Extract<Oordeel, { soort: 'open' }> & { sessie: { csrf: string } };
+type Verzoek = FastifyRequest<{ Params: { token: string }; Body: Formulier | undefined }>;
+type Toegang = Extract<Oordeel, { soort: 'open' }>;
+
+/** The text of the page a take-up or outcome form without a right CSRF token gets (app.ts shows it). */
+const FORMULIER = { config: { formulierVerlopen: 'Open het bericht opnieuw en probeer het nog eens.' } satisfies FormulierConfig as FastifyContextConfig };
 
 interface Weergave {
   status?: number;
@@ -52,7 +55,7 @@ export default async function troubleshooterRoutes(app: FastifyInstance, ctx: Po
     return toon(reply, w.status ?? 200, 'troubleshooter', {
       titel: `${w.fout ? 'Fout: ' : ''}${geescaleerd ? 'Escalatie' : 'Ontruimingsdatum'}: melding van ${t.corporatie}`,
       corporatie: t.corporatie, wijkteam: t.wijkteam, kenmerk: kenmerk(r.id), geescaleerd, melding: meldingSectie(html),
-      csrf: g.sessie.csrf, afmelden: `/b/${token}/afmelden`, bericht: w.melding ?? null, hersteld: w.hersteld ?? false,
+      csrf: reply.generateCsrf(), afmelden: `/b/${token}/afmelden`, bericht: w.melding ?? null, hersteld: w.hersteld ?? false,
       beschikbaar: Boolean(escalaties),
       opgepaktOp: stand?.opgepaktOp ?? null,
       oppakken: stand && !stand.opgepaktOp ? `/b/${token}/opgepakt` : null,
@@ -63,12 +66,11 @@ export default async function troubleshooterRoutes(app: FastifyInstance, ctx: Po
   }
 
   async function sessie(request: Verzoek, reply: FastifyReply, bewaar?: Bewaard['formulier']) {
-    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp', request.ip))) return undefined;
+    if (!(await ctx.binnenLimiet(request, reply, 'postPerIp'))) return undefined;
     const g = await ctx.metSessie(request, reply, bewaar);
     if (!g) return undefined;
     if (g.link.rol !== 'troubleshooter' || !escalaties) return void reply.code(303).header('Location', `/b/${request.params.token}/bericht`).send();
-    if (!csrfKlopt(g.sessie.csrf, request.body?.get('_csrf')))
-      return void toon(reply, 403, 'fout', { titel: 'Formulier verlopen', tekst: 'Open het bericht opnieuw en probeer het nog eens.' });
+    if (!ctx.formulierKlopt(request, reply)) return undefined;
     return { ...g, escalaties };
   }
 
@@ -78,7 +80,7 @@ export default async function troubleshooterRoutes(app: FastifyInstance, ctx: Po
     return pagina(reply, token, g, { status: 409, melding: tekst });
   }
 
-  app.post('/b/:token/opgepakt', async (request: Verzoek, reply) => {
+  app.post('/b/:token/opgepakt', FORMULIER, async (request: Verzoek, reply) => {
     const g = await sessie(request, reply);
     if (!g) return reply;
     const { token } = request.params;
@@ -90,11 +92,11 @@ export default async function troubleshooterRoutes(app: FastifyInstance, ctx: Po
     }
   });
 
-  app.post('/b/:token/uitkomst', async (request: Verzoek, reply) => {
+  app.post('/b/:token/uitkomst', FORMULIER, async (request: Verzoek, reply) => {
     const g = await sessie(request, reply, 'troubleshooter');
     if (!g) return reply;
     const { token } = request.params;
-    const uitkomst = TROUBLESHOOTER_UITKOMSTEN.find((u) => u === request.body?.get('uitkomst'));
+    const uitkomst = TROUBLESHOOTER_UITKOMSTEN.find((u) => u === veldwaarde(request.body, 'uitkomst'));
     if (!uitkomst) return pagina(reply, token, g, { status: 400, fout: 'Kies wat de uitkomst is.' });
     try {
       const r = await g.escalaties.legUitkomstVast(g.meta.id, uitkomst, { oin: g.meta.wijkteamOin, kanaal: 'portaal' });
