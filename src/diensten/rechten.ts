@@ -80,7 +80,8 @@ export function createRechten(deps: RechtenDeps) {
     return gebeurtenissen.filter((g) => g.soort === 'verzonden' || g.soort === 'bericht-verzonden' || g.soort === 'gelezen').map((g) => {
       const mailbox = typeof g.ontvanger === 'string' ? g.ontvanger : undefined;
       return g.soort === 'gelezen'
-        ? { op: g.op, organisatie: 'het sociaal wijkteam', kanaal: 'portaal', wat: 'bericht geopend in het portaal' }
+        ? { op: g.op, organisatie: 'het sociaal wijkteam', kanaal: g.kanaal === 'werkplek' ? 'werkplek' : 'portaal',
+          wat: g.kanaal === 'werkplek' ? 'melding geopend in de werkplek' : 'bericht geopend in het portaal' }
         : { op: g.op, organisatie: (mailbox && mailboxen.get(mailbox)) ?? mailbox, mailbox, kanaal: g.kanaal, bericht: g.bericht,
           doel: DOEL[String(g.bericht)] ?? String(g.bericht) };
     });
@@ -157,7 +158,7 @@ export function createRechten(deps: RechtenDeps) {
     const meldingen = [];
     for (const id of await idsVan(b.pseudoniem, verzoeker)) {
       // Who already has a copy: the request must be passed on to them (004 Bijlage 1 art. 10.3, 5 werkdagen).
-      const alBezorgd = ontvangers(await lezen.gebeurtenissen(id)).filter((o) => o.kanaal !== 'portaal');
+      const alBezorgd = ontvangers(await lezen.gebeurtenissen(id)).filter((o) => o.kanaal !== 'portaal' && o.kanaal !== 'werkplek');
       // The werkplek's erasure is recorded as the werkplek's, with the person who asked for it.
       const uitkomst = await deps.opruimer.wis(id, 'verzoek-betrokkene', verzoeker
         ? { oin: wie.oin, kanaal: 'werkplek', gebruiker: verzoeker.gebruiker } : { oin: wie.oin, kanaal: 'cli' });

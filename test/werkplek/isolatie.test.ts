@@ -1,4 +1,4 @@
-// Role isolation in the werkplek, the main risk of issue 14, tested pair by pair with logins through
+// Role isolation in the werkplek, its main risk, tested pair by pair with logins through
 // the real OpenID Provider: a corporation user never sees another corporation's meldingen, a wijkteam
 // user only its own wijkteam's, a coordinator only its gemeente's, the troubleshooter only the
 // escalations and eviction dates of its gemeente. Out of scope a melding does not exist: absent from

@@ -139,6 +139,17 @@ export const THEMA_CSS = `
   --utrecht-page-footer-content-padding-block-end: 1rem;
 }
 .werkplek-thema body { margin: 0; }
+/* Utrecht's page body is a grid: the widest table would widen the page on a phone; tables scroll in their wrapper. */
+.werkplek-thema body.utrecht-page-body { display: block; }
+/* Status badges with white text at 5.9:1 or more (WCAG AA); Utrecht's defaults are lighter. */
+.werkplek-thema {
+  --utrecht-status-badge-success-background-color: #1f6e3a; --utrecht-status-badge-success-color: #ffffff;
+  --utrecht-status-badge-danger-background-color: #a4151f; --utrecht-status-badge-danger-color: #ffffff;
+  --utrecht-status-badge-warning-background-color: #8a5a00; --utrecht-status-badge-warning-color: #ffffff;
+  --utrecht-status-badge-active-background-color: #154273; --utrecht-status-badge-active-color: #ffffff;
+  --utrecht-status-badge-inactive-background-color: #595959; --utrecht-status-badge-inactive-color: #ffffff;
+  --utrecht-status-badge-neutral-background-color: #e5f0f9; --utrecht-status-badge-neutral-color: #0b2747;
+}
 .werkplek-kop { background: var(--werkplek-blauw); color: #ffffff; }
 .werkplek-kop a, .werkplek-kop .utrecht-link { color: #ffffff; }
 .werkplek-kop a:focus-visible { color: #1a1a1a; background: #ffbc2c; outline: 3px solid #1a1a1a; }
