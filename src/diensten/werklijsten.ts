@@ -10,7 +10,8 @@
 import type { Config } from '../config.js';
 import { SOORTEN, type Soort } from '../domain/melding.js';
 import type { Gebeurtenis } from '../domain/overgangen.js';
-import { OPEN, type Status } from '../domain/status.js';
+import type { CasusMeta } from '../domain/rapportage.js';
+import { OPEN } from '../domain/status.js';
 import { amsterdamDatum } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
 import type { RapportageStore, RuweCasus } from '../store/rapportage.js';
@@ -39,15 +40,7 @@ export interface Werkfilter {
 }
 
 /** One row: the case's metadata and what its events say. Never personal data. */
-export interface Werkregel {
-  id: string;
-  oin: string;
-  wijkteam: string;
-  wijkteamOin: string;
-  soort: Soort;
-  status: Status;
-  ontvangenOp: string;
-  terugkoppelingUiterlijk: string;
+export interface Werkregel extends CasusMeta {
   /** Personal data removed (retention or erasure): nothing to open any more. */
   verwijderd: boolean;
   /** Feedback still owed (timers run). */
