@@ -68,7 +68,8 @@ export function openGpgsm(emlPad: string, pki: string, ontvanger: string): { inh
         '-inkey', path.join(pki, `recipients/${ontvanger}.key`), '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES',
         '-macalg', 'sha1', '-passout', `pass:${WACHTWOORD}`, '-out', p12], { stdio: 'pipe' });
       const r = gpgsm(['--import', p12]);
-      if (r.status === 0 || poging === 5 || !/ERROR import\.parsep12/.test(r.stderr)) {
+      // It says so either as `ERROR import.parsep12` or, for the key bag, as "error parsing or decrypting".
+      if (r.status === 0 || poging === 5 || !/ERROR import\.parsep12|error parsing or decrypting the PKCS#12 file/.test(r.stderr)) {
         moet(r, `--import ${ontvanger}.p12`);
         break;
       }
