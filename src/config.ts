@@ -220,9 +220,9 @@ export const configSchema = z
       herhalingVensterDagen: z.number().int().min(1).max(730).default(365),
     }),
     termijnen: z.strictObject({
-      /** How often the sweep looks for terms whose alarm (delayed job) was lost; 0 turns it off (tests). */
-      sweepSeconden: z.number().min(0).max(3600).default(60),
-    }).default({ sweepSeconden: 60 }),
+      /** How often the scheduler fires due timers: a reminder or escalation is at most this late (≤ 60). */
+      sweepSeconden: z.number().min(0.05).max(60).default(10),
+    }).default({ sweepSeconden: 10 }),
     organisaties: z.array(organisatie).min(1),
     wijkteams: z.array(wijkteam).min(1),
     troubleshooter: ontvanger,

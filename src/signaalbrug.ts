@@ -41,7 +41,7 @@ import { RedisNamen } from './store/redis-namen.js';
 import { bewaakVerbinding, createRedis, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { Sleutelrotatie } from './store/sleutelrotatie.js';
-import { bezorgQueue, jobId, privacyQueue, termijnQueue, type Wachtrijen } from './store/wachtrijen.js';
+import { bezorgQueue, jobId, privacyQueue, type Wachtrijen } from './store/wachtrijen.js';
 import { WerkplekSessieStore } from './store/werkplek-sessies.js';
 import { WisStore } from './store/wissen.js';
 import { meldFouten } from './verbindingsfouten.js';
@@ -131,7 +131,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const wachtrijen = (): Wachtrijen => {
     if (!bull) {
       const v = bullVerbinding('bullmq');
-      const w = { bezorging: bezorgQueue(config, namen, v), termijnen: termijnQueue(namen, v), privacy: privacyQueue(namen, v) };
+      const w = { bezorging: bezorgQueue(config, namen, v), privacy: privacyQueue(namen, v) };
       for (const [naam, q] of Object.entries(w)) meldFouten(q, log, `${naam}-queue`);
       bijSluiten(() => Promise.all(Object.values(w).map((q) => q.close())));
       bull = { verbinding: v, wachtrijen: w };
@@ -158,7 +158,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const rechten = createRechten({ config, store, lezen, logboek, opruimer, klok, pseudoniem: intake.betrokkene });
   const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
-  const termijnen = createTermijnen({ casussen, store, log, klok, queue: () => wachtrijen().termijnen });
+  const termijnen = createTermijnen({ casussen, store, log, klok });
   const rapportage = createRapportage({ config, store: new RapportageStore(redis, namen), sleutels, klok, wachtrijen,
     vastleggen: (id, oin) => lezen.vastleggen(id, { actie: 'ddas-geleverd', oin, extra: { kanaal: 'ddas' } }) });
   metrics.koppelStand(() => rapportage.toestand());
@@ -181,6 +181,8 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
       bullVerbinding,
       prefix: namen.bull(),
       outbox: new OutboxStore(relay, namen),
+      /** The timer scheduler's lease. */
+      termijnslot: store,
       jobId,
       bezorging: createBezorging({
         config, casussen, store, lezen, sjablonen, smtp: smtp('bezorging'), kanaal: (x) => kanalen.voor(x),

@@ -5,14 +5,14 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { logboekrecord, type Regels } from '../domain/overgangen.js';
-import { alleTimers, termijnacties } from '../domain/termijnen.js';
+import { alleTimers } from '../domain/termijnen.js';
 import type { Spoor } from '../domain/verwerking.js';
 import { berichtenMetVersie } from '../domain/berichten.js';
 import { BERICHTSOORTEN } from '../sjablonen.js';
 import type { LinkStore } from '../store/links.js';
 import type { LogboekStore } from '../store/logboek.js';
 import type { MeldingenStore } from '../store/meldingen.js';
-import { jobId, termijnJobId } from '../store/wachtrijen.js';
+import { jobId } from '../store/wachtrijen.js';
 import type { Wisreden, WisStore, Wisuitkomst } from '../store/wissen.js';
 import type { Ontvangerrol } from '../domain/overgangen.js';
 
@@ -26,7 +26,7 @@ export interface OpruimDeps {
   links: Pick<LinkStore, 'verwijder'>;
   logboek: Pick<LogboekStore, 'trim'>;
   /** Queued or delayed jobs of a case are withdrawn with it (ids only, but they would still act on it). */
-  wachtrijen: () => { bezorging: Pick<Queue, 'remove'>; termijnen: Pick<Queue, 'remove'> };
+  wachtrijen: () => { bezorging: Pick<Queue, 'remove'> };
   klok: () => Date;
   log: Logger;
 }
@@ -49,10 +49,7 @@ export function createOpruimer(deps: OpruimDeps) {
     await deps.links.verwijder(id);
     // A job running right now is locked (remove gives 0); it finds no melding and skips.
     const q = deps.wachtrijen();
-    await Promise.all([
-      ...markers.map((j) => q.bezorging.remove(j)),
-      ...termijnacties(regels).map((a) => q.termijnen.remove(termijnJobId(id, a))),
-    ]);
+    await Promise.all(markers.map((j) => q.bezorging.remove(j)));
     await wisser.klaar(id);
     return uitkomst;
   }

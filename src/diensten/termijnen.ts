@@ -1,16 +1,16 @@
-// Deadlines of the convenant: each case's timers live in one sorted set (planned at intake, in the
-// same step as the case). A BullMQ delayed job per timer is only the alarm clock, and a sweep every
-// few seconds catches any timer whose alarm was lost. Whoever fires first claims the timer atomically
-// (the transition's gate), so a reminder or escalation happens exactly once, also with several
-// workers, after restarts, and when feedback races the deadline.
-import type { Queue } from 'bullmq';
+// Deadlines of the convenant: each case's timers live in one sorted set, and only there (planned at
+// intake, in the same step as the case; scored by the moment they are due on the service clock).
+// There is no alarm per timer: one scheduler loop in the worker role reads the due range of the set
+// every `termijnen.sweepSeconden` (a few seconds) and fires what it finds in batches, a bounded number
+// at a time, so a reminder or escalation is at most one interval late and memory per open case is a
+// sorted-set member per timer. Several workers take turns: a short lease per round keeps two of them
+// from reading the same batch, and whoever fires a timer claims it atomically (the transition's gate,
+// ZREM in the same script), so a reminder or escalation happens exactly once, also when a lease runs
+// out mid-round, after restarts, and when feedback races the deadline.
 import type { Logger } from 'pino';
-import type { Casus } from '../domain/overgangen.js';
-import { termijnLid, timerMomenten, uitLid, type Termijnactie } from '../domain/termijnen.js';
-import { OPEN } from '../domain/status.js';
+import { termijnLid, uitLid, type Termijnactie } from '../domain/termijnen.js';
 import { SignaalbrugError } from '../errors.js';
 import type { MeldingenStore } from '../store/meldingen.js';
-import { termijnJobId, type TermijnJob } from '../store/wachtrijen.js';
 import type { Casussen } from './casussen.js';
 
 export interface TermijnDeps {
@@ -18,39 +18,26 @@ export interface TermijnDeps {
   store: MeldingenStore;
   log: Logger;
   klok: () => Date;
-  /** The alarm clocks (made on first use: only the worker role sets them). */
-  queue: () => Queue<TermijnJob>;
 }
 
 export type Termijnuitkomst = 'niet-meer-open' | 'nog-niet' | 'geen-melding' | 'verstreken' | 'herinnerd' | 'geescaleerd' | 'al-gedaan';
 
-export function createTermijnen({ casussen, store, log, klok, queue }: TermijnDeps) {
-  /** Set the alarm clock of every timer of a new case (idempotent: same job ids). */
-  async function zetWekkers(meta: Pick<Casus, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp' | 'status'>): Promise<void> {
-    // A case answered or withdrawn before the relay saw it has no timers left (fire checks again).
-    if (!OPEN.includes(meta.status)) return;
-    const nu = klok().getTime();
-    await queue().addBulk(timerMomenten(meta, casussen.regels).map(([actie, op]) => ({
-      name: 'termijn', data: { meldingId: meta.id, actie }, opts: { jobId: termijnJobId(meta.id, actie), delay: Math.max(0, op - nu) },
-    })));
-  }
+/** How many due timers one read takes, and how many of them fire at the same time. */
+export const BATCH = 500;
+export const GELIJKTIJDIG = 16;
 
-  /** How long until a pending timer is due on the service clock (0 when due, undefined when gone). */
-  async function resterend(meldingId: string, actie: Termijnactie): Promise<number | undefined> {
-    const op = await store.termijn(termijnLid(meldingId, actie));
-    return op === undefined ? undefined : Math.max(0, op - klok().getTime());
-  }
-
+export function createTermijnen({ casussen, store, log, klok }: TermijnDeps) {
   /**
    * Fire one timer if it is due and still pending; returns what happened. The service clock rules:
-   * a timer fires only once `klok()` has reached its moment, whatever the clock of Redis or BullMQ says.
+   * a timer fires only once `klok()` has reached its moment, whatever the clock of Redis says.
+   * `op` is the timer's moment when the caller just read it from the set (saves a read).
    */
-  async function voerUit(meldingId: string, actie: Termijnactie): Promise<Termijnuitkomst> {
+  async function voerUit(meldingId: string, actie: Termijnactie, op?: number): Promise<Termijnuitkomst> {
     const lid = termijnLid(meldingId, actie);
-    const op = await store.termijn(lid);
-    if (op === undefined) return 'niet-meer-open';
+    const moment = op ?? (await store.termijn(lid));
+    if (moment === undefined) return 'niet-meer-open';
     const nu = klok();
-    if (op > nu.getTime()) return 'nog-niet';
+    if (moment > nu.getTime()) return 'nog-niet';
     if (!(await casussen.meta(meldingId))) {
       await store.stopTermijnen([lid]); // orphan of a deleted case
       return 'geen-melding';
@@ -71,17 +58,43 @@ export function createTermijnen({ casussen, store, log, klok, queue }: TermijnDe
     }
   }
 
-  /** Every timer that is due now, oldest first. */
-  async function sweep(): Promise<number> {
-    let n = 0;
-    for (const lid of await store.verstrekenTermijnen(klok().getTime())) {
-      const t = uitLid(lid);
-      if (t && (await voerUit(t.meldingId, t.actie)) !== 'nog-niet') n++;
+  /**
+   * Every timer that is due now, oldest first, in batches of `batch` with at most `gelijktijdig` at
+   * once; returns how many fired. A timer that fails stays in the set for the next round (and is
+   * skipped for the rest of this one). `verder` is asked between batches (the scheduler renews its
+   * lease there; false ends the round).
+   */
+  async function sweep(o: { batch?: number; gelijktijdig?: number; verder?: () => Promise<boolean> } = {}): Promise<number> {
+    const batch = o.batch ?? BATCH;
+    const gelijktijdig = o.gelijktijdig ?? GELIJKTIJDIG;
+    const nu = klok().getTime();
+    let gevuurd = 0;
+    let overgeslagen = 0; // still in the set after this round's attempt: read past them
+    for (;;) {
+      const due = await store.verstrekenTermijnen(nu, batch, overgeslagen);
+      let volgende = 0;
+      await Promise.all(Array.from({ length: Math.min(gelijktijdig, due.length) }, async () => {
+        while (volgende < due.length) {
+          const [lid, op] = due[volgende++]!;
+          const t = uitLid(lid);
+          if (!t) {
+            overgeslagen++; // not ours to judge: left alone
+            continue;
+          }
+          try {
+            if ((await voerUit(t.meldingId, t.actie, op)) !== 'nog-niet') gevuurd++;
+            else overgeslagen++;
+          } catch (err) {
+            overgeslagen++;
+            log.warn({ meldingId: t.meldingId, actie: t.actie, err: (err as Error).message }, 'termijn niet uitgevoerd, volgende ronde opnieuw');
+          }
+        }
+      }));
+      if (due.length < batch || (o.verder && !(await o.verder()))) return gevuurd;
     }
-    return n;
   }
 
-  return { zetWekkers, voerUit, resterend, sweep };
+  return { voerUit, sweep };
 }
 
 export type Termijnen = ReturnType<typeof createTermijnen>;

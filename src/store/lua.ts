@@ -36,6 +36,7 @@ export const SCRIPTS = {
   linkTrekIn: script('link-trek-in', ['vanMelding'], ['linkBasis', 'codeBasis']),
   linkVerwijder: script('link-verwijder', ['vanMelding', 'gelezen', 'alle'], ['linkBasis', 'codeBasis']),
   veldCas: script('veld-cas', ['hash'], ['veld', 'verwacht', 'nieuw']),
+  slot: script('slot', ['slot'], ['token', 'ms']),
 } as const;
 
 const gedefinieerd = new WeakSet<Redis>();

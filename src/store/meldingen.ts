@@ -136,9 +136,22 @@ export class MeldingenStore {
     return (await opslag(() => this.redis.exists(this.namen.bezorgd(markering)))) === 1;
   }
 
-  /** Timers due at or before `nu` (ms), oldest first: members `<meldingId>|<actie>`. */
-  async verstrekenTermijnen(nu: number, max = 500): Promise<string[]> {
-    return opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'LIMIT', 0, max));
+  /** Timers due at or before `nu` (ms), oldest first, after skipping `vanaf`: members `<meldingId>|<actie>` and their moments. */
+  async verstrekenTermijnen(nu: number, max = 500, vanaf = 0): Promise<[string, number][]> {
+    const r = await opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'WITHSCORES', 'LIMIT', vanaf, max));
+    const uit: [string, number][] = [];
+    for (let i = 0; i < r.length; i += 2) uit.push([r[i]!, Number(r[i + 1])]);
+    return uit;
+  }
+
+  /**
+   * The scheduler's lease on one round of the timers (`token` names the holder): taken when free,
+   * renewed or released only by its holder. Returns whether this holder has it.
+   */
+  async termijnslot(token: string, ms: number, actie: 'neem' | 'verleng' | 'geef-vrij'): Promise<boolean> {
+    const k = this.namen.termijnslot();
+    if (actie === 'neem') return (await opslag(() => this.redis.set(k, token, 'PX', ms, 'NX'))) === 'OK';
+    return (await opslag(() => voerScriptUit(this.redis, SCRIPTS.slot, { slot: k }, { token, ms: actie === 'verleng' ? ms : 0 }))) === 1;
   }
 
   async termijn(lid: string): Promise<number | undefined> {

@@ -29,6 +29,8 @@ export class RedisNamen {
   outbox = () => this.k('outbox');
   logboek = () => this.k('logboek');
   termijnen = () => this.k('termijnen');
+  /** The timer scheduler's lease on a round (one worker reads the due range at a time). */
+  termijnslot = () => this.k('termijnen', 'slot');
   bewaartermijnen = () => this.k('bewaartermijnen');
   feed = (oin: string) => this.k('feed', oin);
   feedBasis = () => this.k('feed', '');

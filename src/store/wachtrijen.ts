@@ -3,27 +3,17 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { BezorgOpdracht } from '../domain/berichten.js';
-import type { Termijnactie } from '../domain/termijnen.js';
 import type { RedisNamen } from './redis-namen.js';
 
 export const BEZORG_QUEUE = 'bezorging';
-export const TERMIJN_QUEUE = 'termijnen';
 export const PRIVACY_QUEUE = 'privacy';
 
 export type { BezorgOpdracht };
-
-export interface TermijnJob {
-  meldingId?: string;
-  actie?: Termijnactie;
-}
 
 /** Also the delivered-marker of the message (store: `bezorgd`). */
 export function jobId(o: Pick<BezorgOpdracht, 'meldingId' | 'bericht' | 'ontvanger' | 'versie' | 'fase'>): string {
   return `${o.meldingId}.${o.bericht}.${o.ontvanger}${o.versie ? `.${o.versie}` : ''}${o.fase ? `.${o.fase}` : ''}`;
 }
-
-/** BullMQ job ids may not contain ':'. */
-export const termijnJobId = (meldingId: string, actie: Termijnactie) => `${meldingId}.${actie.replace(':', '-')}`;
 
 export function bezorgQueue(config: Config, namen: RedisNamen, connection: object) {
   return new Queue<BezorgOpdracht>(BEZORG_QUEUE, {
@@ -39,14 +29,6 @@ export function bezorgQueue(config: Config, namen: RedisNamen, connection: objec
   });
 }
 
-export function termijnQueue(namen: RedisNamen, connection: object) {
-  return new Queue<TermijnJob>(TERMIJN_QUEUE, {
-    connection,
-    prefix: namen.bull(),
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
-}
-
 export function privacyQueue(namen: RedisNamen, connection: object) {
   return new Queue(PRIVACY_QUEUE, {
     connection, prefix: namen.bull(),
@@ -56,6 +38,5 @@ export function privacyQueue(namen: RedisNamen, connection: object) {
 
 export interface Wachtrijen {
   bezorging: Queue<BezorgOpdracht>;
-  termijnen: Queue<TermijnJob>;
   privacy: Queue;
 }

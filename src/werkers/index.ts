@@ -1,4 +1,4 @@
-// The worker role: outbox relay, delivery, deadline and retention workers, each on BullMQ, built from
+// The worker role: outbox relay, delivery and retention workers on BullMQ, the deadline scheduler, built from
 // the composition root's services. Stopped in reverse order so jobs in progress finish before their
 // connections close (the root closes the connections after).
 import type { Signaalbrug } from '../signaalbrug.js';
@@ -11,7 +11,7 @@ export async function startWerkers(sb: Signaalbrug) {
   const { config, log, diensten } = sb;
   const d = await sb.werkdelen();
   const relay = new OutboxRelay({
-    outbox: d.outbox, meta: diensten.casussen.meta, zetWekkers: diensten.termijnen.zetWekkers,
+    outbox: d.outbox, meta: diensten.casussen.meta,
     bezorgingen: d.wachtrijen.bezorging, jobId: d.jobId, log,
   });
   await relay.start();
@@ -19,9 +19,7 @@ export async function startWerkers(sb: Signaalbrug) {
     bezorging: d.bezorging, queue: d.wachtrijen.bezorging, connection: d.verbinding, connectionVoorEvents: d.bullVerbinding('bullmq-events', true),
     prefix: d.prefix, gelijktijdig: config.bezorging.gelijktijdig, lockSeconden: config.bezorging.lockSeconden, log,
   });
-  const termijnwerker = await startTermijnwerker({
-    termijnen: diensten.termijnen, queue: d.wachtrijen.termijnen, connection: d.verbinding, prefix: d.prefix, sweepSeconden: config.termijnen.sweepSeconden, log,
-  });
+  const termijnwerker = startTermijnwerker({ termijnen: diensten.termijnen, slot: d.termijnslot, sweepSeconden: config.termijnen.sweepSeconden, log });
   const opruimwerker = await startOpruimwerker({
     opruimer: diensten.opruimer, queue: d.wachtrijen.privacy, connection: d.verbinding, prefix: d.prefix, elkeSeconden: config.privacy.opruimSeconden, log,
   });

@@ -1,5 +1,5 @@
 // Transactional outbox: a state change writes its outbox entry in the same atomic step; this relay
-// turns entries into BullMQ jobs (and sets a new case's deadline alarms) and only then acknowledges
+// turns entries into BullMQ jobs and only then acknowledges
 // them. A crash in between re-plans the same deterministic job ids, which BullMQ ignores, so nothing
 // is lost and nothing is sent twice.
 import type { Queue } from 'bullmq';
@@ -21,8 +21,6 @@ export interface OutboxLezer {
 export interface RelayDeps {
   outbox: OutboxLezer;
   meta(id: string): Promise<Casus | undefined>;
-  /** Sets the deadline alarms of a new case. */
-  zetWekkers(meta: Casus): Promise<void>;
   bezorgingen: Queue<BezorgOpdracht>;
   jobId(o: BezorgOpdracht): string;
   log: Logger;
@@ -40,14 +38,13 @@ export class OutboxRelay {
     this.lus = this.draai();
   }
 
-  /** One batch: read the cases, plan timers and jobs for all of them at once, then acknowledge. */
+  /** One batch: read the cases, plan the jobs of all of them at once, then acknowledge. */
   private async verwerk(entries: [string, Record<string, string>][]): Promise<void> {
     if (!entries.length) return;
     const opdrachten = await Promise.all(entries.map(async ([, v]) => {
       const meta = v.melding ? await this.deps.meta(v.melding) : undefined;
       if (!meta) return [];
       const actie = v.actie ?? 'bezorgen';
-      if (actie === 'bezorgen') await this.deps.zetWekkers(meta);
       const gepland = berichtenVoor(meta.id, meta.soort, actie, v);
       if (!gepland.length) this.deps.log.warn({ meldingId: meta.id, actie }, 'outbox-relay: onbekende actie overgeslagen');
       return gepland;

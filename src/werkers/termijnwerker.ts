@@ -1,35 +1,55 @@
-// The BullMQ worker of deadlines: fires a timer when its alarm rings, and runs the sweep (a job
-// scheduler) that catches any timer whose alarm was lost.
-import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
+// The scheduler of deadlines: one loop per worker that every `sweepSeconden` takes a short lease on
+// the round and fires every due timer of the sorted set (diensten/termijnen). Workers without the
+// lease skip that round; a worker that dies holding it delays the timers by at most the lease.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Termijnactie } from '../domain/termijnen.js';
 import type { Termijnen } from '../diensten/termijnen.js';
-import { meldFouten } from '../verbindingsfouten.js';
 
-interface TermijnJob {
-  meldingId?: string;
-  actie?: Termijnactie;
+export interface Termijnslot {
+  termijnslot(token: string, ms: number, actie: 'neem' | 'verleng' | 'geef-vrij'): Promise<boolean>;
 }
 
-export async function startTermijnwerker(o: { termijnen: Termijnen; queue: Queue<TermijnJob>; connection: object; prefix: string; sweepSeconden: number; log: Logger }) {
-  if (o.sweepSeconden > 0) await o.queue.upsertJobScheduler('sweep', { every: o.sweepSeconden * 1000 }, { name: 'sweep', data: {} });
-  else await o.queue.removeJobScheduler('sweep');
-  const worker = new Worker<TermijnJob>(o.queue.name, async (job: Job<TermijnJob>, token?: string) => {
-    if (job.name === 'sweep') return { verwerkt: await o.termijnen.sweep() };
-    const { meldingId, actie } = job.data as Required<TermijnJob>;
-    const uitkomst = await o.termijnen.voerUit(meldingId, actie);
-    if (uitkomst === 'nog-niet') {
-      // The alarm rang early by the service clock (BullMQ counts its delay on the clock of the host
-      // that planned it; hosts differ by seconds): set it again for the time that is left on ours,
-      // so a timer never fires early and never waits for the sweep.
-      const rest = await o.termijnen.resterend(meldingId, actie);
-      if (rest !== undefined) {
-        await job.moveToDelayed(Date.now() + Math.max(rest, 50), token);
-        throw new DelayedError();
+export function startTermijnwerker(o: { termijnen: Termijnen; slot: Termijnslot; sweepSeconden: number; log: Logger }) {
+  const token = `${process.pid}-${randomUUID()}`;
+  const interval = o.sweepSeconden * 1000;
+  // Long enough for one batch on a busy machine (renewed after each), short enough that a holder
+  // that died costs the other workers little.
+  const lease = Math.max(10_000, 3 * interval);
+  let gestopt = false;
+  let wekker: NodeJS.Timeout | undefined;
+  let stil = false;
+
+  async function ronde(): Promise<void> {
+    try {
+      if (!(await o.slot.termijnslot(token, lease, 'neem'))) return;
+      try {
+        await o.termijnen.sweep({ verder: async () => !gestopt && o.slot.termijnslot(token, lease, 'verleng') });
+      } finally {
+        await o.slot.termijnslot(token, lease, 'geef-vrij');
       }
+      if (stil) o.log.info('termijnplanner: loopt weer');
+      stil = false;
+    } catch (err) {
+      // Timers stay in the set: the next round fires them. Said once per standstill.
+      if (!stil) o.log.error({ alarm: 'termijnplanner', err: (err as Error).message }, 'termijnplanner: ronde mislukt, volgende ronde opnieuw');
+      stil = true;
     }
-    return { uitkomst };
-  }, { connection: o.connection, prefix: o.prefix, concurrency: 4 });
-  meldFouten(worker, o.log, 'termijnworker');
-  return worker;
+  }
+
+  let lopend: Promise<void> = Promise.resolve();
+  const plan = () => {
+    if (gestopt) return;
+    wekker = setTimeout(() => {
+      lopend = ronde().then(plan);
+    }, interval);
+  };
+  lopend = ronde().then(plan);
+
+  return {
+    async close(): Promise<void> {
+      gestopt = true;
+      clearTimeout(wekker);
+      await lopend;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { build, wachtOp } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { aofNaHerschrijven, leesInPortaal, logboekVan, redisDump } from '../helpers/privacy.js';
 import { ELAN_OIN, KANARIE, kanarieMelding } from '../helpers/portaal.js';
-import { BEZORG_QUEUE, jobId, TERMIJN_QUEUE, termijnJobId } from '../../src/store/wachtrijen.js';
+import { BEZORG_QUEUE, jobId } from '../../src/store/wachtrijen.js';
 
 const PERSOONSGEGEVENS = [KANARIE.achternaam, KANARIE.telefoonnummer, KANARIE.straatnaam, KANARIE.relatienummer, KANARIE.woonplaats,
   KANARIE.postcode, KANARIE.geboortedatumIso, KANARIE.referentie];
@@ -77,9 +77,6 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
 
   t.equal(await q.getJob(job), undefined, 'the pending delivery is withdrawn');
   t.same(await r.zrange(namen.termijnen(), '0', '-1'), [], 'its timers are gone');
-  const termijnQ = new Queue(TERMIJN_QUEUE, { connection: bull, prefix: namen.bull() });
-  t.teardown(() => termijnQ.close());
-  t.equal(await termijnQ.getJob(termijnJobId(k2, 'escalatie')), undefined, 'and their alarms');
   const na = await redisDump(app.redis.url);
   const aof = await aofNaHerschrijven(app.redis.url, app.redis.dir);
   t.ok(aof.includes(namen.melding(k1)), 'the AOF is readable text (no RDB preamble)');

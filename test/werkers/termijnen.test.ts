@@ -1,13 +1,12 @@
 // Deadlines with an injected clock: reminder then escalation, feedback in time, exactly-once
-// escalation with two workers and across restarts, the sweep as safety net, withdrawal.
+// escalation with two workers and across restarts, the scheduler's batches and lease, withdrawal.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
-import { TERMIJN_QUEUE, termijnJobId } from '../../src/store/wachtrijen.js';
+import { MeldingenStore } from '../../src/store/meldingen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { amsterdam, BASIS, nlDatum, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
@@ -114,11 +113,11 @@ t.test('feedback in time: timers stop, the corporation reads it back; late feedb
   t.match(mail, `Huur wordt weer betaald vanaf: ${nlDatum(hervatting)}`);
 });
 
-t.test('exactly one escalation per case with two workers, alarms and sweeps racing', async (t) => {
+t.test('exactly one escalation per case with two workers racing', async (t) => {
   const c = klok();
   const app = await build(t, { rollen: ['api'], sink: true, klok: c.klok });
   const ids = await Promise.all(Array.from({ length: 6 }, () => melding(app)));
-  // Planned only now, past the deadline: every alarm is due at once, while both sweeps run too.
+  // Both workers start past the deadline: every timer is due at once for both schedulers.
   c.zet(NA_TERMIJN);
   for (let i = 0; i < 2; i++) {
     const w = await start({ config: app.config, rollen: ['worker'], log: createLogger(undefined, 'silent'), klok: c.klok, env: {} });
@@ -151,56 +150,59 @@ t.test('a worker restart between scheduling and firing, and a Redis restart: sti
   t.equal(mailsAan(app, 'troubleshooter').length, 1);
 });
 
-t.test('the alarm clock alone (no sweep) and the sweep alone (alarm deleted) each escalate', async (t) => {
-  await t.test('delayed job', async (t) => {
-    const c = klok();
-    const app = await build(t, { rollen: ['api'], klok: c.klok, configAanpassen: (d) => (d.termijnen = { sweepSeconden: 0 }) });
-    const id = await melding(app);
-    c.zet(NA_TERMIJN); // planned now, the alarm is due at once
-    const w = await start({ config: app.config, rollen: ['worker'], log: createLogger(undefined, 'silent'), klok: c.klok, env: {} });
-    t.teardown(() => w.stop());
-    await wachtStatus(app, id, 'geescaleerd');
-    t.pass('escalated by the delayed job');
-  });
-  await t.test('sweep', async (t) => {
-    const c = klok();
-    const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
-    const id = await melding(app);
-    await wachtStatus(app, id, 'verzonden');
-    const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-    const q = new Queue(TERMIJN_QUEUE, { connection: verbinding, prefix: app.draaiend.sb.namen.bull() });
-    t.teardown(async () => {
-      await q.close();
-      verbinding.disconnect();
-    });
-    t.equal(await q.remove(termijnJobId(id, 'escalatie')), 1, 'the alarm is deleted');
-    c.zet(NA_TERMIJN);
-    await wachtStatus(app, id, 'geescaleerd');
-    t.pass('escalated by the sweep');
-  });
-});
-
-t.test('clock skew: an alarm that rings early by the service clock is set again, and fires on time', async (t) => {
+t.test('the scheduler fires on time by the service clock, never early', async (t) => {
   // A running service clock (not frozen): it moves with real time from wherever the test puts it.
   let verschil = ONTVANGST.getTime() - Date.now();
   const loopt = () => new Date(Date.now() + verschil);
-  const app = await build(t, { rollen: ['api', 'worker'], klok: loopt, configAanpassen: (d) => (d.termijnen = { sweepSeconden: 0 }) });
+  const app = await build(t, { rollen: ['api', 'worker'], klok: loopt });
   const id = await melding(app);
   await wachtStatus(app, id, 'verzonden');
   const moment = TERMIJN.verstreken.getTime();
   verschil = moment - 2500 - Date.now(); // 2.5 s before the deadline day ends, on the service clock
-  // The host that planned the alarm was ahead: BullMQ rings it in 0.3 s, while 2.5 s remain.
-  const verbinding = new Redis(app.redis.url, { maxRetriesPerRequest: null });
-  const q = new Queue(TERMIJN_QUEUE, { connection: verbinding, prefix: app.draaiend.sb.namen.bull() });
-  t.teardown(async () => {
-    await q.close();
-    verbinding.disconnect();
-  });
-  await (await q.getJob(termijnJobId(id, 'escalatie')))!.changeDelay(300);
   await wachtStatus(app, id, 'geescaleerd');
   const g = (await haal(app, id)).gebeurtenissen.filter((x: any) => x.soort === 'geescaleerd');
-  t.equal(g.length, 1, 'escalated once, by the alarm alone (no sweep)');
+  t.equal(g.length, 1, 'escalated once');
   t.ok(Date.parse(g[0].op) >= moment, `not early: escalated at ${g[0].op}, due ${new Date(moment).toISOString()}`);
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  t.equal(await r.exists(`${app.draaiend.sb.namen.bull()}:termijnen:delayed`), 0, 'no BullMQ alarm clocks');
+});
+
+t.test('a sweep fires every due timer in batches, a few at a time, and skips what it cannot read', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api'], klok: c.klok });
+  const ids = await Promise.all(Array.from({ length: 7 }, () => melding(app)));
+  const { termijnen } = app.draaiend.sb.diensten;
+  t.equal(await termijnen.sweep({ batch: 3, gelijktijdig: 2 }), 0, 'nothing due yet');
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  await r.zadd(app.draaiend.sb.namen.termijnen(), 1, 'geen-lid-van-ons'); // not a timer: left alone, read past
+  c.zet(NA_TERMIJN);
+  let verder = 0;
+  // Seven reminders and seven escalations are due (14 timers): batches of 3, two at once.
+  t.equal(await termijnen.sweep({ batch: 3, gelijktijdig: 2, verder: async () => (verder++, true) }), 14);
+  t.ok(verder >= 4, `asked between batches (${verder})`);
+  t.equal(await termijnen.sweep({ batch: 3, gelijktijdig: 2, verder: async () => false }), 0, 'all fired');
+  for (const id of ids) t.equal((await haal(app, id)).status, 'geescaleerd');
+  t.same(await r.zrangebyscore(app.draaiend.sb.namen.termijnen(), '-inf', NA_TERMIJN.getTime()), ['geen-lid-van-ons']);
+  t.equal(await termijnen.voerUit(ids[0]!, 'escalatie'), 'niet-meer-open', 'a fired timer is gone');
+});
+
+t.test('the round lease: one holder at a time, renewed and released only by its holder', async (t) => {
+  const app = await build(t, { rollen: ['api'] });
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  const store = new MeldingenStore(r, app.draaiend.sb.namen);
+  t.ok(await store.termijnslot('a', 10_000, 'neem'));
+  t.notOk(await store.termijnslot('b', 10_000, 'neem'), 'taken');
+  t.notOk(await store.termijnslot('b', 10_000, 'verleng'), 'not renewed by another');
+  t.notOk(await store.termijnslot('b', 10_000, 'geef-vrij'), 'not released by another');
+  t.ok(await store.termijnslot('a', 10_000, 'verleng'));
+  t.ok(await store.termijnslot('a', 10_000, 'geef-vrij'));
+  t.ok(await store.termijnslot('b', 50, 'neem'), 'free again');
+  await rust(200);
+  t.ok(await store.termijnslot('a', 10_000, 'neem'), 'a lease that ran out is free');
+  t.notOk(await store.termijnslot('b', 10_000, 'verleng'), 'and its old holder knows');
 });
 
 t.test('who may give feedback, and no free text', async (t) => {
