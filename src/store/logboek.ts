@@ -4,7 +4,7 @@
 // at that entry's millisecond, so ids stay monotonic and nothing is trimmed before its time.
 import type { Redis } from 'ioredis';
 import type { Actie, Verwerking } from '../domain/verwerking.js';
-import { logboekVelden } from './logboek-velden.js';
+import { logboekVelden, uitLogboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
@@ -42,7 +42,7 @@ export class LogboekStore {
         const v = Object.fromEntries(velden.flatMap((x, i) => (i % 2 ? [] : [[x, velden[i + 1]!]]))) as Record<string, string>;
         if (f.melding && v.melding !== f.melding) continue;
         if (f.betrokkene && v.betrokkene !== f.betrokkene) continue;
-        const span = JSON.parse(v.span!) as Verwerking;
+        const span = uitLogboekVelden(v);
         if (f.activiteit && span.name !== f.activiteit && !span.attributes['dpl.core.processing_activity_id']?.endsWith(`#${f.activiteit}`)) continue;
         yield span;
       }

@@ -23,12 +23,13 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'herhalingIndex'],
-    ['id', 'vingerafdruk', 'gebeurtenis', 'extra']),
+    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'herhalingIndex',
+      'gegevens', 'herhaling'],
+    ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'bezorgd', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),
-  wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen'], ['id', 'op', 'reden', 'ms', 'extra']),
+  wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),
   linkMaak: script('link-maak', ['link', 'vanMelding', 'alle'], ['hash', 'meldingId', 'geldigTot', 'ttl', 'linkBasis', 'codeBasis', 'rol', 'herinnering']),
   linkCode: script('link-code', ['link', 'code'], ['codeHash', 'nu', 'maxPogingen']),
@@ -36,6 +37,7 @@ export const SCRIPTS = {
   linkTrekIn: script('link-trek-in', ['vanMelding'], ['linkBasis', 'codeBasis']),
   linkVerwijder: script('link-verwijder', ['vanMelding', 'gelezen', 'alle'], ['linkBasis', 'codeBasis']),
   veldCas: script('veld-cas', ['hash'], ['veld', 'verwacht', 'nieuw']),
+  waardeCas: script('waarde-cas', ['sleutel'], ['verwacht', 'nieuw']),
   slot: script('slot', ['slot'], ['token', 'ms']),
 } as const;
 

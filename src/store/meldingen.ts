@@ -2,7 +2,7 @@
 // domain's rules and knows none of them: a new case in one script (case, idempotency key, indexes,
 // timers, outbox entry, logboek record), a transition in another (compare-and-set on the status).
 // Personal data arrives here encrypted by the services and lives only in the `gegevens` and
-// `terugkoppeling` fields.
+// `herhaling` strings and the encrypted fields of the case hash (feedback, outcomes, updates).
 import type { Redis } from 'ioredis';
 import type { Casus, Gebeurtenis, Mijlpaal, NieuweCasus, Overgang } from '../domain/overgangen.js';
 import type { Soort } from '../domain/melding.js';
@@ -10,7 +10,7 @@ import type { Status } from '../domain/status.js';
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
-import type { RedisNamen } from './redis-namen.js';
+import { isBlobveld, type RedisNamen } from './redis-namen.js';
 
 export type { Gebeurtenis };
 
@@ -62,18 +62,19 @@ export class MeldingenStore {
     const c = n.casus;
     const k = this.namen;
     const ms = Date.parse(c.ontvangenOp);
-    // The case hash: pseudonymous only besides `gegevens`.
+    // The case hash: pseudonymous and short only (Redis keeps it as a listpack); the ciphertexts of
+    // the melding and of the repeat link are strings of their own.
     const velden = ['id', c.id, 'oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
-      'gegevens', n.gegevens, 'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
-      ...(n.herhaling ? ['herhaling', n.herhaling] : [])];
+      'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? ''];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
       outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
-      termijnen: k.termijnen(), herhalingIndex: k.herhalingIndex(c.betrokkene),
+      termijnen: k.termijnen(), herhalingIndex: k.herhalingIndex(c.betrokkene), gegevens: k.meldingBlob(c.id, 'gegevens'),
+      herhaling: k.meldingBlob(c.id, 'herhaling'),
     }, {
-      id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis),
+      id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk,
         vensterMs: n.herhalingVensterMs }),
     }))) as [number, string];
@@ -96,8 +97,9 @@ export class MeldingenStore {
     };
   }
 
-  /** One field of the case hash (e.g. the encrypted `gegevens` or `terugkoppeling`). */
+  /** One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`), wherever it is kept. */
   async veld(id: string, naam: string): Promise<string | undefined> {
+    if (isBlobveld(naam)) return (await opslag(() => this.redis.get(this.namen.meldingBlob(id, naam)))) ?? undefined;
     return (await opslag(() => this.redis.hget(this.namen.melding(id), naam))) ?? undefined;
   }
 

@@ -65,12 +65,16 @@ export class RapportageStore {
     if (!ids.length) return [];
     const versleuteld = o.versleuteld ?? [];
     const p = this.redis.pipeline();
+    // The melding's ciphertext is a string of its own; the other ciphertexts are fields of the hash.
+    const inHash = versleuteld.filter((v) => v !== 'gegevens');
+    const blob = versleuteld.includes('gegevens');
     for (const id of ids) {
-      p.hmget(this.namen.melding(id), ...VELDEN, ...versleuteld);
+      p.hmget(this.namen.melding(id), ...VELDEN, ...inHash);
       if (o.gebeurtenissen) p.lrange(this.namen.gebeurtenissen(id), 0, -1);
+      if (blob) p.get(this.namen.meldingBlob(id, 'gegevens'));
     }
     const r = (await opslag(() => p.exec())) ?? [];
-    const stap = o.gebeurtenissen ? 2 : 1;
+    const stap = 1 + (o.gebeurtenissen ? 1 : 0) + (blob ? 1 : 0);
     const uit: RuweCasus[] = [];
     ids.forEach((id, i) => {
       const [fout, waarden] = r[i * stap] ?? [];
@@ -78,7 +82,9 @@ export class RapportageStore {
       const v = waarden as (string | null)[];
       const [oin, wijkteam, wijkteamOin, soort, status, ontvangenOp, terugkoppelingUiterlijk, verwijderdOp] = v;
       if (!soort || !status || !ontvangenOp) return;
-      const extra = Object.fromEntries(versleuteld.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
+      const extra: Record<string, string> = Object.fromEntries(inHash.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
+      const gegevens = blob ? (r[i * stap + stap - 1]?.[1] as string | null) : null;
+      if (gegevens) extra.gegevens = gegevens;
       const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map((s) => JSON.parse(s) as Gebeurtenis) : [];
       uit.push({
         id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,

@@ -1,6 +1,11 @@
 // The one place that names Redis keys. Every store, script and test builds its keys here, from the
 // configured prefix; Lua scripts get whole keys (or a key base for keys they derive, such as another
 // link of the same melding) as arguments and never spell a name themselves.
+/** Encrypted values of a case kept outside its hash (see `meldingBlob`). */
+export const BLOBVELDEN = ['gegevens', 'herhaling'] as const;
+export type Blobveld = (typeof BLOBVELDEN)[number];
+export const isBlobveld = (veld: string): veld is Blobveld => (BLOBVELDEN as readonly string[]).includes(veld);
+
 export class RedisNamen {
   constructor(readonly prefix: string) {}
 
@@ -11,6 +16,11 @@ export class RedisNamen {
   // A case and what belongs to it.
   melding = (id: string) => this.k('melding', id);
   gebeurtenissen = (id: string) => this.k('melding', id, 'gebeurtenissen');
+  /**
+   * The case's large ciphertexts, each a string of its own (`gegevens`: the melding; `herhaling`: the
+   * link to an earlier melding), so the case hash keeps only short values in Redis's compact encoding.
+   */
+  meldingBlob = (id: string, veld: Blobveld) => this.k('melding', id, veld);
   /** Idempotency key of (corporation, referentie), by its keyed hash. */
   idem = (hash: string) => this.k('idem', hash);
   idemBasis = () => this.k('idem', '');

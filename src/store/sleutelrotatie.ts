@@ -11,13 +11,18 @@ import { Sleutelring } from './sleutelring.js';
 
 /**
  * Every encrypted field in Redis, with the context (AAD) it was bound to: `context(id, field)` names it,
- * or undefined for a field that is not encrypted. Keys relative to the prefix.
+ * or undefined for a field that is not encrypted. Keys relative to the prefix. A `waarde` key is a
+ * string holding one ciphertext; its field is the key's second group.
  */
-export const VERSLEUTELD: { sleutel: RegExp; context: (id: string, veld: string) => string | undefined }[] = [
+export const VERSLEUTELD: { sleutel: RegExp; waarde?: true; context: (id: string, veld: string) => string | undefined }[] = [
+  { sleutel: /^melding:([^:]+):(gegevens|herhaling)$/, waarde: true, context: (id, veld) => (veld === 'gegevens' ? id : `${id}:${veld}`) },
   { sleutel: /^melding:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? id
     : ['terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling'].includes(veld) || veld.startsWith('aanvulling:') ? `${id}:${veld}` : undefined) },
   { sleutel: /^datalek:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? `datalek:${id}` : undefined) },
 ];
+
+/** One ciphertext: a field of a hash, or a string key of its own (`waarde`). */
+interface Versleuteld { key: string; veld: string; context: string; blob: string; waarde?: true }
 
 export interface Rotatieverslag {
   herversleuteld: number;
@@ -38,7 +43,7 @@ export class Sleutelrotatie {
   }
 
   /** Every encrypted field: key, field, context, current ciphertext; in SCAN batches. */
-  private async *velden(batch: number): AsyncGenerator<{ key: string; veld: string; context: string; blob: string }[]> {
+  private async *velden(batch: number): AsyncGenerator<Versleuteld[]> {
     let cursor = '0';
     do {
       const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.alles(), 'COUNT', batch));
@@ -46,16 +51,21 @@ export class Sleutelrotatie {
       const doelen = keys.flatMap((key) => {
         const rest = this.namen.relatief(key);
         const soort = VERSLEUTELD.find((s) => s.sleutel.test(rest));
-        return soort ? [{ key, id: soort.sleutel.exec(rest)![1]!, context: soort.context }] : [];
+        const m = soort?.sleutel.exec(rest);
+        return soort && m ? [{ key, id: m[1]!, veld: m[2], waarde: soort.waarde, context: soort.context }] : [];
       });
       if (!doelen.length) continue;
       const p = this.redis.pipeline();
-      for (const d of doelen) p.hgetall(d.key);
+      for (const d of doelen) (d.waarde ? p.get(d.key) : p.hgetall(d.key));
       const waarden = (await opslag(() => p.exec())) ?? [];
-      yield doelen.flatMap((d, i) => Object.entries((waarden[i]?.[1] ?? {}) as Record<string, string>).flatMap(([veld, blob]) => {
-        const context = d.context(d.id, veld);
-        return context ? [{ key: d.key, veld, context, blob }] : [];
-      }));
+      yield doelen.flatMap((d, i): Versleuteld[] => {
+        const w = waarden[i]?.[1];
+        if (d.waarde) return typeof w === 'string' ? [{ key: d.key, veld: d.veld!, context: d.context(d.id, d.veld!)!, blob: w, waarde: true }] : [];
+        return Object.entries((w ?? {}) as Record<string, string>).flatMap(([veld, blob]) => {
+          const context = d.context(d.id, veld);
+          return context ? [{ key: d.key, veld, context, blob }] : [];
+        });
+      });
     } while (cursor !== '0');
   }
 
@@ -70,16 +80,19 @@ export class Sleutelrotatie {
   }
 
   /** One field: re-encrypt with the active key unless the service changed it meanwhile (then read again). */
-  private async roteerVeld(v: { key: string; veld: string; context: string; blob: string }, verslag: Rotatieverslag): Promise<void> {
+  private async roteerVeld(v: Versleuteld, verslag: Rotatieverslag): Promise<void> {
     let blob: string | null = v.blob;
     for (let poging = 0; poging < 5 && blob && Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel; poging++) {
       const nieuw = this.sleutels.versleutel(this.sleutels.ontsleutel(blob, v.context), v.context);
-      if ((await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: v.key }, { veld: v.veld, verwacht: blob!, nieuw }))) === 1) {
+      const gezet = v.waarde
+        ? await opslag(() => voerScriptUit(this.redis, SCRIPTS.waardeCas, { sleutel: v.key }, { verwacht: blob!, nieuw }))
+        : await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: v.key }, { veld: v.veld, verwacht: blob!, nieuw }));
+      if (gezet === 1) {
         verslag.herversleuteld++;
         return;
       }
       verslag.gelijktijdigGewijzigd++;
-      blob = await opslag(() => this.redis.hget(v.key, v.veld));
+      blob = await opslag(() => (v.waarde ? this.redis.get(v.key) : this.redis.hget(v.key, v.veld)));
     }
   }
 

@@ -31,7 +31,8 @@ export class WisStore {
   async wis(id: string, o: Wisopdracht): Promise<Wisuitkomst> {
     const k = this.namen;
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.wis,
-      { melding: k.melding(id), gebeurtenissen: k.gebeurtenissen(id), logboek: k.logboek(), termijnen: k.termijnen() },
+      { melding: k.melding(id), gebeurtenissen: k.gebeurtenissen(id), logboek: k.logboek(), termijnen: k.termijnen(),
+        gegevens: k.meldingBlob(id, 'gegevens'), herhaling: k.meldingBlob(id, 'herhaling') },
       { id, op: o.op.toISOString(), reden: o.reden, ms: o.op.getTime(), extra: JSON.stringify({
         logboek: logboekVelden(o.logboek), timers: o.timers, markers: o.markers,
         betrokkeneBasis: k.betrokkeneIndexBasis(), herhalingBasis: k.herhalingIndexBasis(), idemBasis: k.idemBasis(), feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),

@@ -7,6 +7,7 @@ import { httpsVraag, wachtOp, type Antwoord, type Gebouwd } from './build.js';
 import { platteTekst } from './mail.js';
 import type { Verwerking } from '../../src/domain/verwerking.js';
 import { RedisNamen } from '../../src/store/redis-namen.js';
+import { uitStreamVelden } from '../../src/store/logboek-velden.js';
 
 /** Every key with its whole value, whatever its type: what a copy of Redis would give away. */
 export async function redisDump(url: string): Promise<string> {
@@ -59,7 +60,7 @@ export async function logboekVan(app: Gebouwd | string, meldingId?: string): Pro
   const r = new Redis(url);
   try {
     return (await r.xrange(namen.logboek(), '-', '+'))
-      .map(([, v]) => JSON.parse(v[v.indexOf('span') + 1]!) as Verwerking)
+      .map(([, v]) => uitStreamVelden(v))
       .filter((s) => !meldingId || s.attributes['dpl.signaalbrug.melding_id'] === meldingId);
   } finally {
     r.disconnect();

@@ -33,7 +33,7 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${b}/terugkoppeling`, tk(true))).status, 201);
   t.equal((await app.vraag('elan-wonen', 'POST', `/v1/meldingen/${c}/intrekking`, {})).status, 201);
 
-  const heeftGegevens = async (id: string) => (await r.hexists(namen.melding(id), 'gegevens')) === 1;
+  const heeftGegevens = async (id: string) => (await r.exists(namen.meldingBlob(id, 'gegevens'))) === 1;
   const weg = (id: string) => wachtOp(async () => (await r.hexists(namen.melding(id), 'verwijderdOp')) === 1);
   async function nietVoor(moment: number, ids: string[], wat: string) {
     nu = moment - 1000;
@@ -85,6 +85,7 @@ async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: str
   for (const veld of ['gegevens', 'terugkoppeling', 'idem', 'feedId']) t.notOk(veld in h, `no ${veld}`);
   t.match(h, { soort: 'huurachterstand', wijkteam: 'noord', oin: '00000099000000000001', ontvangenOp: /Z$/, status: /./, verwijderdOp: /Z$/ },
     'metadata for the counts stays');
+  t.equal(await r.exists(namen.meldingBlob(id, 'gegevens'), namen.meldingBlob(id, 'herhaling')), 0, 'no encrypted melding, no repeat link');
   t.same(await r.keys(namen.bezorgd(`${id}*`)), [], 'no delivered-markers');
   t.notOk((await r.zrange(namen.termijnen(), '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
   t.notOk((await r.xrange(namen.feed('00000099000000000001'), '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');

@@ -62,7 +62,7 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   for (const n of ['melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'inzage-verstrekt']) t.ok(verwerkingen.includes(n), n);
 
   // Before: the ciphertexts are there (so their absence afterwards means something).
-  const geheimen = [await r.hget(namen.melding(k1), 'gegevens'), await r.hget(namen.melding(k1), 'terugkoppeling'), await r.hget(namen.melding(k2), 'gegevens')] as string[];
+  const geheimen = [await r.get(namen.meldingBlob(k1, 'gegevens')), await r.hget(namen.melding(k1), 'terugkoppeling'), await r.get(namen.meldingBlob(k2, 'gegevens'))] as string[];
   const voor = await redisDump(app.redis.url);
   for (const g of geheimen) t.ok(voor.includes(g), 'ciphertext present before');
   for (const p of PERSOONSGEGEVENS) t.notOk(voor.includes(p), `encrypted at rest: no ${p} in plain text`);

@@ -75,3 +75,28 @@ t.test('trim drops exactly what is older than the limit', async (t) => {
   t.equal(await lb.trim(new Date('2021-11-23T00:00:00Z')), 1);
   t.same((await redis.xrange(namen.logboek(), '-', '+')).map(([, v]) => v[3]), ['grens', 'nieuw']);
 });
+
+t.test('a record is stored compact and read back as the span the domain built', async (t) => {
+  const { redis, namen, lb } = await logboek(t);
+  const gewoon = record('melding-bezorgd', '2030-01-02T03:04:05.678Z', 'm1');
+  const bijzonder = verwerking({
+    actie: 'inzage-verstrekt', spoor: { traceId: 'a'.repeat(32), parentSpanId: 'b'.repeat(16), extern: true }, register: 'urn:test', betrokkene: 'p2',
+    oin: '00000099000000000002', start: new Date('2030-01-02T03:04:05.000Z'), eind: new Date('2030-01-02T03:04:06.250Z'), fout: true,
+    extra: { kanaal: 'cli', reden: 'verzoek' },
+  });
+  // What no writer of ours makes, but a reader must not lose: a foreign activity id and subject type.
+  const vreemd = { ...record('melding-gelezen', '2030-01-02T03:04:07.000Z', 'm3'), attributes: {} as Record<string, string> };
+  vreemd.attributes = { 'dpl.core.processing_activity_id': 'urn:elders#iets', 'dpl.core.data_subject_id': 'p3', 'dpl.core.data_subject_id_type': 'bsn-pseudoniem', 'eigen.veld': 'x' };
+  for (const v of [gewoon, bijzonder, vreemd]) await lb.schrijf(v);
+  // A record in the full form of before.
+  const oud = record('melding-ontvangen', '2030-01-02T03:04:08.000Z', 'm4');
+  await redis.xadd(namen.logboek(), `${Date.parse(oud.endTime)}-*`, 'naam', oud.name, 'melding', 'm4', 'betrokkene', 'p1', 'span', JSON.stringify(oud));
+  const gelezen = [];
+  for await (const v of lb.lees()) gelezen.push(v);
+  t.same(gelezen, [gewoon, bijzonder, vreemd, oud]);
+  t.same(Object.keys(gelezen[0]!.attributes), Object.keys(gewoon.attributes), 'attributes in the order the domain builds them');
+  const velden = ((await redis.xrange(namen.logboek(), '-', '+', 'COUNT', 1)) as [string, string[]][])[0]![1];
+  const span = velden[velden.indexOf('span') + 1]!;
+  t.ok(span.length < JSON.stringify(gewoon).length / 2, `compact: ${span.length} bytes for ${JSON.stringify(gewoon).length}`);
+  t.notMatch(span, /p1|m1|signaalbrug|pseudoniem/, 'what the stream fields and the constants say is not repeated');
+});

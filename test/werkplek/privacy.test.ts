@@ -7,6 +7,7 @@ import t from 'tap';
 import { voorbeeldMelding } from '../helpers/build.js';
 import { testKlok, wandtijd } from '../helpers/klok.js';
 import { bouwWerkplek, type Werkplek } from '../helpers/werkplek.js';
+import { uitStreamVelden } from '../../src/store/logboek-velden.js';
 
 const ELAN = '00000099000000000001';
 const PRE = '00000099000000000002';
@@ -45,7 +46,7 @@ async function opzet(t: Parameters<typeof bouwWerkplek>[0]) {
 }
 
 const records = async (w: Werkplek) => (await w.app.draaiend.sb.redis.xrange(w.app.draaiend.sb.namen.logboek(), '-', '+'))
-  .map(([, v]) => JSON.parse(v[v.indexOf('span') + 1]!));
+  .map(([, v]) => uitStreamVelden(v));
 
 t.test('a gemeente\'s privacy officer: logboek, inzage and erasure of its own cases only', async (t) => {
   const { w, sb, haarlem, bloemendaal, pre } = await opzet(t);
@@ -95,7 +96,7 @@ t.test('a gemeente\'s privacy officer: logboek, inzage and erasure of its own ca
   const nieuw = (await records(w)).slice(voor);
   t.equal(nieuw.length, 1, 'one inzage record: for the one case it may see');
   t.match(nieuw[0], { name: 'inzage-verstrekt', attributes: { 'dpl.signaalbrug.melding_id': haarlem, 'dpl.signaalbrug.organisatie_oin': HAARLEM, 'dpl.signaalbrug.kanaal': 'werkplek' } });
-  const gebruiker = nieuw[0].attributes['dpl.signaalbrug.gebruiker'];
+  const gebruiker = nieuw[0]!.attributes['dpl.signaalbrug.gebruiker'];
   t.match(gebruiker, /^[A-Za-z0-9_-]{16,}$/, 'the user\'s pseudonymous id');
   t.notMatch(JSON.stringify(nieuw), 'Priya', 'never the name');
   const json = await s.vraag('POST', '/privacy/inzage', { corporatie: ELAN, relatienummer: 'R-100', formaat: 'json' });

@@ -13,6 +13,7 @@ for _, veld in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(veld, 1, 11) == 'aanvulling:' then table.insert(weg, veld) end
 end
 redis.call('HDEL', KEYS[1], unpack(weg))
+redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
 if h[1] then
