@@ -1,12 +1,14 @@
 // npm run bench [-- --quick]: figures on this machine, each against a baseline measured in the same
 // run (the machine is shared and noisy, so ratios matter more than absolute numbers).
-// `--alleen-intake`, `--alleen-bezorging` or `--alleen-geheugen` run one part and only print it.
+// `--alleen-intake`, `--alleen-bezorging` or `--alleen-geheugen` run one part and only print it;
+// `--schaal` adds the memory per open case at a million cases.
 //  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients from a separate
 //    load-generator process (bench/last.ts), against a bare
 //    Fastify HTTPS server with the same TLS settings that parses the same JSON and answers 201;
 //  - delivery per channel, end to end to a real SMTP sink, against `openssl cms -encrypt` of the
 //    same message.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,16 +21,20 @@ import { createLogger } from '../src/logger.js';
 import { BASIS_TLS } from '../src/pki/tls-materiaal.js';
 import { createSignaalbrug } from '../src/signaalbrug.js';
 import { Sleutelring } from '../src/store/sleutelring.js';
+import { GELIJKTIJDIG, BATCH } from '../src/diensten/termijnen.js';
+import { MeldingenStore, type NieuwRecord } from '../src/store/meldingen.js';
 import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
 import { build, testConfigDoc, testPki, voorbeeldMelding } from '../test/helpers/build.js';
-import { lopendeKlok } from '../test/helpers/klok.js';
 import { ROOT } from '../test/helpers/root.js';
 
 const quick = process.argv.includes('--quick');
 const N_INTAKE = quick ? 2000 : 20000;
 const N_DELIVERY = quick ? 200 : 1000;
 const N_GEHEUGEN = quick ? 10_000 : 100_000;
+/** `--schaal`: memory also at a million open cases (minutes, and several GiB of Redis). */
+const schaal = process.argv.includes('--schaal');
+const N_SCHAAL = 1_000_000;
 const N_HANDDRUK = quick ? 300 : 2000;
 const CONCURRENCY = 50;
 
@@ -211,14 +217,8 @@ async function usedMemory(r: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)![1]);
 }
 
-/**
- * Redis memory per open case with its timers, in the steady state of a delivered case awaiting
- * feedback: encrypted case, events, idempotency key, indexes, delivered-marker, logboek records, two
- * timers in the sorted set and their two BullMQ delayed jobs. The cases are made the way the service
- * makes them (the composition root's intake, delivery transition and alarm clocks). Baseline: the
- * same melding as plain JSON in a bare hash.
- */
-async function geheugen(pki: string) {
+/** A Signaalbrug on a Redis of its own (no HTTP), with a service clock the bench can move. */
+async function kaleSignaalbrug(pki: string, klok: () => Date = () => new Date()) {
   const redis = await startRedis(t);
   const r = new Redis(redis.url);
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-geheugen-'));
@@ -226,32 +226,109 @@ async function geheugen(pki: string) {
   const sleutelbestand = path.join(dir, 'sleutels.json');
   writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
   const config = parseConfig(JSON.stringify(testConfigDoc(pki, redis.url, sleutelbestand)), path.join(dir, 'config.json'));
-  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'warn'), klok: lopendeKlok, env: {}, naam: 'bench' });
-  const { intake, casussen } = sb.diensten;
-  sb.wachtrijen(); // the queues' connection is there before the first measurement
-  const melding = (i: number) => voorbeeldMelding({ referentie: `MEM-${i}` });
-  const voor = await usedMemory(r);
-  for (let i = 0; i < N_GEHEUGEN; i += 500) {
-    const nieuw = await Promise.all(Array.from({ length: Math.min(500, N_GEHEUGEN - i) }, (_, j) => intake.ontvang('00000099000000000001', melding(i + j))));
-    await Promise.all(nieuw.map(({ record }) => casussen.pasToe(record.id, {
-      soort: 'verzonden', bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam', mailbox: 'wijkteam-noord@haarlem.example', bezorging: 'smime',
-      poging: 1, smtpAntwoord: '250 OK', messageId: `<${record.id}@bench.invalid>`,
-      markering: jobId({ meldingId: record.id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }),
-    })));
+  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'warn'), klok, env: {}, naam: 'bench' });
+  return { r, sb, stop: async () => { await sb.sluit(); r.disconnect(); await redis.stop(); } };
+}
+
+/**
+ * `n` open cases of as many tenants, made fast: the intake service takes one melding (validation,
+ * pseudonyms, encryption, the domain's timers), and every further case is that record with a new
+ * id, tenant pseudonym and idempotency key, stored through the same store call and Lua script the
+ * intake uses (pipelined, no HTTP); then each is delivered through the composition root's transition
+ * (the delivered-marker, event and logboek record a delivery writes).
+ */
+async function maakOpenCasussen(sb: Awaited<ReturnType<typeof kaleSignaalbrug>>['sb'], n: number): Promise<void> {
+  const origineel = MeldingenStore.prototype.bewaar;
+  let sjabloon: NieuwRecord | undefined;
+  MeldingenStore.prototype.bewaar = function (this: MeldingenStore, x: NieuwRecord) {
+    sjabloon ??= x;
+    return origineel.call(this, x);
+  };
+  try {
+    await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding({ referentie: 'SJABLOON', huurder: { ...voorbeeldMelding().huurder, relatienummer: 'SJ-1' } }));
+  } finally {
+    MeldingenStore.prototype.bewaar = origineel;
   }
+  const s = sjabloon!;
+  const tekst = JSON.stringify(s);
+  const store = new MeldingenStore(sb.redis, sb.namen);
+  const { casussen } = sb.diensten;
+  const eerste = s.casus.id;
+  const PARTIJ = 2000;
+  const ids: string[] = [eerste];
+  for (let i = 1; i < n; i += PARTIJ) {
+    const partij = Array.from({ length: Math.min(PARTIJ, n - i) }, () => randomUUID());
+    await Promise.all(partij.map((id) => store.bewaar(JSON.parse(tekst.replaceAll(eerste, id)
+      .replaceAll(s.casus.betrokkene, randomBytes(32).toString('base64url')).replaceAll(s.idem, randomBytes(32).toString('base64url'))) as NieuwRecord)));
+    ids.push(...partij);
+  }
+  for (let i = 0; i < ids.length; i += PARTIJ)
+    await Promise.all(ids.slice(i, i + PARTIJ).map((id) => casussen.pasToe(id, {
+      soort: 'verzonden', bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam', mailbox: 'wijkteam-noord@haarlem.example', bezorging: 'smime',
+      poging: 1, smtpAntwoord: '250 OK', messageId: `<${id}@bench.invalid>`, markering: jobId({ meldingId: id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }),
+    })));
+}
+
+/**
+ * Redis memory per open case with its timers, in the steady state of a delivered case awaiting
+ * feedback: encrypted melding, case hash, events, idempotency key, indexes, delivered-marker,
+ * logboek records and its timers in the sorted set (no job per timer). Baseline: the same melding
+ * as plain JSON in a bare hash.
+ */
+async function geheugen(pki: string, n: number) {
+  const { r, sb, stop } = await kaleSignaalbrug(pki);
+  const voor = await usedMemory(r);
+  await maakOpenCasussen(sb, n);
   await r.del(sb.namen.outbox()); // relayed in the steady state
   const na = await usedMemory(r);
-  await sb.sluit();
-  await r.flushall();
-  const basisVoor = await usedMemory(r);
-  const gegevens = (i: number) => meldingSchema.parse(melding(i));
-  for (let i = 0; i < N_GEHEUGEN; i += 1000)
-    await Promise.all(Array.from({ length: Math.min(1000, N_GEHEUGEN - i) }, (_, j) => r.hset(`m:${i + j}`, 'json', JSON.stringify(gegevens(i + j)))));
-  const basisNa = await usedMemory(r);
-  r.disconnect();
-  const perCase = Math.round((na - voor) / N_GEHEUGEN);
-  const basis = Math.round((basisNa - basisVoor) / N_GEHEUGEN);
-  return { bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2) };
+  await stop();
+  const basisRedis = await kaleSignaalbrug(pki);
+  const b = basisRedis.r;
+  const basisVoor = await usedMemory(b);
+  const json = JSON.stringify(meldingSchema.parse(voorbeeldMelding({ referentie: 'MEM-1' })));
+  for (let i = 0; i < n; i += 2000)
+    await Promise.all(Array.from({ length: Math.min(2000, n - i) }, (_, j) => b.hset(`m:${i + j}`, 'json', json)));
+  const basisNa = await usedMemory(b);
+  await basisRedis.stop();
+  const perCase = Math.round((na - voor) / n);
+  const basis = Math.round((basisNa - basisVoor) / n);
+  return { aantal: n, bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2) };
+}
+
+/**
+ * The scheduler alone: 5000 delivered cases whose reminder and escalation (10 000 timers) are all
+ * due, fired by one sweep (batches, bounded concurrency, each a full transition with its event,
+ * outbox entry and logboek record). Baseline: the bare Redis work of a scheduler without the domain,
+ * reading the same due range in the same batches and removing each member.
+ */
+async function termijnvuren(pki: string) {
+  const N = 5000;
+  let verschuiving = 0;
+  const { r, sb, stop } = await kaleSignaalbrug(pki, () => new Date(Date.now() + verschuiving));
+  await maakOpenCasussen(sb, N);
+  const due = await r.zcard(sb.namen.termijnen());
+  const metScores = await r.zrange(sb.namen.termijnen(), '0', '-1', 'WITHSCORES');
+  const kopie = metScores.flatMap((x, i) => (i % 2 ? [x, metScores[i - 1]!] : [])); // score, member
+  verschuiving = 40 * 86_400_000; // past every deadline
+  const begin = performance.now();
+  const gevuurd = await sb.diensten.termijnen.sweep();
+  const ms = performance.now() - begin;
+  // Baseline on a copy of the same members.
+  const sleutel = `${sb.namen.termijnen()}:kopie`;
+  for (let i = 0; i < kopie.length; i += 2000) await r.zadd(sleutel, ...kopie.slice(i, i + 2000));
+  const nu = Date.now() + verschuiving;
+  const b0 = performance.now();
+  for (;;) {
+    const leden = await r.zrangebyscore(sleutel, '-inf', nu, 'LIMIT', 0, BATCH);
+    if (!leden.length) break;
+    let volgende = 0;
+    await Promise.all(Array.from({ length: GELIJKTIJDIG }, async () => {
+      while (volgende < leden.length) await r.zrem(sleutel, leden[volgende++]!);
+    }));
+  }
+  const basisMs = performance.now() - b0;
+  await stop();
+  return { timers: due, gevuurd, ms: Math.round(ms), perSecond: Math.round((gevuurd / ms) * 1000), baselineMs: Math.round(basisMs), ratio: +(ms / basisMs).toFixed(1) };
 }
 
 function opensslBaseline(pki: string): number {
@@ -275,7 +352,9 @@ async function main() {
     return;
   }
   if (process.argv.includes('--alleen-geheugen')) {
-    console.log(await geheugen(pki));
+    console.log(await geheugen(pki, N_GEHEUGEN));
+    if (schaal) console.log(await geheugen(pki, N_SCHAAL));
+    console.log(await termijnvuren(pki));
     return;
   }
   const i = await intake();
@@ -287,7 +366,9 @@ async function main() {
   const pgp = await aflevering('2020AB', 'pgp');
   const link = await aflevering('2035AB', 'link');
   const openssl = opensslBaseline(pki);
-  const mem = await geheugen(pki);
+  const mem = await geheugen(pki, N_GEHEUGEN);
+  const memSchaal = schaal ? await geheugen(pki, N_SCHAAL) : undefined;
+  const timers = await termijnvuren(pki);
   const resultaat = {
     datum: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, geheugenGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -305,7 +386,8 @@ async function main() {
       link: { perSecond: link.perSecond, ratioToOpensslCli: +(link.perSecond / openssl).toFixed(2) },
       opensslCmsEncryptPerSecond: openssl,
     },
-    redis: { aantal: N_GEHEUGEN, ...mem },
+    redis: { ...mem, ...(memSchaal ? { schaal: memSchaal } : {}) },
+    timers,
   };
   const rijen: [string, string, string, string][] = [
     ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
@@ -316,8 +398,10 @@ async function main() {
     ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],
     ['delivery beveiligde-link (notification) end to end', `${link.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.link.ratioToOpensslCli}`],
   ];
-  rijen.push([`Redis memory per open case with timers (${N_GEHEUGEN} cases)`, `${mem.bytesPerOpenCase} B (${mem.openCasesPerGiB} per GiB)`,
-    `plain JSON in a bare hash ${mem.baselineBytesPerCase} B`, `${mem.ratio}`]);
+  for (const m of [mem, ...(memSchaal ? [memSchaal] : [])])
+    rijen.push([`Redis memory per open case with timers (${m.aantal} cases)`, `${m.bytesPerOpenCase} B (${m.openCasesPerGiB} per GiB)`,
+      `plain JSON in a bare hash ${m.baselineBytesPerCase} B`, `${m.ratio}`]);
+  rijen.push([`firing ${timers.timers} due timers (scheduler only)`, `${timers.ms} ms (${timers.perSecond}/s)`, `bare ZRANGEBYSCORE + ZREM ${timers.baselineMs} ms`, `${timers.ratio}`]);
   console.log('\n| figure | signaalbrug | baseline (same run) | ratio |\n| --- | --- | --- | --- |');
   for (const r of rijen) console.log(`| ${r.join(' | ')} |`);
   const map = path.join(ROOT, 'bench/results');
