@@ -23,8 +23,7 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'herhalingIndex',
-      'gegevens', 'herhaling'],
+    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'gegevens', 'herhaling'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'bezorgd', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],

@@ -24,7 +24,7 @@ export interface NieuwRecord extends NieuweCasus {
   vingerafdruk: string;
   /** The link to an earlier melding of the same data subject (repeat signal), encrypted. */
   herhaling?: string;
-  /** How long a melding counts as earlier signal for the next one (ms). */
+  /** How long a melding counts as earlier signal for the next one (ms; the intake's lookup uses it). */
   herhalingVensterMs: number;
 }
 
@@ -71,12 +71,11 @@ export class MeldingenStore {
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
       outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
-      termijnen: k.termijnen(), herhalingIndex: k.herhalingIndex(c.betrokkene), gegevens: k.meldingBlob(c.id, 'gegevens'),
+      termijnen: k.termijnen(), gegevens: k.meldingBlob(c.id, 'gegevens'),
       herhaling: k.meldingBlob(c.id, 'herhaling'),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
-      extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk,
-        vensterMs: n.herhalingVensterMs }),
+      extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
     if (ok === 1) return { nieuw: true };
     const [id = '', vingerafdruk] = waarde.split(' ');
@@ -125,12 +124,12 @@ export class MeldingenStore {
 
   /** The cases that still hold personal data of this data subject (the index written at intake). */
   async meldingenVan(pseudoniem: string): Promise<string[]> {
-    return (await opslag(() => this.redis.smembers(this.namen.betrokkeneIndex(pseudoniem)))).sort();
+    return (await opslag(() => this.redis.zrange(this.namen.betrokkeneIndex(pseudoniem), '0', '-1'))).sort();
   }
 
   /** The data subject's latest melding received at or after `vanaf` (ms): one indexed read, whatever the history. */
   async laatsteVan(pseudoniem: string, vanaf: number): Promise<string | undefined> {
-    const [id] = await opslag(() => this.redis.zrevrangebyscore(this.namen.herhalingIndex(pseudoniem), '+inf', vanaf, 'LIMIT', 0, 1));
+    const [id] = await opslag(() => this.redis.zrevrangebyscore(this.namen.betrokkeneIndex(pseudoniem), '+inf', vanaf, 'LIMIT', 0, 1));
     return id;
   }
 

@@ -26,11 +26,12 @@ export class RedisNamen {
   idemBasis = () => this.k('idem', '');
   corporatieIndex = (oin: string) => this.k('idx', 'corporatie', oin);
   corporatieIndexPatroon = () => this.k('idx', 'corporatie', '*');
+  /**
+   * The data subject's meldingen that still hold personal data, by moment of receipt: for rights
+   * requests, and the latest within the window for repeat signals (one small sorted set per subject).
+   */
   betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
   betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');
-  /** The data subject's recent meldingen by moment of receipt (repeat signals), kept for the window only. */
-  herhalingIndex = (pseudoniem: string) => this.k('idx', 'herhaling', pseudoniem);
-  herhalingIndexBasis = () => this.k('idx', 'herhaling', '');
   /** Marker of a message delivered (by its delivery job id). */
   bezorgd = (jobId: string) => this.k('bezorgd', jobId);
   bezorgdBasis = () => this.k('bezorgd', '');

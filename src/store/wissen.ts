@@ -35,7 +35,7 @@ export class WisStore {
         gegevens: k.meldingBlob(id, 'gegevens'), herhaling: k.meldingBlob(id, 'herhaling') },
       { id, op: o.op.toISOString(), reden: o.reden, ms: o.op.getTime(), extra: JSON.stringify({
         logboek: logboekVelden(o.logboek), timers: o.timers, markers: o.markers,
-        betrokkeneBasis: k.betrokkeneIndexBasis(), herhalingBasis: k.herhalingIndexBasis(), idemBasis: k.idemBasis(), feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
+        betrokkeneBasis: k.betrokkeneIndexBasis(), idemBasis: k.idemBasis(), feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
       }) }));
     return r === 1 ? 'gewist' : r === 0 ? 'al-gewist' : 'onbekend';
   }

@@ -17,8 +17,7 @@ redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
 if h[1] then
-  redis.call('SREM', x.betrokkeneBasis .. h[1], ARGV[1])
-  redis.call('ZREM', x.herhalingBasis .. h[1], ARGV[1])
+  redis.call('ZREM', x.betrokkeneBasis .. h[1], ARGV[1])
 end
 if h[2] then
   local idem = x.idemBasis .. h[2]
