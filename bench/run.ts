@@ -22,6 +22,7 @@ import { BASIS_TLS } from '../src/pki/tls-materiaal.js';
 import { createSignaalbrug } from '../src/signaalbrug.js';
 import { Sleutelring } from '../src/store/sleutelring.js';
 import { GELIJKTIJDIG, BATCH } from '../src/diensten/termijnen.js';
+import { createCasussen } from '../src/diensten/casussen.js';
 import { MeldingenStore, type NieuwRecord } from '../src/store/meldingen.js';
 import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
@@ -237,7 +238,7 @@ async function kaleSignaalbrug(pki: string, klok: () => Date = () => new Date())
  * intake uses (pipelined, no HTTP); then each is delivered through the composition root's transition
  * (the delivered-marker, event and logboek record a delivery writes).
  */
-async function maakOpenCasussen(sb: Awaited<ReturnType<typeof kaleSignaalbrug>>['sb'], n: number): Promise<void> {
+async function maakOpenCasussen({ sb, r }: Awaited<ReturnType<typeof kaleSignaalbrug>>, n: number): Promise<void> {
   const origineel = MeldingenStore.prototype.bewaar;
   let sjabloon: NieuwRecord | undefined;
   MeldingenStore.prototype.bewaar = function (this: MeldingenStore, x: NieuwRecord) {
@@ -251,10 +252,12 @@ async function maakOpenCasussen(sb: Awaited<ReturnType<typeof kaleSignaalbrug>>[
   }
   const s = sjabloon!;
   const tekst = JSON.stringify(s);
-  const store = new MeldingenStore(sb.redis, sb.namen);
-  const { casussen } = sb.diensten;
+  // Its own connection, without the service's command timeout: a batch of 1000 scripts that each
+  // wait for the fsync may take longer than one request ever does.
+  const store = new MeldingenStore(r, sb.namen);
+  const casussen = createCasussen({ store, regels: sb.diensten.casussen.regels, klok: sb.klok });
   const eerste = s.casus.id;
-  const PARTIJ = 2000;
+  const PARTIJ = 1000;
   const ids: string[] = [eerste];
   for (let i = 1; i < n; i += PARTIJ) {
     const partij = Array.from({ length: Math.min(PARTIJ, n - i) }, () => randomUUID());
@@ -276,9 +279,10 @@ async function maakOpenCasussen(sb: Awaited<ReturnType<typeof kaleSignaalbrug>>[
  * as plain JSON in a bare hash.
  */
 async function geheugen(pki: string, n: number) {
-  const { r, sb, stop } = await kaleSignaalbrug(pki);
+  const kaal = await kaleSignaalbrug(pki);
+  const { r, sb, stop } = kaal;
   const voor = await usedMemory(r);
-  await maakOpenCasussen(sb, n);
+  await maakOpenCasussen(kaal, n);
   await r.del(sb.namen.outbox()); // relayed in the steady state
   const na = await usedMemory(r);
   await stop();
@@ -304,8 +308,9 @@ async function geheugen(pki: string, n: number) {
 async function termijnvuren(pki: string) {
   const N = 5000;
   let verschuiving = 0;
-  const { r, sb, stop } = await kaleSignaalbrug(pki, () => new Date(Date.now() + verschuiving));
-  await maakOpenCasussen(sb, N);
+  const kaal = await kaleSignaalbrug(pki, () => new Date(Date.now() + verschuiving));
+  const { r, sb, stop } = kaal;
+  await maakOpenCasussen(kaal, N);
   const due = await r.zcard(sb.namen.termijnen());
   const metScores = await r.zrange(sb.namen.termijnen(), '0', '-1', 'WITHSCORES');
   const kopie = metScores.flatMap((x, i) => (i % 2 ? [x, metScores[i - 1]!] : [])); // score, member
@@ -358,6 +363,7 @@ async function main() {
     return;
   }
   const i = await intake();
+  console.log('intake', JSON.stringify(i));
   if (process.argv.includes('--alleen-intake')) {
     console.log(i);
     return;
@@ -366,9 +372,12 @@ async function main() {
   const pgp = await aflevering('2020AB', 'pgp');
   const link = await aflevering('2035AB', 'link');
   const openssl = opensslBaseline(pki);
+  console.log('delivery', JSON.stringify({ smime, pgp, link, openssl }));
   const mem = await geheugen(pki, N_GEHEUGEN);
-  const memSchaal = schaal ? await geheugen(pki, N_SCHAAL) : undefined;
+  console.log('memory', JSON.stringify(mem));
   const timers = await termijnvuren(pki);
+  console.log('timers', JSON.stringify(timers));
+  const memSchaal = schaal ? await geheugen(pki, N_SCHAAL) : undefined;
   const resultaat = {
     datum: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, geheugenGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },

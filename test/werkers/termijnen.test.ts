@@ -188,6 +188,20 @@ t.test('a sweep fires every due timer in batches, a few at a time, and skips wha
   t.equal(await termijnen.voerUit(ids[0]!, 'escalatie'), 'niet-meer-open', 'a fired timer is gone');
 });
 
+t.test('the scheduler rides out a Redis outage: one alarm, then it fires again', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api', 'worker'], klok: c.klok });
+  const id = await melding(app);
+  await wachtStatus(app, id, 'verzonden');
+  await app.redis.kill();
+  await rust(1500); // several rounds fail meanwhile
+  await app.redis.start();
+  c.zet(NA_TERMIJN);
+  await wachtStatus(app, id, 'geescaleerd');
+  await wachtOp(async () => /termijnplanner: loopt weer/.test(app.logs()));
+  t.equal(app.logs().match(/termijnplanner: ronde mislukt/g)?.length, 1, 'said once per standstill');
+});
+
 t.test('the round lease: one holder at a time, renewed and released only by its holder', async (t) => {
   const app = await build(t, { rollen: ['api'] });
   const r = new Redis(app.redis.url);
