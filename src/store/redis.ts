@@ -49,9 +49,10 @@ export function redisDoel(cfg: Config['redis'], env: NodeJS.ProcessEnv = process
     ? {
       sentinels: cfg.sentinels.map((s) => ({ host: s.host, port: s.port })), name: cfg.naam!,
       ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
-      // Ask the sentinels again soon when none answers, and drop the old primary at once on a switch.
+      // Ask the sentinels again soon when none answers. A killed primary closes the connections (they
+      // ask the sentinels for the new one); a demoted one answers READONLY (see reconnectOnError).
+      // No failoverDetector: its sentinel subscriptions outlive a quit in ioredis 6 and keep retrying.
       sentinelRetryStrategy: (n: number) => Math.min(100 * 2 ** Math.min(n, 4), 1000),
-      failoverDetector: true,
     }
     : { ...urlOpties(cfg.url!), ...(tls ? { tls } : cfg.url!.startsWith('rediss://') ? { tls: {} } : {}) };
   if (cfg.gebruiker) opties.username = cfg.gebruiker;
@@ -102,6 +103,9 @@ export function createRedis(doel: RedisDoel | string, opts: { naam: string; bull
   // The passwords are not enumerable in the doel (so it never prints them): ioredis gets them plainly.
   const opties: RedisOptions = {
     ...basis, connectionName: `signaalbrug:${opts.naam}`, connectTimeout: 5000, ...eigen,
+    // A primary demoted by a failover refuses writes (READONLY): reconnect, through the sentinels to
+    // the new primary. The refused command fails (the API answers 503; the client's retry is safe).
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
     ...(basis.password ? { password: basis.password } : {}),
     ...(basis.sentinelPassword ? { sentinelPassword: basis.sentinelPassword } : {}),
   };
