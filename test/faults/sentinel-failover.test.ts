@@ -13,9 +13,11 @@ import type { TestRedis } from '../helpers/redis.js';
 import { burst, get, mtlsAgent, post, type Uitslag } from './last.js';
 import { geschaald } from './schaal.js';
 
-const N = geschaald(5000, 100);
+// The issue's 5000-melding burst is SB_FOUTTEST_SCHAAL=2.5 (about 5 minutes on a loaded 2-core
+// machine, too long for every CI run); the default 2000 keeps this file near two minutes.
+const N = geschaald(2000, 100);
 /** Meldingen received a week before the burst: their escalation is due after the failover. */
-const VROEG = geschaald(200, 10);
+const VROEG = geschaald(100, 10);
 const WAIT = { replicas: 1, timeoutMs: 500 };
 
 /** How many stored mails match `past`, reading each file once. */
@@ -69,13 +71,16 @@ t.test(`Sentinel failover during a burst of ${N} meldingen with WAIT ${WAIT.repl
     adres: { ...voorbeeldMelding().adres, postcode: i % 2 ? '2011AB' : '2020AB' } }));
 
   // A real client: the same body again on a 503 or a dropped connection, until it is acknowledged.
+  let gedood = 0;
   const tellers = { eerst201: 0, s503: 0, verbroken: 0, herhaald: 0 };
   const tijden201: number[] = [];
   const stuur = async (lichaam: string): Promise<Uitslag> => {
     for (let poging = 0; ; poging++) {
+      const verstuurd = Date.now();
       const u = await post(agent, app.apiPort, '/v1/meldingen', lichaam);
       if (u.status === 201 || u.status === 200) {
-        if (u.status === 201) tijden201.push(Date.now());
+        // Acknowledged again: the first request sent after the kill that got its 201 marks the recovery.
+        if (gedood && verstuurd > gedood) tijden201.push(Date.now());
         if (poging === 0 && u.status === 201) tellers.eerst201++;
         if (poging > 0) tellers.herhaald++;
         return u;
@@ -91,15 +96,16 @@ t.test(`Sentinel failover during a burst of ${N} meldingen with WAIT ${WAIT.repl
   // Timers that must survive the failover: these fall due once the clock passes their deadline.
   const vroeg = await burst(VROEG, 10, (i) => stuur(melding(`VROEG-${i}`, i)));
   t.ok(vroeg.every((u) => u.status === 201), 'the early meldingen acknowledged');
+  Object.assign(tellers, { eerst201: 0, s503: 0, verbroken: 0, herhaald: 0 });
   const termijn = termijnVan(c.nu());
   // The burst arrives an hour before the early meldingen's deadline passes (their reminders fire meanwhile).
   c.zet(termijn.verstreken.getTime() - 3_600_000);
 
   const begin = Date.now();
   const oud = sentinel.primary;
-  let gedood = 0;
   let gepromoveerd = 0;
   let nieuw: TestRedis | undefined;
+  let terug = 0;
   const lichamen = Array.from({ length: N }, (_, i) => melding(`FAILOVER-${i}`, i));
   const uitslagen = await burst(N, 20, (i) => stuur(lichamen[i]!), {
     na: Math.floor(N / 3),
@@ -109,7 +115,10 @@ t.test(`Sentinel failover during a burst of ${N} meldingen with WAIT ${WAIT.repl
       nieuw = await sentinel.wachtOpNieuwePrimary(oud);
       gepromoveerd = Date.now();
       // The old primary comes back on its own data; the sentinels make it a replica of the new one.
+      // Until it has synced, WAIT 1 has no replica to count: intake answers 503 (honestly) till then.
       await oud.start();
+      await sentinel.wachtOpReplica(oud);
+      terug = Date.now();
     },
   });
   const aangenomen = Date.now();
@@ -123,7 +132,7 @@ t.test(`Sentinel failover during a burst of ${N} meldingen with WAIT ${WAIT.repl
   t.same(overig.map((u) => u.status), [], 'every melding acknowledged in the end');
   const ids = new Set(uitslagen.map((u) => u.body?.id as string));
   t.equal(ids.size, N, 'one id per referentie: retries created no duplicates');
-  const eersteNaUitval = tijden201.filter((x) => x > gedood).sort((a, b) => a - b)[0] ?? gedood;
+  const eersteNaUitval = Math.min(...tijden201);
   t.ok(tellers.s503 + tellers.verbroken > 0, `the failover was seen by clients (${tellers.s503} × 503, ${tellers.verbroken} dropped)`);
 
   // RPO 0: every acknowledged melding is on the new primary (and on the old one, now its replica).
@@ -163,7 +172,8 @@ t.test(`Sentinel failover during a burst of ${N} meldingen with WAIT ${WAIT.repl
     `${tellers.herhaald} acknowledged on a retry), stored ${opgeslagen.size - VROEG}, delivered ${bezorgdTeller() - VROEG}, escalated ${escalatieTeller()}, ` +
     `duplicates ${opgeslagen.size - N - VROEG}, lost ${verloren.length}`);
   t.comment(`failover: primary killed after ${s(begin, gedood)} s; sentinels promoted the replica ${s(gedood, gepromoveerd)} s later; ` +
-    `first 201 after the kill ${s(gedood, eersteNaUitval)} s after it (RTO as clients see it)`);
+    `the old primary rejoined as replica ${s(gedood, terug)} s after the kill; ` +
+    `first 201 for a request sent after the kill ${s(gedood, eersteNaUitval)} s after it (RTO as clients see it, with one replica)`);
   t.comment(`timings: burst acknowledged in ${s(begin, aangenomen)} s, all delivered ${s(aangenomen, bezorgd)} s later, escalations ${s(bezorgd, geescaleerd)} s after the clock passed the deadline`);
 });
 

@@ -124,14 +124,14 @@ export interface BuildOpties {
   /** Extra redis-server arguments, e.g. to run without AOF. */
   redisArgs?: string[];
   /** Redis Sentinel (a primary, a replica, three sentinels) instead of one redis-server; config redis.sentinels and naam. */
-  sentinel?: boolean;
+  sentinel?: boolean | { downAfterMs?: number };
   /** With the worker role a real SMTP sink (STARTTLS) is started unless this is false. */
   sink?: boolean | { zonderStarttls?: boolean };
 }
 
 export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const pki = await testPki();
-  const sentinel = opts.sentinel ? await startRedisSentinel(t) : undefined;
+  const sentinel = opts.sentinel ? await startRedisSentinel(t, typeof opts.sentinel === 'object' ? opts.sentinel : {}) : undefined;
   const redis = sentinel ? sentinel.primary : await startRedis(t, opts.redisArgs);
   const rollen = opts.rollen ?? ['api'];
   let sink: Sink | undefined;
