@@ -87,8 +87,8 @@ export const generatie = (redis: Redis): number => verbroken.get(redis) ?? 0;
  * answers 503 at once instead of queueing a write it cannot promise. BullMQ's (`bullmq: true`):
  * commands wait for the connection to come back (BullMQ requires maxRetriesPerRequest null).
  */
-export function createRedis(doel: RedisDoel | string, opts: { naam: string; bullmq?: boolean }): Redis {
-  const basis = typeof doel === 'string' ? urlOpties(doel) : doel.opties;
+export function createRedis(doel: RedisDoel, opts: { naam: string; bullmq?: boolean }): Redis {
+  const basis = doel.opties;
   const eigen: RedisOptions = opts.bullmq
     ? { maxRetriesPerRequest: null }
     : {

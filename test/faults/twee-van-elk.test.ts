@@ -26,7 +26,7 @@ function teller(sink: { bestanden(): string[] }, past: (bestand: string) => bool
 }
 
 /** The same through Redis Sentinel (primary + replica, WAIT 1), smaller so CI time grows little. */
-const N_SENTINEL = geschaald(100, 10);
+const N_SENTINEL = geschaald(50, 10);
 
 t.test(`two APIs and two workers, ${N} meldingen`, (t) => tweeVanElk(t, N, false));
 t.test(`two APIs and two workers through Sentinel with WAIT 1, ${N_SENTINEL} meldingen`, (t) => tweeVanElk(t, N_SENTINEL, true));
