@@ -261,13 +261,44 @@ export const configSchema = z
       crlVerversenMinuten: z.number().min(1).max(240).default(60),
     }),
     redis: z.strictObject({
-      url: z.string().regex(/^rediss?:\/\//, 'verwacht redis:// of rediss://'),
+      /** One Redis (redis:// or rediss:// for TLS); or, for high availability, `sentinels` and `naam`. */
+      url: z.string().regex(/^rediss?:\/\//, 'verwacht redis:// of rediss://').optional(),
+      /** Redis Sentinel: where the sentinels listen; they name the current primary of `naam`. */
+      sentinels: z.array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) })).min(1).optional(),
+      /** The master name the sentinels monitor (`sentinel monitor <naam> ...`). */
+      naam: z.string().min(1).optional(),
+      /** ACL user; the password comes from a file or an environment variable, never from this file. */
+      gebruiker: z.string().min(1).optional(),
+      wachtwoordBestand: z.string().min(1).optional(),
+      wachtwoordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'de naam van een omgevingsvariabele').optional(),
+      /** The sentinels' own password (requirepass in sentinel.conf), when they have one. */
+      sentinelWachtwoordBestand: z.string().min(1).optional(),
+      sentinelWachtwoordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'de naam van een omgevingsvariabele').optional(),
+      /** TLS to Redis (and to the sentinels): the CAs its certificate chains to. */
+      tls: z.strictObject({ ca: z.array(z.string()).default([]), servername: z.string().optional() }).optional(),
+      /**
+       * Acknowledge a write (201) only after this many replicas have it (WAIT replicas timeoutMs), so a
+       * failover loses nothing acknowledged. Off when absent.
+       */
+      replicaBevestiging: z.strictObject({
+        replicas: z.number().int().min(1).max(16).default(1),
+        timeoutMs: z.number().int().min(10).max(4000).default(500),
+      }).optional(),
       prefix: z.string().regex(/^[a-z0-9]+$/).default('sb'),
       /**
        * Connections the API spreads its intake writes over. Redis reads at most 16 KB per connection
        * per event-loop turn and fsyncs once per turn, so one busy connection waits on many fsyncs.
        */
       intakeVerbindingen: z.number().int().min(1).max(8).default(4),
+    }).superRefine((r, ctx) => {
+      const fout = (message: string, pad: string) => ctx.addIssue({ code: 'custom', message, path: [pad] });
+      if (r.url && r.sentinels) fout('kies url of sentinels, niet allebei', 'sentinels');
+      if (!r.url && !r.sentinels) fout('geef url, of sentinels met naam', 'url');
+      if (r.sentinels && !r.naam) fout('sentinels zonder naam: geef de master-naam die de sentinels bewaken', 'naam');
+      if (r.naam && !r.sentinels) fout('naam hoort bij sentinels', 'naam');
+      if (r.wachtwoordBestand && r.wachtwoordEnv) fout('kies wachtwoordBestand of wachtwoordEnv, niet allebei', 'wachtwoordEnv');
+      if (r.sentinelWachtwoordBestand && r.sentinelWachtwoordEnv) fout('kies sentinelWachtwoordBestand of sentinelWachtwoordEnv, niet allebei', 'sentinelWachtwoordEnv');
+      if (!r.sentinels && (r.sentinelWachtwoordBestand || r.sentinelWachtwoordEnv)) fout('een sentinelwachtwoord hoort bij sentinels', 'sentinelWachtwoordBestand');
     }),
     /** The service's own identity for mail: From address and signing material (S/MIME and OpenPGP). */
     afzender: z.strictObject({
@@ -426,10 +457,47 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     api: { ...c.api, port: port('PORT', c.api.port) },
     portal: { ...c.portal, port: port('PORTAL_PORT', c.portal.port) },
     ops: { ...c.ops, port: port('OPS_PORT', c.ops.port) },
-    redis: { ...c.redis, url: env.REDIS_URL || c.redis.url },
+    redis: redisUit(c.redis, path.dirname(path.resolve(file)), env, file),
     smtp: { ...c.smtp, port: port('SMTP_PORT', c.smtp.port) },
     ...(c.werkplek ? { werkplek: metPubliekeUrl(c.werkplek, port('WERKPLEK_PORT', c.werkplek.port)) } : {}),
   };
+}
+
+/**
+ * The redis block with its paths resolved against the config file's folder. REDIS_URL replaces `url`
+ * (it cannot replace sentinels). A password file must be there and readable now, so a broken
+ * setup stops the start instead of every connection failing later; its content is read again when
+ * connecting (src/store/redis.ts) and never kept in the config, so it cannot end up in a log.
+ */
+function redisUit(r: Config['redis'], dir: string, env: NodeJS.ProcessEnv, file: string): Config['redis'] {
+  const abs = (p: string) => path.resolve(dir, p);
+  if (env.REDIS_URL && r.sentinels) throw new ConfigError(`${file}: redis: REDIS_URL is gezet maar de configuratie gebruikt sentinels: kies één`);
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) throw new ConfigError('REDIS_URL: verwacht redis:// of rediss://');
+  const uit: Config['redis'] = {
+    ...r, ...(env.REDIS_URL ? { url: env.REDIS_URL } : {}),
+    ...(r.wachtwoordBestand ? { wachtwoordBestand: abs(r.wachtwoordBestand) } : {}),
+    ...(r.sentinelWachtwoordBestand ? { sentinelWachtwoordBestand: abs(r.sentinelWachtwoordBestand) } : {}),
+    ...(r.tls ? { tls: { ...r.tls, ca: r.tls.ca.map(abs) } } : {}),
+  };
+  for (const veld of ['wachtwoordBestand', 'sentinelWachtwoordBestand'] as const) {
+    const f = uit[veld];
+    if (!f) continue;
+    let inhoud: string;
+    try {
+      inhoud = readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${file}: redis.${veld}: kan niet gelezen worden: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!inhoud.trim()) throw new ConfigError(`${file}: redis.${veld}: het bestand is leeg`);
+  }
+  for (const f of uit.tls?.ca ?? []) {
+    try {
+      readFileSync(f);
+    } catch (err) {
+      throw new ConfigError(`${file}: redis.tls.ca: ${f} kan niet gelezen worden: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  return uit;
 }
 
 /** Without a publiekeUrl the werkplek is reached on https://localhost:<port> (development). */

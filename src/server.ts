@@ -15,7 +15,7 @@ import { buildWerkplek } from './http/werkplek/app.js';
 import type { Tempolimieten } from './http/portaal/context.js';
 import { TlsMateriaal } from './pki/tls-materiaal.js';
 import { createSignaalbrug, type Signaalbrug } from './signaalbrug.js';
-import { controleerDuurzaamheid } from './store/redis.js';
+import { controleerDuurzaamheid, replicaStand } from './store/redis.js';
 import { startWerkers } from './werkers/index.js';
 
 export const ROLLEN = ['api', 'portal', 'worker', 'werkplek'] as const;
@@ -96,7 +96,9 @@ export async function start({ config, rollen, log, klok, env, ...o }: StartOptie
     const werkers = rollen.includes('worker') ? await startWerkers(sb) : undefined;
 
     // Ops listener is bound to loopback only: health and metrics are for the platform, not partners.
-    const ops = await buildOps({ redis: sb.redis, tls, metrics: sb.metrics, log });
+    const bevestiging = config.redis.replicaBevestiging;
+    const ops = await buildOps({ redis: sb.redis, tls, metrics: sb.metrics, log,
+      ...(bevestiging ? { replicas: { nodig: bevestiging.replicas, stand: () => replicaStand(sb.redis) } } : {}) });
     adressen.ops = await ops.listen({ host: '127.0.0.1', port: config.ops.port });
     log.info({ adressen, rollen }, 'signaalbrug gestart');
 

@@ -4,7 +4,7 @@
 // Parts only one role needs (SMTP, BullMQ queues, key material, extra intake connections) are made on
 // first use, so a CLI command opens no more than it needs.
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { httpSms, type SmsKanaal } from '../adapters/beveiligde-link/index.js';
 import { SmtpTransport } from '../adapters/smtp/transport.js';
@@ -38,7 +38,7 @@ import { MeldingenStore } from './store/meldingen.js';
 import { OutboxStore } from './store/outbox.js';
 import { RapportageStore } from './store/rapportage.js';
 import { RedisNamen } from './store/redis-namen.js';
-import { bewaakVerbinding, createRedis, verbind } from './store/redis.js';
+import { bewaakVerbinding, createRedis, redisDoel, verbind } from './store/redis.js';
 import { Sleutelring } from './store/sleutelring.js';
 import { Sleutelrotatie } from './store/sleutelrotatie.js';
 import { bezorgQueue, jobId, privacyQueue, type Wachtrijen } from './store/wachtrijen.js';
@@ -71,14 +71,16 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const sluiters: (() => unknown)[] = [];
   /** Register how a part closes; `sluit()` runs these in reverse order. */
   const bijSluiten = (f: () => unknown) => void sluiters.push(f);
-  const url = config.redis.url;
+  // Where Redis is (one server or the sentinels' primary), with user, password and TLS: every
+  // connection below, BullMQ's included, is made from this. A password that cannot be read stops here.
+  const doel = redisDoel(config.redis, env);
   const namen = new RedisNamen(config.redis.prefix);
 
   const sleutels = Sleutelring.laad(config.versleuteling.sleutelbestand, env);
   const metrics = createMetrics();
 
   const verbinding = (naam: string) => {
-    const r = definieerScripts(bewaakVerbinding(createRedis(url, { naam }), log));
+    const r = definieerScripts(bewaakVerbinding(createRedis(doel, { naam }), log));
     bijSluiten(() => r.quit().catch(() => r.disconnect()));
     return r;
   };
@@ -90,7 +92,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
     ]);
     if (!bereikt) {
       redis.disconnect();
-      throw new RedisOnbereikbaar(`Redis is niet bereikbaar op ${new URL(url).host} (gewacht: ${o.verbindBinnenMs / 1000} s)`);
+      throw new RedisOnbereikbaar(`Redis is niet bereikbaar op ${doel.omschrijving} (gewacht: ${o.verbindBinnenMs / 1000} s)`);
     }
   } else await verbind(redis);
   // Key rotation without downtime: a new active key in the keyring file is taken up while running.
@@ -98,7 +100,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
     bijSluiten(sleutels.volg(config.versleuteling.sleutelbestand, config.versleuteling.herlaadSeconden, log));
 
   // Stores: they execute, and know no rules.
-  const store = new MeldingenStore(redis, namen);
+  const store = new MeldingenStore(redis, namen, config.redis.replicaBevestiging);
   const links = new LinkStore(redis, namen, sleutels, config.portal, klok);
   const logboek = new LogboekStore(redis, namen);
   const wisser = new WisStore(redis, namen);
@@ -123,7 +125,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   let bull: { verbinding: Redis; wachtrijen: Wachtrijen } | undefined;
   /** BullMQ wants connections that retry forever (maxRetriesPerRequest: null), with an 'error' listener each. */
   const bullVerbinding = (naam: string, blokkerend = false) => {
-    const r = bewaakVerbinding(new Redis(url, { maxRetriesPerRequest: null, connectionName: `signaalbrug:${naam}` }), log);
+    const r = bewaakVerbinding(createRedis(doel, { naam, bullmq: true }), log);
     // A connection blocked in XREAD would hold a QUIT until its wait ends: that one is cut.
     bijSluiten(() => (blokkerend ? r.disconnect() : r.quit().catch(() => r.disconnect())));
     return r;
@@ -200,6 +202,8 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
     wachtrijen,
     werkdelen,
     bijSluiten,
+    /** Run API writes and answer only once the replicas have them (redis.replicaBevestiging). */
+    bevestigd: <T>(werk: () => Promise<T>): Promise<T> => store.bevestigd(werk),
     /** Spread the intake's writes over more connections (config redis.intakeVerbindingen). */
     async meerIntakeVerbindingen(): Promise<void> {
       const extra: Redis[] = [];

@@ -8,7 +8,9 @@ const VERBINDINGSCODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 export function isVerbindingsfout(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined && VERBINDINGSCODES.has(code)) || err.message === 'Connection is closed.' || err.name === 'ConnectionClosedError';
+  return (code !== undefined && VERBINDINGSCODES.has(code)) || err.message === 'Connection is closed.' || err.name === 'ConnectionClosedError' ||
+    // Sentinel mode: no sentinel named a primary that answered (during a failover, or all away).
+    err.message.startsWith('All sentinels are unreachable');
 }
 
 interface FoutBron {

@@ -73,3 +73,65 @@ t.test('errors name the file and the field', async (t) => {
   t.throws(() => loadConfig(undefined, {}), /SIGNAALBRUG_CONFIG is niet gezet/);
   t.throws(() => loadConfig('/bestaat/niet.yaml', {}), /\/bestaat\/niet\.yaml: kan niet gelezen worden: ENOENT/);
 });
+
+t.test('redis: sentinels, ACL user and password from a file or the environment, TLS, replica acknowledgement', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { redisDoel } = await import('../src/store/redis.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-cfg-redis-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'redis.wachtwoord'), 'geheim-wachtwoord-123\n', { mode: 0o600 });
+  writeFileSync(path.join(dir, 'leeg'), '\n');
+  writeFileSync(path.join(dir, 'redis-ca.crt'), 'CA');
+  const met = (redis: Record<string, unknown>) => {
+    const d = parse(dev);
+    d.redis = redis;
+    return stringify(d);
+  };
+  const bestand = path.join(dir, 'config.yaml');
+  const sentinels = [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26379 }, { host: '10.0.0.3', port: 26379 }];
+
+  const c = parseConfig(met({ sentinels, naam: 'signaalbrug', gebruiker: 'sb', wachtwoordBestand: 'redis.wachtwoord', tls: { ca: ['redis-ca.crt'] },
+    replicaBevestiging: { replicas: 1, timeoutMs: 500 } }), bestand);
+  t.same(c.redis.sentinels, sentinels);
+  t.equal(c.redis.wachtwoordBestand, path.join(dir, 'redis.wachtwoord'), 'the password file is resolved against the config folder');
+  t.same(c.redis.tls?.ca, [path.join(dir, 'redis-ca.crt')], 'and so are the CAs');
+  t.same(c.redis.replicaBevestiging, { replicas: 1, timeoutMs: 500 });
+  t.notMatch(JSON.stringify(c), /geheim-wachtwoord/, 'the password itself is not in the config');
+  const doel = redisDoel(c.redis, {});
+  t.match(doel.opties, { sentinels, name: 'signaalbrug', username: 'sb', enableTLSForSentinelMode: true, tls: { ca: ['CA'] } });
+  t.equal(doel.opties.password, 'geheim-wachtwoord-123', 'read from the file, trimmed');
+  t.notMatch(JSON.stringify(doel), /geheim-wachtwoord/, 'and never printed with the options');
+  t.match(doel.omschrijving, /sentinels 10\.0\.0\.1:26379, .* \(master signaalbrug\)/);
+
+  const e = parseConfig(met({ url: 'rediss://redis.example:6380/2', wachtwoordEnv: 'SB_REDIS_WACHTWOORD', sentinels: undefined }), bestand);
+  t.equal(e.redis.replicaBevestiging, undefined, 'replica acknowledgement is off when absent');
+  const eDoel = redisDoel(e.redis, { SB_REDIS_WACHTWOORD: 'uit-de-omgeving' });
+  t.match(eDoel.opties, { host: 'redis.example', port: 6380, db: 2, tls: {}, password: 'uit-de-omgeving' });
+  t.throws(() => redisDoel(e.redis, {}), /redis\.wachtwoordEnv: de omgevingsvariabele SB_REDIS_WACHTWOORD is niet gezet/);
+  t.match(parseConfig(met({ sentinels, naam: 'm', sentinelWachtwoordEnv: 'S' }), bestand).redis, { sentinelWachtwoordEnv: 'S' });
+  t.equal(redisDoel(parseConfig(met({ sentinels, naam: 'm', sentinelWachtwoordEnv: 'S' }), bestand).redis, { S: 'x' }).opties.sentinelPassword, 'x');
+  t.equal(parseConfig(dev, 'dev.yaml', { REDIS_URL: 'redis://elders:6379' }).redis.url, 'redis://elders:6379', 'REDIS_URL replaces url');
+
+  const fout: [string, Record<string, unknown>, RegExp][] = [
+    ['sentinels without naam', { sentinels }, /redis\.naam: sentinels zonder naam/],
+    ['naam without sentinels', { url: 'redis://x', naam: 'm' }, /redis\.naam: naam hoort bij sentinels/],
+    ['both url and sentinels', { url: 'redis://x', sentinels, naam: 'm' }, /redis\.sentinels: kies url of sentinels/],
+    ['neither', {}, /redis\.url: geef url, of sentinels met naam/],
+    ['password file missing', { url: 'redis://x', wachtwoordBestand: 'bestaat-niet' }, /redis\.wachtwoordBestand: kan niet gelezen worden: ENOENT/],
+    ['password file empty', { url: 'redis://x', wachtwoordBestand: 'leeg' }, /redis\.wachtwoordBestand: het bestand is leeg/],
+    ['password file and env', { url: 'redis://x', wachtwoordBestand: 'redis.wachtwoord', wachtwoordEnv: 'X' }, /redis\.wachtwoordEnv: kies/],
+    ['a literal password', { url: 'redis://x', wachtwoord: 'x' }, /Onbekende key: "wachtwoord"/],
+    ['sentinel password without sentinels', { url: 'redis://x', sentinelWachtwoordEnv: 'X' }, /een sentinelwachtwoord hoort bij sentinels/],
+    ['CA missing', { url: 'rediss://x', tls: { ca: ['weg.crt'] } }, /redis\.tls\.ca: .*weg\.crt kan niet gelezen worden/],
+    ['WAIT timeout too long', { url: 'redis://x', replicaBevestiging: { timeoutMs: 60_000 } }, /redis\.replicaBevestiging\.timeoutMs/],
+    ['no replicas', { url: 'redis://x', replicaBevestiging: { replicas: 0 } }, /redis\.replicaBevestiging\.replicas/],
+  ];
+  for (const [naam, redis, verwacht] of fout) {
+    const err = t.throws(() => parseConfig(met(redis), bestand), naam) as Error;
+    t.type(err, ConfigError, naam);
+    t.match(err.message, verwacht, naam);
+  }
+  t.throws(() => parseConfig(met({ sentinels, naam: 'm' }), bestand, { REDIS_URL: 'redis://x' }), /REDIS_URL is gezet maar de configuratie gebruikt sentinels/);
+  t.throws(() => parseConfig(dev, 'dev.yaml', { REDIS_URL: 'http://x' }), /REDIS_URL: verwacht redis:\/\//);
+});

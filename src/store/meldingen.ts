@@ -11,6 +11,7 @@ import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
 import { isBlobveld, type RedisNamen } from './redis-namen.js';
+import { generatie, wachtOpReplicas, type Replicabevestiging } from './redis.js';
 
 export type { Gebeurtenis };
 
@@ -48,7 +49,11 @@ export class MeldingenStore {
   private intake: Redis[];
   private volgende = 0;
 
-  constructor(private readonly redis: Redis, private readonly namen: RedisNamen) {
+  /**
+   * @param bevestiging config redis.replicaBevestiging: a new case (and bevestigd()'s writes) is
+   * acknowledged only once that many replicas have it.
+   */
+  constructor(private readonly redis: Redis, private readonly namen: RedisNamen, private readonly bevestiging?: Replicabevestiging) {
     definieerScripts(redis);
     this.intake = [redis];
   }
@@ -68,6 +73,7 @@ export class MeldingenStore {
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
       'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? ''];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
+    const sinds = generatie(verbinding);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
       outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
@@ -77,6 +83,8 @@ export class MeldingenStore {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
+    // WAIT on the connection that wrote; a replay (the client's retry) waits too before it answers.
+    if (this.bevestiging) await wachtOpReplicas(verbinding, this.bevestiging, sinds, ok === 1 ? {} : { schrijfEerst: this.namen.bevestiging() });
     if (ok === 1) return { nieuw: true };
     const [id = '', vingerafdruk] = waarde.split(' ');
     return { nieuw: false, id, vingerafdruk };
@@ -94,6 +102,19 @@ export class MeldingenStore {
       ...(traceId ? { traceId } : {}), ...(spanId ? { spanId } : {}), ...(verwijderdOp ? { verwijderdOp } : {}),
       ...Object.fromEntries(MIJLPAALVELDEN.flatMap((m, i) => (mijlpalen[i] ? [[m, mijlpalen[i]]] : []))),
     };
+  }
+
+  /**
+   * Run writes the API acknowledges (feedback, withdrawal, additions) and return only once the
+   * replicas have them (config redis.replicaBevestiging; without it just run them). They go through
+   * this store's own connection, so the WAIT there covers them; its publish covers a replay too.
+   */
+  async bevestigd<T>(werk: () => Promise<T>): Promise<T> {
+    if (!this.bevestiging) return werk();
+    const sinds = generatie(this.redis);
+    const r = await werk();
+    await wachtOpReplicas(this.redis, this.bevestiging, sinds, { schrijfEerst: this.namen.bevestiging() });
+    return r;
   }
 
   /** One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`), wherever it is kept. */

@@ -45,6 +45,8 @@ export class RedisNamen {
   bewaartermijnen = () => this.k('bewaartermijnen');
   feed = (oin: string) => this.k('feed', oin);
   feedBasis = () => this.k('feed', '');
+  /** A pub/sub channel (no key, nobody listens): a retry publishes on it so its WAIT covers the earlier write. */
+  bevestiging = () => this.k('bevestiging');
 
   // Secure links of the portal: only keyed hashes of tokens, codes and sessions.
   link = (hash: string) => this.k('link', hash);

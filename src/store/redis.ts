@@ -1,23 +1,143 @@
 // The Redis connection that is our system of record. Commands fail fast while Redis is away,
 // so the API answers 503 at once instead of queueing a write it cannot promise.
-import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { ConfigError, type Config } from '../config.js';
+import { SignaalbrugError } from '../errors.js';
 import { isVerbindingsfout } from '../verbindingsfouten.js';
 
 export { isVerbindingsfout, meldFouten } from '../verbindingsfouten.js';
 
-export function createRedis(url: string, opts: { naam: string }): Redis {
-  return new Redis(url, {
-    connectionName: `signaalbrug:${opts.naam}`,
-    enableOfflineQueue: false,
-    // Commands issued in the same tick go out in one write: under load many requests share a syscall.
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 5000,
-    connectTimeout: 5000,
-    lazyConnect: true,
-    retryStrategy: (n) => Math.min(100 * 2 ** Math.min(n, 4), 1000),
-  });
+/**
+ * Where and how to reach Redis, resolved once from the config: one server (url) or the primary the
+ * sentinels name, with ACL user, password and TLS. Every connection the service makes is built from
+ * this by createRedis, BullMQ's included. The passwords live only here (not enumerable, so a logged
+ * or printed object never shows them).
+ */
+export interface RedisDoel {
+  /** For messages: the server or the sentinels, never a password. */
+  readonly omschrijving: string;
+  readonly opties: RedisOptions;
+}
+
+function geheim(bestand: string | undefined, envNaam: string | undefined, env: NodeJS.ProcessEnv, veld: string): string | undefined {
+  if (bestand) {
+    let w: string;
+    try {
+      w = readFileSync(bestand, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`redis.${veld}Bestand: kan niet gelezen worden: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!w) throw new ConfigError(`redis.${veld}Bestand: het bestand is leeg`);
+    return w;
+  }
+  if (envNaam) {
+    const w = env[envNaam];
+    if (!w) throw new ConfigError(`redis.${veld}Env: de omgevingsvariabele ${envNaam} is niet gezet of leeg`);
+    return w;
+  }
+  return undefined;
+}
+
+/** Resolve the redis block (passwords from their file or environment variable); a ConfigError when that fails. */
+export function redisDoel(cfg: Config['redis'], env: NodeJS.ProcessEnv = process.env): RedisDoel {
+  const wachtwoord = geheim(cfg.wachtwoordBestand, cfg.wachtwoordEnv, env, 'wachtwoord');
+  const sentinelWachtwoord = geheim(cfg.sentinelWachtwoordBestand, cfg.sentinelWachtwoordEnv, env, 'sentinelWachtwoord');
+  const tls = cfg.tls ? { ca: cfg.tls.ca.map((f) => readFileSync(f, 'utf8')), ...(cfg.tls.servername ? { servername: cfg.tls.servername } : {}) } : undefined;
+  const opties: RedisOptions = cfg.sentinels
+    ? {
+      sentinels: cfg.sentinels.map((s) => ({ host: s.host, port: s.port })), name: cfg.naam!,
+      ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+      // Ask the sentinels again soon when none answers. A killed primary closes the connections (they
+      // ask the sentinels for the new one); a demoted one answers READONLY (see reconnectOnError).
+      // No failoverDetector: its sentinel subscriptions outlive a quit in ioredis 6 and keep retrying.
+      sentinelRetryStrategy: (n: number) => Math.min(100 * 2 ** Math.min(n, 4), 1000),
+    }
+    : { ...urlOpties(cfg.url!), ...(tls ? { tls } : cfg.url!.startsWith('rediss://') ? { tls: {} } : {}) };
+  if (cfg.gebruiker) opties.username = cfg.gebruiker;
+  const doel = {
+    omschrijving: cfg.sentinels ? `sentinels ${cfg.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')} (master ${cfg.naam})` : new URL(cfg.url!).host,
+    opties,
+  };
+  // Not enumerable: JSON.stringify, pino and util.inspect of the options leave them out.
+  if (wachtwoord) Object.defineProperty(opties, 'password', { value: wachtwoord, enumerable: false });
+  if (sentinelWachtwoord) Object.defineProperty(opties, 'sentinelPassword', { value: sentinelWachtwoord, enumerable: false });
+  return doel;
+}
+
+/** host, port, db, user and password of a redis:// URL (a password in the URL is the operator's choice). */
+function urlOpties(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.replace(/^\//, '');
+  return {
+    host: u.hostname || '127.0.0.1', port: Number(u.port || 6379),
+    ...(db ? { db: Number(db) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+  };
+}
+
+/** How often a connection was lost: a write and its WAIT must have run on the same connection. */
+const verbroken = new WeakMap<Redis, number>();
+export const generatie = (redis: Redis): number => verbroken.get(redis) ?? 0;
+
+/**
+ * A connection to Redis. The API's (default): commands fail fast while Redis is away, so the API
+ * answers 503 at once instead of queueing a write it cannot promise. BullMQ's (`bullmq: true`):
+ * commands wait for the connection to come back (BullMQ requires maxRetriesPerRequest null).
+ */
+export function createRedis(doel: RedisDoel, opts: { naam: string; bullmq?: boolean }): Redis {
+  const basis = doel.opties;
+  const eigen: RedisOptions = opts.bullmq
+    ? { maxRetriesPerRequest: null }
+    : {
+      enableOfflineQueue: false,
+      // Commands issued in the same tick go out in one write: under load many requests share a syscall.
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 5000,
+      lazyConnect: true,
+      retryStrategy: (n) => Math.min(100 * 2 ** Math.min(n, 4), 1000),
+    };
+  // The passwords are not enumerable in the doel (so it never prints them): ioredis gets them plainly.
+  const opties: RedisOptions = {
+    ...basis, connectionName: `signaalbrug:${opts.naam}`, connectTimeout: 5000, ...eigen,
+    // A primary demoted by a failover refuses writes (READONLY): reconnect, through the sentinels to
+    // the new primary. The refused command fails (the API answers 503; the client's retry is safe).
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
+    ...(basis.password ? { password: basis.password } : {}),
+    ...(basis.sentinelPassword ? { sentinelPassword: basis.sentinelPassword } : {}),
+  };
+  const r = new Redis(opties);
+  r.on('close', () => verbroken.set(r, generatie(r) + 1));
+  return r;
+}
+
+/** What `redis.replicaBevestiging` asks: WAIT for this many replicas, at most this long. */
+export type Replicabevestiging = NonNullable<Config['redis']['replicaBevestiging']>;
+
+/**
+ * Acknowledge only what reached the replicas: WAIT on the connection that wrote (WAIT counts the
+ * replicas that have every write of this connection so far). `sinds` is the connection's generation
+ * before the write: when it was lost in between, the WAIT would run on a new connection (perhaps to a
+ * new primary) and prove nothing about the write, so that is not acknowledged either. `schrijfEerst` (a channel
+ * name): the caller found its write already done (a retry); a write of its own (PUBLISH, which replicas
+ * receive) first makes the WAIT cover whatever the primary had, the earlier write included.
+ * Throws the 503 problem when not confirmed: the write stays (it is on the primary) and a retry with
+ * the same referentie is an idempotent replay.
+ */
+export async function wachtOpReplicas(redis: Redis, b: Replicabevestiging, sinds: number, o: { schrijfEerst?: string } = {}): Promise<void> {
+  let bevestigd = 0;
+  try {
+    if (o.schrijfEerst) await redis.publish(o.schrijfEerst, '');
+    bevestigd = Number(await redis.call('WAIT', b.replicas, b.timeoutMs));
+  } catch (err) {
+    throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'de opslag is tijdelijk niet bereikbaar; probeer het later opnieuw', undefined, err);
+  }
+  if (generatie(redis) !== sinds || bevestigd < b.replicas)
+    throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR',
+      'de wijziging is opgeslagen maar nog niet door een tweede Redis bevestigd; probeer het opnieuw met dezelfde gegevens (dat is veilig)');
 }
 
 /**
@@ -91,4 +211,26 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
   if (d.maxmemoryPolicy !== 'noeviction') d.problemen.push(`maxmemory-policy ${d.maxmemoryPolicy}: Redis kan meldingen weggooien; zet noeviction`);
   for (const p of d.problemen) log.warn({ redis: d }, `DUURZAAMHEID: ${p}`);
   return d;
+}
+
+/** The primary's view of its replicas (INFO replication). */
+export interface Replicastand {
+  rol: string;
+  /** Replicas connected (connected_slaves). */
+  verbonden: number;
+  /** Of those, online and acknowledged within the last 2 seconds (they ack every second). */
+  inSync: number;
+}
+
+/** Read INFO replication: whether this is the primary and how many replicas keep up with it. */
+export async function replicaStand(redis: Redis): Promise<Replicastand> {
+  const info = await redis.info('replication');
+  const velden = new Map(info.split(/\r?\n/).map((r) => r.split(':', 2) as [string, string]).filter((r) => r.length === 2));
+  let inSync = 0;
+  for (const [k, v] of velden) {
+    if (!/^slave\d+$/.test(k)) continue;
+    const r = new Map(v.split(',').map((d) => d.split('=') as [string, string]));
+    if (r.get('state') === 'online' && Number(r.get('lag')) <= 2) inSync++;
+  }
+  return { rol: velden.get('role') ?? 'onbekend', verbonden: Number(velden.get('connected_slaves') ?? 0), inSync };
 }

@@ -1,19 +1,31 @@
 // Faults: Redis SIGKILLed and restarted during a burst. Every melding that got 201 is stored and
 // delivered exactly once; requests during the outage get a 503 problem, never a false 201.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';
 import { verwachteMessageId } from '../helpers/mail.js';
 import { burst, messageIds, mtlsAgent, post } from './last.js';
 import { geschaald } from './schaal.js';
 
 const N = geschaald(5000, 100);
+/** The same scenario through Redis Sentinel (primary + replica, WAIT 1), smaller so CI time grows little. */
+const N_SENTINEL = geschaald(300, 50);
 
-t.test(`Redis killed during a burst of ${N} meldingen`, async (t) => {
+t.test(`Redis killed during a burst of ${N} meldingen`, (t) => redisUitval(t, N, false));
+
+// The clients find the primary through the sentinels, and a 201 waits for the replica. The outage is
+// shorter than the sentinels' down-after time, so the same primary comes back (failover: sentinel-failover.test.ts).
+t.test(`through Sentinel with WAIT 1: the primary killed during a burst of ${N_SENTINEL} meldingen`, (t) => redisUitval(t, N_SENTINEL, true));
+
+async function redisUitval(t: Test, N: number, sentinel: boolean) {
   // Before build(t), so it is restored last: what the process prints itself, bypassing the logger.
   const stderr = t.capture(process.stderr, 'write', process.stderr.write);
   const app = await build(t, {
     rollen: ['api', 'worker'],
-    configAanpassen: (d) => (d.bezorging = { ...d.bezorging, pogingen: 20, eersteWachttijdSeconden: 0.2, gelijktijdig: 16 }),
+    ...(sentinel ? { sentinel: { downAfterMs: 60_000 } } : {}),
+    configAanpassen: (d) => {
+      d.bezorging = { ...d.bezorging, pogingen: 20, eersteWachttijdSeconden: 0.2, gelijktijdig: 16 };
+      if (sentinel) d.redis.replicaBevestiging = { replicas: 1, timeoutMs: 500 };
+    },
   });
   const agent = mtlsAgent(app.pki);
   t.teardown(() => agent.destroy());
@@ -80,4 +92,4 @@ t.test(`Redis killed during a burst of ${N} meldingen`, async (t) => {
   const waarschuwingen = new Map<string, number>();
   for (const r of regels.filter((r) => r.level >= 40)) waarschuwingen.set(r.msg, (waarschuwingen.get(r.msg) ?? 0) + 1);
   t.comment(`log lines at warn or above: ${JSON.stringify(Object.fromEntries(waarschuwingen))}`);
-});
+}

@@ -1,7 +1,7 @@
 // Faults: two API instances and two workers against one Redis: idempotency holds across instances,
 // no message is sent twice, and every silent case is escalated exactly once.
 import { readFileSync } from 'node:fs';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createLogger } from '../../src/logger.js';
 import { start } from '../../src/server.js';
 import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';
@@ -25,13 +25,21 @@ function teller(sink: { bestanden(): string[] }, past: (bestand: string) => bool
   };
 }
 
-t.test(`two APIs and two workers, ${N} meldingen`, async (t) => {
+/** The same through Redis Sentinel (primary + replica, WAIT 1), smaller so CI time grows little. */
+const N_SENTINEL = geschaald(50, 10);
+
+t.test(`two APIs and two workers, ${N} meldingen`, (t) => tweeVanElk(t, N, false));
+t.test(`two APIs and two workers through Sentinel with WAIT 1, ${N_SENTINEL} meldingen`, (t) => tweeVanElk(t, N_SENTINEL, true));
+
+async function tweeVanElk(t: Test, N: number, sentinel: boolean) {
   // The service clock starts at the suite's base (the real now, or SB_TEST_DATUM) and stands still
   // until the test moves it; the test PKI is valid at both ends of the jump.
   const c = testKlok();
   // Before build(t), so it is restored last: what the process prints itself, bypassing the logger.
   const stderr = t.capture(process.stderr, 'write', process.stderr.write);
-  const app = await build(t, { rollen: ['api'], sink: true, klok: c.klok });
+  const app = await build(t, { rollen: ['api'], sink: true, klok: c.klok, sentinel,
+    // A generous WAIT timeout: this scenario has no retries, and a loaded machine may stall a replica for a moment.
+    configAanpassen: (d) => { if (sentinel) d.redis.replicaBevestiging = { replicas: 1, timeoutMs: 2000 }; } });
   const stil = createLogger(undefined, 'silent');
   // Registered after build(t): tap runs teardowns last-in first-out, so these stop before their Redis.
   const api2 = await start({ config: app.config, rollen: ['api'], log: stil, klok: c.klok, env: {} });
@@ -88,4 +96,4 @@ t.test(`two APIs and two workers, ${N} meldingen`, async (t) => {
   const s = (van: number, tot: number) => ((tot - van) / 1000).toFixed(1);
   t.comment(`timings: accepted in ${s(begin, aangenomen)} s, delivered ${s(aangenomen, bezorgd)} s later, escalated ${s(bezorgd, geescaleerd)} s after the clock passed ` +
     `the deadline (${termijn.uiterlijk}, received ${termijn.ontvangstDatum})`);
-});
+}

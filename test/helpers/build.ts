@@ -14,7 +14,7 @@ import { startSink, type Sink } from '../../dev/smtp-sink.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import { BASIS, lopendeKlok, pkiGeldigheid, plusDagen } from './klok.js';
-import { startRedis, type TestRedis } from './redis.js';
+import { startRedis, startRedisSentinel, type TestRedis, type TestSentinel } from './redis.js';
 
 interface T {
   teardown(fn: () => unknown): void;
@@ -79,7 +79,10 @@ export interface Antwoord {
 export interface Gebouwd {
   config: Config;
   pki: string;
+  /** The Redis the service uses; with `sentinel` the one that started as primary (see sentinel for the current one). */
   redis: TestRedis;
+  /** With opts.sentinel: the primary, replica and three sentinels the service reaches through the sentinels. */
+  sentinel?: TestSentinel;
   draaiend: Draaiend;
   sink?: Sink;
   configBestand: string;
@@ -120,13 +123,16 @@ export interface BuildOpties {
   logNaar?: NodeJS.WritableStream;
   /** Extra redis-server arguments, e.g. to run without AOF. */
   redisArgs?: string[];
+  /** Redis Sentinel (a primary, a replica, three sentinels) instead of one redis-server; config redis.sentinels and naam. */
+  sentinel?: boolean | { downAfterMs?: number };
   /** With the worker role a real SMTP sink (STARTTLS) is started unless this is false. */
   sink?: boolean | { zonderStarttls?: boolean };
 }
 
 export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const pki = await testPki();
-  const redis = await startRedis(t, opts.redisArgs);
+  const sentinel = opts.sentinel ? await startRedisSentinel(t, typeof opts.sentinel === 'object' ? opts.sentinel : {}) : undefined;
+  const redis = sentinel ? sentinel.primary : await startRedis(t, opts.redisArgs);
   const rollen = opts.rollen ?? ['api'];
   let sink: Sink | undefined;
   if ((rollen.includes('worker') && opts.sink !== false) || opts.sink === true) {
@@ -145,6 +151,7 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   writeFileSync(sleutelbestand, Sleutelring.nieuw(), { mode: 0o600 });
   const doc = testConfigDoc(pki, redis.url, sleutelbestand);
   if (sink) (doc.smtp as { port: number }).port = sink.port;
+  if (sentinel) doc.redis = { sentinels: sentinel.sentinels, naam: sentinel.naam };
   opts.configAanpassen?.(doc);
   const bestand = path.join(dir, 'config.yaml');
   writeFileSync(bestand, stringify(doc));
@@ -165,7 +172,7 @@ export async function build(t: T, opts: BuildOpties = {}): Promise<Gebouwd> {
   const ca = readFileSync(path.join(pki, 'ca.crt'));
 
   return {
-    config, pki, redis, draaiend, apiPort, portalPort, opsPort, sink, configBestand: bestand,
+    config, pki, redis, sentinel, draaiend, apiPort, portalPort, opsPort, sink, configBestand: bestand,
     logs: () => logTekst,
     vraag(naam, method, pad, body, extra = {}) {
       const cert = naam ? { cert: readFileSync(path.join(pki, 'clients', `${naam}.crt`)), key: readFileSync(path.join(pki, 'clients', `${naam}.key`)) } : {};

@@ -1,7 +1,7 @@
 // A real redis-server for a test: own port, own data dir, AOF on with fsync always, noeviction.
 // It can be killed (SIGKILL, like a crash) and restarted on the same data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,4 +88,114 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
     rmSync(dir, { recursive: true, force: true });
   });
   return r;
+}
+
+/** A Redis Sentinel setup on loopback: a primary, a replica and three sentinels (quorum 2). */
+export interface TestSentinel {
+  /** The master name the sentinels monitor (config redis.naam). */
+  naam: string;
+  /** Where the sentinels listen (config redis.sentinels). */
+  sentinels: { host: string; port: number }[];
+  /** The servers as started: `primary` began as primary, `replica` as its replica; a failover swaps their roles. */
+  primary: TestRedis;
+  replica: TestRedis;
+  /** The server the sentinels name primary now. */
+  huidigePrimary(): Promise<TestRedis>;
+  /** Wait until the sentinels name another primary than `oud` (a failover); bounded. */
+  wachtOpNieuwePrimary(oud: TestRedis, ms?: number): Promise<TestRedis>;
+  /** Wait until `server` is a replica whose link to the primary is up (also after it rejoins). */
+  wachtOpReplica(server: TestRedis, ms?: number): Promise<void>;
+  /** ROLE of a server: 'master' or 'slave'. */
+  rol(server: TestRedis): Promise<string>;
+}
+
+async function vraagRedis<T>(port: number, werk: (r: Redis) => Promise<T>): Promise<T | undefined> {
+  const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return await werk(r);
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function wachtTot<T>(wat: string, ms: number, probeer: () => Promise<T | undefined | false>): Promise<T> {
+  const eind = Date.now() + ms;
+  for (;;) {
+    const r = await probeer();
+    if (r) return r;
+    if (Date.now() > eind) throw new Error(`timed out after ${ms} ms waiting for ${wat}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * Start a primary, a replica (--replicaof) and three sentinels (`redis-server <conf> --sentinel`,
+ * each with its own writable conf in a temp dir: sentinels rewrite it). A primary that does not answer
+ * for `downAfterMs` is failed over by a quorum of two. All on 127.0.0.1 with free ports; killed in the
+ * teardown and by the exit safety net.
+ */
+export async function startRedisSentinel(t: Teardown, o: { naam?: string; downAfterMs?: number; failoverTimeoutMs?: number } = {}): Promise<TestSentinel> {
+  const naam = o.naam ?? 'signaalbrug';
+  const primary = await startRedis(t);
+  const replica = await startRedis(t, ['--replicaof', '127.0.0.1', String(primary.port)]);
+  const servers = [primary, replica];
+  const rol = async (s: TestRedis) => (await vraagRedis(s.port, async (r) => ((await r.call('ROLE')) as string[])[0])) ?? 'weg';
+  const wachtOpReplica = (s: TestRedis, ms = 30_000) => wachtTot(`${s.port} to replicate`, ms, () =>
+    vraagRedis(s.port, async (r) => /master_link_status:up/.test(await r.info('replication')))).then(() => undefined);
+  await wachtOpReplica(replica);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-sentinel-'));
+  const sentinels: { host: string; port: number }[] = [];
+  const processen: ChildProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await vrijePoort();
+    const conf = path.join(dir, `sentinel-${i}.conf`);
+    writeFileSync(conf, [
+      `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+      `sentinel monitor ${naam} 127.0.0.1 ${primary.port} 2`,
+      `sentinel down-after-milliseconds ${naam} ${o.downAfterMs ?? 1000}`,
+      `sentinel failover-timeout ${naam} ${o.failoverTimeoutMs ?? 5000}`,
+      `sentinel parallel-syncs ${naam} 1`, '',
+    ].join('\n'));
+    const p = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+    levend.add(p);
+    p.once('exit', () => levend.delete(p));
+    processen.push(p);
+    sentinels.push({ host: '127.0.0.1', port });
+  }
+  t.teardown(async () => {
+    await Promise.all(processen.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined
+      : new Promise<void>((res) => { p.once('exit', () => res()); p.kill('SIGKILL'); }))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The primary's port as a sentinel sees it. */
+  const gemeld = (s: { port: number }) => vraagRedis(s.port, async (r) => Number(((await r.call('SENTINEL', 'get-master-addr-by-name', naam)) as string[])[1]));
+  const huidigePrimary = async () => {
+    const port = await wachtTot('a sentinel to name the primary', 10_000, async () => (await Promise.all(sentinels.map(gemeld))).find((p) => p));
+    return servers.find((s) => s.port === port)!;
+  };
+  // Ready when every sentinel knows the replica and the other sentinels (so a quorum can act).
+  await wachtTot('the sentinels to see each other and the replica', 30_000, async () => (await Promise.all(sentinels.map((s) => vraagRedis(s.port, async (r) => {
+    const m = (await r.call('SENTINEL', 'master', naam)) as string[];
+    const veld = (k: string) => Number(m[m.indexOf(k) + 1]);
+    return veld('num-slaves') >= 1 && veld('num-other-sentinels') >= 2;
+  })))).every(Boolean));
+
+  return {
+    naam, sentinels, primary, replica, huidigePrimary, rol, wachtOpReplica,
+    async wachtOpNieuwePrimary(oud, ms = 60_000) {
+      const port = await wachtTot('the sentinels to promote a replica', ms, async () => {
+        const ports = await Promise.all(sentinels.map(gemeld));
+        const nieuw = ports.filter((p) => p && p !== oud.port);
+        // A majority agrees and the new one answers as master.
+        return nieuw.length >= 2 && (await rol(servers.find((s) => s.port === nieuw[0])!)) === 'master' ? nieuw[0] : undefined;
+      });
+      return servers.find((s) => s.port === port)!;
+    },
+  };
 }

@@ -67,7 +67,8 @@ export async function buildApi(sb: Signaalbrug, deps: ApiOpties) {
   const document = openapiDocument(config);
   app.get('/v1/openapi.json', { config: { publiek: true } }, async () => document);
   const wijkteamNaam = new Map(config.wijkteams.map((w) => [w.id, w.naam]));
-  await app.register(terugkoppelingRoutes, { terugkoppeling: sb.diensten.terugkoppeling, intrekking: sb.diensten.intrekking, aanvullingen: sb.diensten.aanvullingen });
+  await app.register(terugkoppelingRoutes, { terugkoppeling: sb.diensten.terugkoppeling, intrekking: sb.diensten.intrekking, aanvullingen: sb.diensten.aanvullingen,
+    bevestigd: sb.bevestigd });
   await app.register(rapportageRoutes, { rapportage: sb.diensten.rapportage });
   await app.register(meldingenRoutes, {
     intake: sb.diensten.intake,

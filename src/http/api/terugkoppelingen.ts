@@ -16,6 +16,8 @@ export interface TerugkoppelingRouteDeps {
   terugkoppeling: TerugkoppelingDienst;
   intrekking: Intrekking;
   aanvullingen: Aanvullingen;
+  /** Answer only once the replicas have the write (config redis.replicaBevestiging); default: at once. */
+  bevestigd?: <T>(werk: () => Promise<T>) => Promise<T>;
 }
 
 const intrekkingSchema = z.strictObject({ reden: z.enum(INTREKKINGSREDENEN).optional() });
@@ -37,13 +39,14 @@ function ontleed<T>(schema: z.ZodType<T>, body: unknown, wat: string): T {
 
 export default async function terugkoppelingRoutes(app: FastifyInstance, deps: TerugkoppelingRouteDeps) {
   const { terugkoppeling, intrekking, aanvullingen } = deps;
+  const bevestigd = deps.bevestigd ?? (<T>(werk: () => Promise<T>) => werk());
 
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/terugkoppeling', async (request, reply) => {
     eisRol(request, 'gemeente', 'terugkoppeling geven');
     eisMeldingId(request.params.id);
     // Either shape: DDAS's eerste terugkoppeling (preferred) or the convenant's own fields.
     const invoer = naarTerugkoppeling(ontleed(terugkoppelingInvoerSchema(request.body), request.body, 'de terugkoppeling'));
-    const r = await terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
+    const r = await bevestigd(() => terugkoppeling.geef(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor }));
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
   });
 
@@ -53,7 +56,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     eisRol(request, 'gemeente', 'een eindresultaat geven');
     eisMeldingId(request.params.id);
     const { resultaat } = ontleed(eindresultaatSchema, request.body, 'het eindresultaat');
-    const r = await terugkoppeling.geefEindresultaat(request.params.id, resultaat, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
+    const r = await bevestigd(() => terugkoppeling.geefEindresultaat(request.params.id, resultaat, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor }));
     return reply.code(201).header('Location', `/v1/meldingen/${request.params.id}`).send({ id: request.params.id, ...r });
   });
 
@@ -62,7 +65,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     eisMeldingId(request.params.id);
     // An empty body is allowed: the reden is optional.
     const { reden } = ontleed(intrekkingSchema, request.body ?? {}, 'de intrekking');
-    const r = await intrekking.trekIn(request.params.id, { oin: request.organisatie.oin, spoor: request.spoor }, reden);
+    const r = await bevestigd(() => intrekking.trekIn(request.params.id, { oin: request.organisatie.oin, spoor: request.spoor }, reden));
     return reply.code(r.nieuw ? 201 : 200).send({ id: request.params.id, status: r.status });
   });
 
@@ -71,7 +74,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
     eisRol(request, 'corporatie', 'een melding aanvullen');
     eisMeldingId(request.params.id);
     const invoer = ontleed(aanvullingSchema, request.body, 'de aanvulling');
-    const r = await aanvullingen.vulAan(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor });
+    const r = await bevestigd(() => aanvullingen.vulAan(request.params.id, invoer, { oin: request.organisatie.oin, kanaal: 'api', spoor: request.spoor }));
     return reply.code(r.nieuw ? 201 : 200).header('Location', `/v1/meldingen/${request.params.id}`)
       .send({ id: request.params.id, aanvulling: invoer.soort, versie: r.versie });
   });
