@@ -26,11 +26,11 @@ export type Termijnuitkomst = 'niet-meer-open' | 'nog-niet' | 'geen-melding' | '
 
 export function createTermijnen({ casussen, store, log, klok, queue }: TermijnDeps) {
   /** Set the alarm clock of every timer of a new case (idempotent: same job ids). */
-  async function zetWekkers(meta: Pick<Casus, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp' | 'status'>): Promise<void> {
+  async function zetWekkers(meta: Pick<Casus, 'id' | 'terugkoppelingUiterlijk' | 'ontvangenOp' | 'status'> & Partial<Pick<Casus, 'gemeente' | 'wijkteam'>>): Promise<void> {
     // A case answered or withdrawn before the relay saw it has no timers left (fire checks again).
     if (!OPEN.includes(meta.status)) return;
     const nu = klok().getTime();
-    await queue().addBulk(timerMomenten(meta, casussen.regels).map(([actie, op]) => ({
+    await queue().addBulk(timerMomenten(meta, casussen.regelsVoor(meta)).map(([actie, op]) => ({
       name: 'termijn', data: { meldingId: meta.id, actie }, opts: { jobId: termijnJobId(meta.id, actie), delay: Math.max(0, op - nu) },
     })));
   }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { codeMail, notificatieMail, portaalUrl, type SmsKanaal } from '../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../adapters/kanaal.js';
 import type { SmtpTransport } from '../../adapters/smtp/transport.js';
-import type { Config } from '../config.js';
+import { gemeenteVan, type Config } from '../config.js';
 import type { Casus } from '../domain/overgangen.js';
 import { notificatieModel, toegangscodeModel } from '../domain/portaalberichten.js';
 import type { Sjablonen } from '../sjablonen.js';
@@ -47,7 +47,11 @@ export function createToegang(deps: ToegangDeps) {
 
   /** Who reads through a link of this role: the melding's wijkteam, or the troubleshooter (art. 8.2). */
   function lezerVan(rol: Linkrol, meta: Casus): { id: string; naam: string; mailbox: string; telefoon?: string | undefined } {
-    if (rol === 'troubleshooter') return { id: 'troubleshooter', naam: config.troubleshooter.naam, mailbox: config.troubleshooter.mailbox };
+    if (rol === 'troubleshooter') {
+      // The troubleshooter of the melding's own gemeente (a regional hub has one per gemeente).
+      const t = gemeenteVan(config, meta).troubleshooter;
+      return { id: 'troubleshooter', naam: t.naam, mailbox: t.mailbox };
+    }
     const w = wijkteams.get(meta.wijkteam);
     if (!w) throw new CodeNietVerstuurd(`wijkteam ${meta.wijkteam} staat niet (meer) in de configuratie`);
     return w;

@@ -40,6 +40,7 @@ const PROBLEEMANTWOORDEN: Record<number, string> = {
   409: 'Conflict met de toestand van de melding',
   413: 'Verzoek te groot',
   415: 'Mediatype niet ondersteund',
+  422: 'De gemeente van de postcode neemt deze melding niet: geen convenant met de partner, of buiten haar selectiecriteria',
   500: 'Interne fout; de oorzaak staat in het log, niet in het antwoord',
   503: 'Tijdelijk niet beschikbaar; opnieuw proberen na Retry-After',
 };
@@ -196,7 +197,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
             '200': { description: 'Dezelfde melding was al ontvangen (idempotent op referentie)', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
-            ...problemen(400, 403, 409, 413, 415),
+            ...problemen(400, 403, 409, 413, 415, 422),
           },
         },
       },
