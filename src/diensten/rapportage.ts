@@ -166,7 +166,11 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
      */
     async ddas(o: { van: string | undefined; tot: string | undefined; gemeente: string; gemeentecode: string | undefined; leverancier?: string }): Promise<Uitwisselmodel> {
       const fouten = periodeFouten(o.van, o.tot);
-      if (!o.gemeentecode || !GEMEENTECODE.test(o.gemeentecode)) fouten.push({ name: 'gemeentecode', reason: 'verplicht: de CBS-gemeentecode van vier cijfers, bijvoorbeeld 0392' });
+      // A regional hub knows each gemeente's code: it is the default, and no gemeente exports under another's.
+      const eigen = config.gemeenten.find((g) => g.oin === o.gemeente && g.code);
+      o = { ...o, gemeentecode: o.gemeentecode ?? eigen?.code };
+      if (eigen && o.gemeentecode !== eigen.code) fouten.push({ name: 'gemeentecode', reason: `${eigen.naam} heeft gemeentecode ${eigen.code}` });
+      else if (!o.gemeentecode || !GEMEENTECODE.test(o.gemeentecode)) fouten.push({ name: 'gemeentecode', reason: 'verplicht: de CBS-gemeentecode van vier cijfers, bijvoorbeeld 0392' });
       if (fouten.length) throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'het verzoek voldoet niet; zie invalidParams', fouten);
       const gemeente = config.organisaties.find((x) => x.oin === o.gemeente && x.rol === 'gemeente');
       if (!gemeente) throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${o.gemeente} is geen gemeente van dit convenant`);

@@ -137,6 +137,20 @@ t.test('each gemeente\'s API client sees only its own meldingen; the corporation
   t.match(JSON.stringify(ch), /Gemeente Haarlem/);
   t.notMatch(JSON.stringify(ch), /Gemeente Hilversum|Sociaal Wijkteam Hilversum/, 'Haarlem\'s figures name nothing of Hilversum');
   t.notMatch(JSON.stringify(cv), /Gemeente Haarlem|Sociaal Wijkteam Noord/, 'Hilversum\'s figures name nothing of Haarlem');
+
+  // The DDAS export: per gemeente, under its own code (the default), with its own meldingen only.
+  const ddas = await app.vraag(HILVERSUM_CLIENT, 'GET', `/v1/rapportages/ddas?van=${van}&tot=${tot}`);
+  t.equal(ddas.status, 200, ddas.tekst.slice(0, 300));
+  t.match(ddas.tekst, hilversum);
+  t.notMatch(ddas.tekst, haarlem, 'Hilversum\'s export holds nothing of Haarlem');
+  t.match(ddas.tekst, '"0402"');
+  const ander = await app.vraag(HILVERSUM_CLIENT, 'GET', `/v1/rapportages/ddas?van=${van}&tot=${tot}&gemeentecode=0392`);
+  t.equal(ander.status, 400, 'not under another gemeente\'s code');
+  t.match(ander.body.invalidParams, [{ name: 'gemeentecode', reason: 'Gemeente Hilversum heeft gemeentecode 0402' }]);
+  const eigen = await app.vraag(HAARLEM_CLIENT, 'GET', `/v1/rapportages/ddas?van=${van}&tot=${tot}&gemeentecode=0392`);
+  t.equal(eigen.status, 200);
+  t.match(eigen.tekst, haarlem);
+  t.notMatch(eigen.tekst, hilversum);
 });
 
 /** The test PKI folder, read back from a path the test config already holds. */

@@ -146,7 +146,7 @@ function rapportagePaden(): Record<string, unknown> {
       get: {
         operationId: 'ddasLeveringOpvragen',
         summary: 'De DDAS-levering van de gemeente over een periode (Uitwisselmodel DDAS Vroegsignalering v0.9, voor het CBS)',
-        parameters: [...PERIODE, { name: 'gemeentecode', in: 'query', required: true, description: 'de CBS-gemeentecode, vier cijfers', schema: { type: 'string', pattern: '^[0-9]{4}$' } }],
+        parameters: [...PERIODE, { name: 'gemeentecode', in: 'query', required: false, description: 'de CBS-gemeentecode, vier cijfers; in een regionale hub standaard (en alleen) de eigen code van de gemeente', schema: { type: 'string', pattern: '^[0-9]{4}$' } }],
         responses: {
           '200': { description: 'Het Uitwisselmodel, geldig tegen het officiële schema', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/DdasUitwisselmodel' } } } },
           ...problemen(400, 403),
