@@ -188,6 +188,8 @@ const convenantSchema = z.strictObject({
    * many days of an earlier one is linked to it, and the wijkteam is told whether the arrears grew.
    */
   herhalingVensterDagen: z.number().int().min(1).max(730).default(365),
+  /** This convenant's article (or phase) per soort, named in messages; unset: the Haarlem convenant's (004). */
+  artikelen: z.partialRecord(z.enum(SOORTEN), z.string().min(1).max(60)).optional(),
   /** The soorten this convenant accepts (unset: every soort). */
   soorten: z.array(z.enum(SOORTEN)).min(1).optional(),
   /**

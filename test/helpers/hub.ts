@@ -33,6 +33,7 @@ export function alsRegionaleHub(doc: Record<string, any>, pki: string): void {
           { naam: 'incasso-aangehouden', artikel: 'protocol fase A', kalenderdagen: 28 },
           { naam: 'einde-traject', artikel: 'protocol fase E', kalenderdagen: 28 },
         ],
+        artikelen: { huurachterstand: 'protocol fase A', 'betalingsregeling-niet-nagekomen': 'protocol fase A' },
         selectie: { minimaleAchterstandMaanden: 2, gronden: [...HILVERSUM_SELECTIEGRONDEN], artikel: 'protocol fase A' },
         bewaartermijn: { bewaartermijnDagen: 180 },
       },

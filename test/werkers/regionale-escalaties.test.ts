@@ -81,6 +81,8 @@ t.test('each melding escalates on its gemeente\'s deadline to its gemeente\'s tr
   t.match(kop(readFileSync(hv, 'utf8'), 'From'), /signaalbrug@hilversum\.example/);
   const escalatieHilversum = platteTekst(openSmime(hv, pki, 'troubleshooter-hilversum').inhoud);
   t.match(escalatieHilversum, 'Sociaal Wijkteam Hilversum');
+  t.match(escalatieHilversum, '(protocol fase A)', 'the article of Hilversum\'s own convenant');
+  t.match(escalatieHaarlem, '(art. 3.4)', 'Haarlem keeps the articles of its convenant');
   t.throws(() => openSmime(hv, pki, 'troubleshooter'), 'Haarlem\'s troubleshooter key does not open it');
 
   // Every delivery of each melding went to its own gemeente's mailboxes.
