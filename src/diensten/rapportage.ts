@@ -61,7 +61,8 @@ export function ongeldigePeriode(van: string | undefined, tot: string | undefine
 
 export function createRapportage({ config, store, sleutels, klok, wachtrijen, vastleggen }: RapportageDeps) {
   const kleinAantal = config.rapportage?.kleinAantal ?? 5;
-  const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
+  // Every gemeente's extra non-working days (a regional hub): a day off in one convenant is no werkdag for its figures.
+  const kalender = { extraVrijeDagen: [...new Set(config.gemeenten.flatMap((g) => g.convenant.extraVrijeDagen))] };
   const naam = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
   const groepen = {
     gemeenten: config.organisaties.filter((o) => o.rol === 'gemeente').map((o) => ({ sleutel: o.oin, naam: o.naam })),
