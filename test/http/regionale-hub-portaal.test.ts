@@ -1,4 +1,4 @@
-// The portal of a regional hub (issue 16): the one-time code for a melding's troubleshooter link goes
+// The portal of a regional hub: the one-time code for a melding's troubleshooter link goes
 // to the troubleshooter of the melding's own gemeente, under that gemeente's sender identity; a
 // Haarlem melding's code still goes to Haarlem's, under the deployment's.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// A regional hub (issue 16): two gemeenten in one deployment, each with its own convenant. Haarlem
+// A regional hub: two gemeenten in one deployment, each with its own convenant. Haarlem
 // (004: feedback within 5 werkdagen, a payment proposal within 14 days) and Hilversum (003: 28
 // werkdagen, a home visit within 14 days, collection paused at most 28 days, the track ends after 28
 // days, selection at 2 months of arrears or a stated ground). Ymere posts to both; Elan Wonen signed
@@ -43,6 +43,8 @@ t.test('one corporation, two gemeenten: each melding gets its own gemeente, dead
   t.equal(v.terugkoppelingUiterlijk, werkdagenNa(BASIS, 28), 'Hilversum: feedback within 28 werkdagen');
   t.equal(h.wijkteam, 'Sociaal Wijkteam Noord');
   t.equal(v.wijkteam, 'Sociaal Wijkteam Hilversum');
+  t.equal(h.gemeente, HAARLEM.code, 'the corporation learns which gemeente took its melding');
+  t.equal(v.gemeente, HILVERSUM.code);
 
   const casussen = app.draaiend.sb.diensten.casussen;
   t.match(await casussen.meta(haarlem), { gemeente: HAARLEM.code, wijkteamOin: HAARLEM.oin });

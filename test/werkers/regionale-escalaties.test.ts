@@ -1,4 +1,4 @@
-// A regional hub's deadlines and escalations (issue 16): each melding is escalated on its own
+// A regional hub's deadlines and escalations: each melding is escalated on its own
 // gemeente's deadline (Haarlem 5 werkdagen, Hilversum 28) to its own gemeente's troubleshooter, never
 // to the other's; Hilversum's mail goes out under its own sender identity, signed with its own key.
 // Real SMTP sink; the mails are opened with openssl as the recipients would.

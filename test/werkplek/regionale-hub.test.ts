@@ -1,4 +1,4 @@
-// The werkplek of a regional hub (issue 16): each gemeente's people (wijkteam, coordinator,
+// The werkplek of a regional hub: each gemeente's people (wijkteam, coordinator,
 // troubleshooter, logged in through their own gemeente's IdP entry) see only their own gemeente's
 // meldingen; another gemeente's melding is absent from the list and 404 at its URL.
 import t from 'tap';

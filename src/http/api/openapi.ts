@@ -309,6 +309,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           properties: {
             ...samenvatting.properties,
             referentie: { type: 'string' }, soort: { enum: [...SOORTEN] }, ontvangenOp: { type: 'string', format: 'date-time' },
+            gemeente: { type: 'string', pattern: '^[0-9]{4}$', description: 'De CBS-gemeentecode van de gemeente waarheen de melding is gerouteerd (een regionale hub); haar convenant bepaalt de termijnen.' },
             gebeurtenissen: { type: 'array', items: { type: 'object', required: ['soort', 'op'], properties: { soort: { type: 'string' }, op: { type: 'string', format: 'date-time' } } } },
             eindresultaat: { description: 'De gemeente ziet het gegeven eindresultaat; de corporatie wat zij ervan mag weten.',
               anyOf: [{ $ref: '#/components/schemas/Eindresultaat' }, { $ref: '#/components/schemas/EindresultaatVoorCorporatie' }] },
