@@ -255,7 +255,7 @@ async function maakOpenCasussen({ sb, r }: Awaited<ReturnType<typeof kaleSignaal
   // Its own connection, without the service's command timeout: a batch of 1000 scripts that each
   // wait for the fsync may take longer than one request ever does.
   const store = new MeldingenStore(r, sb.namen);
-  const casussen = createCasussen({ store, regels: sb.diensten.casussen.regels, klok: sb.klok });
+  const casussen = createCasussen({ store, regelboek: sb.diensten.casussen.regelboek, klok: sb.klok });
   const eerste = s.casus.id;
   const PARTIJ = 1000;
   const ids: string[] = [eerste];

@@ -23,15 +23,26 @@ export const DEV_CLIENTS = [
   { name: 'pre-wonen', oin: '00000099000000000002', org: 'Pré Wonen' },
   { name: 'ymere', oin: '00000099000000000003', org: 'Ymere' },
   { name: 'wijkteam-haarlem', oin: '00000099000000000010', org: 'Gemeente Haarlem' },
+  { name: 'gemeente-hilversum', oin: '00000099000000000020', org: 'Gemeente Hilversum' },
   { name: 'onbekend', oin: '00000099000000000099', org: 'Onbekende Organisatie' },
 ] as const;
 
+/** Mail recipients: `recipients/<local>.*`, mailbox `<mailbox>@<domein>`. Hilversum is the second dev gemeente. */
 export const DEV_RECIPIENTS = [
-  { local: 'wijkteam-noord', name: 'Sociaal Wijkteam Noord' },
-  { local: 'wijkteam-oost', name: 'Sociaal Wijkteam Oost' },
-  { local: 'wijkteam-zuid', name: 'Sociaal Wijkteam Zuid' },
-  { local: 'troubleshooter', name: 'Troubleshooter' },
-  { local: 'coordinator', name: 'Coördinator sociale wijkteams' },
+  { local: 'wijkteam-noord', mailbox: 'wijkteam-noord', name: 'Sociaal Wijkteam Noord', domein: DEV_MAIL_DOMAIN, org: 'Gemeente Haarlem' },
+  { local: 'wijkteam-oost', mailbox: 'wijkteam-oost', name: 'Sociaal Wijkteam Oost', domein: DEV_MAIL_DOMAIN, org: 'Gemeente Haarlem' },
+  { local: 'wijkteam-zuid', mailbox: 'wijkteam-zuid', name: 'Sociaal Wijkteam Zuid', domein: DEV_MAIL_DOMAIN, org: 'Gemeente Haarlem' },
+  { local: 'troubleshooter', mailbox: 'troubleshooter', name: 'Troubleshooter', domein: DEV_MAIL_DOMAIN, org: 'Gemeente Haarlem' },
+  { local: 'coordinator', mailbox: 'coordinator', name: 'Coördinator sociale wijkteams', domein: DEV_MAIL_DOMAIN, org: 'Gemeente Haarlem' },
+  { local: 'wijkteam-hilversum', mailbox: 'wijkteam', name: 'Sociaal Wijkteam Hilversum', domein: 'hilversum.example', org: 'Gemeente Hilversum' },
+  { local: 'troubleshooter-hilversum', mailbox: 'troubleshooter', name: 'Troubleshooter Hilversum', domein: 'hilversum.example', org: 'Gemeente Hilversum' },
+  { local: 'coordinator-hilversum', mailbox: 'coordinator', name: 'Coördinator Hilversum', domein: 'hilversum.example', org: 'Gemeente Hilversum' },
+] as const;
+
+/** The service's signing identities: the deployment's, and Hilversum's own (a gemeente's sender identity). */
+export const DEV_SIGNERS = [
+  { base: 'signer', CN: 'Signaalbrug', O: 'Signaalbrug Dev', email: `signaalbrug@${DEV_MAIL_DOMAIN}` },
+  { base: 'signer-hilversum', CN: 'Signaalbrug Hilversum', O: 'Gemeente Hilversum', email: 'signaalbrug@hilversum.example' },
 ] as const;
 
 const DAY = 86_400_000;
@@ -297,11 +308,11 @@ export async function createDevPki(
   await ensureCrl(run, ca.issuer, revoked!);
 
   const mailIdentities = [
-    ...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, CN: r.name, O: 'Gemeente Haarlem', local: r.local })),
-    { base: 'signer', CN: 'Signaalbrug', O: 'Signaalbrug Dev', local: 'signaalbrug' },
+    ...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, CN: r.name, O: r.org, email: `${r.mailbox}@${r.domein}` })),
+    ...DEV_SIGNERS,
   ];
   for (const m of mailIdentities) {
-    const email = `${m.local}@${DEV_MAIL_DOMAIN}`;
+    const email = m.email;
     await ensureLeaf(run, m.base, ca.issuer, {
       kind: 'smime',
       subject: { CN: m.CN, O: m.O, emailAddress: email },

@@ -16,6 +16,7 @@ export const DEV_OINS = {
   elan: '00000099000000000001',
   pre: '00000099000000000002',
   haarlem: '00000099000000000010',
+  hilversum: '00000099000000000020',
 } as const;
 
 export interface DevGebruiker {
@@ -39,6 +40,8 @@ export const DEV_WERKPLEK_GEBRUIKERS: readonly DevGebruiker[] = [
   { id: 'troubleshooter', naam: 'Kees Smit', oin: DEV_OINS.haarlem, groups: ['signaalbrug-troubleshooter'], tweedeFactor: true, toelichting: 'troubleshooter, Gemeente Haarlem' },
   { id: 'privacy', naam: 'Priya Ramdin', oin: DEV_OINS.haarlem, groups: ['signaalbrug-privacy'], tweedeFactor: true, toelichting: 'privacy officer, Gemeente Haarlem' },
   { id: 'beheer', naam: 'Willem de Boer', oin: DEV_OINS.haarlem, groups: ['signaalbrug-beheer'], tweedeFactor: true, toelichting: 'beheerder, Gemeente Haarlem' },
+  { id: 'wijkteam-hilversum', naam: 'Anouk de Graaf', oin: DEV_OINS.hilversum, groups: ['signaalbrug-wijkteam-hilversum'], tweedeFactor: true, toelichting: 'medewerker Sociaal Wijkteam Hilversum, Gemeente Hilversum' },
+  { id: 'troubleshooter-hilversum', naam: 'Ruud Hendriks', oin: DEV_OINS.hilversum, groups: ['signaalbrug-troubleshooter-hilversum'], tweedeFactor: true, toelichting: 'troubleshooter, Gemeente Hilversum' },
   { id: 'zonder-2fa', naam: 'Joost Mulder', oin: DEV_OINS.elan, groups: ['signaalbrug-corporatie'], tweedeFactor: false, toelichting: 'Elan Wonen, logt in zonder tweede factor (wordt geweigerd)' },
   { id: 'indringer', naam: 'Eva Koster', oin: DEV_OINS.elan, groups: ['signaalbrug-wijkteam-noord'], tweedeFactor: true, toelichting: 'Elan Wonen, met een rol van de gemeente (wordt geweigerd)' },
 ];
@@ -58,6 +61,13 @@ export const DEV_WERKPLEK_CLIENTS = [
       'signaalbrug-troubleshooter': { rol: 'troubleshooter' },
       'signaalbrug-privacy': { rol: 'privacy-officer' },
       'signaalbrug-beheer': { rol: 'beheerder' },
+    } },
+  // The second dev gemeente (config/dev.yaml: a regional hub).
+  { naam: 'hilversum', oin: DEV_OINS.hilversum, clientId: 'werkplek-hilversum', clientSecret: 'dev-geheim-hilversum',
+    rollen: {
+      'signaalbrug-wijkteam-hilversum': { rol: 'wijkteam-medewerker', wijkteam: 'hilversum' },
+      'signaalbrug-coordinator-hilversum': { rol: 'coordinator' },
+      'signaalbrug-troubleshooter-hilversum': { rol: 'troubleshooter' },
     } },
 ] as const;
 

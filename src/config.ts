@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WERKPLEKROLLEN } from './http/werkplek/context.js';
 import { KANAALNAMEN, KANAALSOORTEN } from './kanalen/soorten.js';
+import { SELECTIEGRONDEN, SOORTEN } from './domain/melding.js';
 import './taal.js';
 
 const oin = z.string().regex(/^\d{20}$/, 'een OIN is 20 cijfers');
@@ -44,10 +45,16 @@ const ontvanger = z.strictObject({
   telefoon: z.string().regex(/^\+?\d{8,15}$/, 'een telefoonnummer als +31612345678').optional(),
 });
 
+/** DDAS signaalpartner types (uitwisselspecificatie: the kind of fixed-cost partner that sends a signal). */
+export const SIGNAALPARTNERS = ['Huur', 'Energie', 'Water', 'Zorg'] as const;
+export type Signaalpartner = (typeof SIGNAALPARTNERS)[number];
+
 const organisatie = z.strictObject({
   oin,
   naam: z.string().min(1),
   rol: z.enum(['corporatie', 'gemeente']),
+  /** DDAS signaalpartner type of a partner (not a gemeente); corporations are Huur. */
+  signaalpartner: z.enum(SIGNAALPARTNERS).optional(),
   /** Optional encrypted feedback mailbox of a corporation. */
   terugkoppeling: ontvanger.omit({ naam: true }).optional(),
 });
@@ -143,6 +150,101 @@ const werkplek = listener.extend({
   ...tlsGrenzen,
 });
 
+/** A convenant's profile: its terms, stages, soorten and selection criteria (one per gemeente). */
+const convenantSchema = z.strictObject({
+  naam: z.string().min(1),
+  /** convenant art. 3.7: feedback within 5 werkdagen; Hilversum uses 28. */
+  werkdagenTerugkoppeling: z.number().int().min(1).max(60).default(5),
+  /** Extra non-working days (e.g. a new Koninklijk Besluit), YYYY-MM-DD. */
+  extraVrijeDagen: z.array(z.iso.date()).default([]),
+  /** The reminder to the wijkteam goes out at this hour (Europe/Amsterdam) of the last werkdag. */
+  herinneringUur: z.number().int().min(0).max(23).default(8),
+  /**
+   * Further terms of the convenant, tracked on every case until feedback or withdrawal; a breach is
+   * recorded as a gebeurtenis (e.g. Haarlem art. 6.2: a payment proposal within two weeks).
+   */
+  extraTermijnen: z.array(z.strictObject({
+    naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
+    artikel: z.string().min(1),
+    werkdagen: z.number().int().min(1).max(365).optional(),
+    kalenderdagen: z.number().int().min(1).max(365).optional(),
+  }).refine((e) => (e.werkdagen === undefined) !== (e.kalenderdagen === undefined), 'geef werkdagen of kalenderdagen, niet beide')).default([]),
+  /**
+   * SLA warnings to the wijkteam before the reminder of the last werkdag (Zammad/Znuny style):
+   * at `uur` o'clock on the werkdag `werkdagenVoor` werkdagen before the deadline day; each once.
+   */
+  waarschuwingen: z.array(z.strictObject({
+    naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
+    werkdagenVoor: z.number().int().min(1).max(30),
+    uur: z.number().int().min(0).max(23).default(8),
+  })).default([]).refine((ws) => new Set(ws.map((w) => w.naam)).size === ws.length, 'elke waarschuwing een eigen naam'),
+  /**
+   * convenant art. 8.2: werkdagen the troubleshooter has to take an escalation up; after that it is
+   * raised once more to `tweedeEscalatie`. Unset: no second escalation.
+   */
+  opnemenWerkdagen: z.number().int().min(1).max(30).optional(),
+  /**
+   * DDAS "herhaalde melding": a melding for a tenant (same corporation and relatienummer) within this
+   * many days of an earlier one is linked to it, and the wijkteam is told whether the arrears grew.
+   */
+  herhalingVensterDagen: z.number().int().min(1).max(730).default(365),
+  /** This convenant's article (or phase) per soort, named in messages; unset: the Haarlem convenant's (004). */
+  artikelen: z.partialRecord(z.enum(SOORTEN), z.string().min(1).max(60)).optional(),
+  /** The soorten this convenant accepts (unset: every soort). */
+  soorten: z.array(z.enum(SOORTEN)).min(1).optional(),
+  /**
+   * Selection criteria checked at intake (003 Hilversum fase A): a melding with arrears is taken when
+   * `achterstand.aantalMaanden` reaches `minimaleAchterstandMaanden`, or when it states one of `gronden`.
+   * Unset: no criteria beyond the melding schema (004 Haarlem).
+   */
+  selectie: z.strictObject({
+    minimaleAchterstandMaanden: z.number().min(0).max(120).optional(),
+    gronden: z.array(z.enum(SELECTIEGRONDEN)).default([]),
+    /** The article or phase that sets the criteria, named in the refusal. */
+    artikel: z.string().min(1).optional(),
+  }).optional(),
+  /** Retention terms of this convenant where they differ from the deployment's `privacy`. */
+  bewaartermijn: z.strictObject({
+    bewaartermijnDagen: z.number().int().min(1).max(3650).optional(),
+    weigeringBewaartermijnDagen: z.number().int().min(1).max(3650).optional(),
+    uiterlijkeBewaartermijnDagen: z.number().int().min(1).max(3650).optional(),
+  }).optional(),
+});
+
+/** A sender identity for mail: From address and signing material (S/MIME and OpenPGP). */
+const afzender = z.strictObject({
+  naam: z.string().min(1),
+  mailbox,
+  certificaat: z.string(),
+  sleutel: z.string(),
+  pgpSleutel: z.string(),
+});
+
+const gemeentecode = z.string().regex(/^\d{4}$/, 'een CBS-gemeentecode is vier cijfers, bijvoorbeeld 0392');
+
+/** A gemeente of a regional hub with its own convenant; its wijkteams belong to it (their organisatie is the gemeente's OIN). */
+const gemeente = z.strictObject({
+  code: gemeentecode,
+  oin,
+  naam: z.string().min(1),
+  convenant: convenantSchema,
+  wijkteams: z.array(wijkteam.extend({ organisatie: oin.optional() })).min(1),
+  troubleshooter: ontvanger,
+  tweedeEscalatie: ontvanger.optional(),
+  /** The gemeente's own sender identity; unset: the deployment's `afzender`. */
+  afzender: afzender.optional(),
+});
+
+/** A signal partner (a corporation, an energy or water company, a health insurer), defined once. */
+const partner = z.strictObject({
+  oin,
+  naam: z.string().min(1),
+  signaalpartner: z.enum(SIGNAALPARTNERS).default('Huur'),
+  /** The gemeenten (codes) whose convenant it signed; only there may it send. */
+  gemeenten: z.array(gemeentecode).min(1),
+  terugkoppeling: ontvanger.omit({ naam: true }).optional(),
+});
+
 type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
 
 /** Every issuer belongs to a known organisation, and every role it hands out fits that organisation. */
@@ -179,53 +281,23 @@ function controleerWerkplek(c: Ruwe, ctx: z.RefinementCtx): void {
   });
 }
 
-export const configSchema = z
+const configVorm = z
   .strictObject({
-    convenant: z.strictObject({
-      naam: z.string().min(1),
-      /** convenant art. 3.7: feedback within 5 werkdagen; Hilversum uses 28. */
-      werkdagenTerugkoppeling: z.number().int().min(1).max(60).default(5),
-      /** Extra non-working days (e.g. a new Koninklijk Besluit), YYYY-MM-DD. */
-      extraVrijeDagen: z.array(z.iso.date()).default([]),
-      /** The reminder to the wijkteam goes out at this hour (Europe/Amsterdam) of the last werkdag. */
-      herinneringUur: z.number().int().min(0).max(23).default(8),
-      /**
-       * Further terms of the convenant, tracked on every case until feedback or withdrawal; a breach is
-       * recorded as a gebeurtenis (e.g. Haarlem art. 6.2: a payment proposal within two weeks).
-       */
-      extraTermijnen: z.array(z.strictObject({
-        naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
-        artikel: z.string().min(1),
-        werkdagen: z.number().int().min(1).max(365).optional(),
-        kalenderdagen: z.number().int().min(1).max(365).optional(),
-      }).refine((e) => (e.werkdagen === undefined) !== (e.kalenderdagen === undefined), 'geef werkdagen of kalenderdagen, niet beide')).default([]),
-      /**
-       * SLA warnings to the wijkteam before the reminder of the last werkdag (Zammad/Znuny style):
-       * at `uur` o'clock on the werkdag `werkdagenVoor` werkdagen before the deadline day; each once.
-       */
-      waarschuwingen: z.array(z.strictObject({
-        naam: z.string().regex(/^[a-z0-9-]{1,40}$/, 'kleine letters, cijfers en -'),
-        werkdagenVoor: z.number().int().min(1).max(30),
-        uur: z.number().int().min(0).max(23).default(8),
-      })).default([]).refine((ws) => new Set(ws.map((w) => w.naam)).size === ws.length, 'elke waarschuwing een eigen naam'),
-      /**
-       * convenant art. 8.2: werkdagen the troubleshooter has to take an escalation up; after that it is
-       * raised once more to `tweedeEscalatie`. Unset: no second escalation.
-       */
-      opnemenWerkdagen: z.number().int().min(1).max(30).optional(),
-      /**
-       * DDAS "herhaalde melding": a melding for a tenant (same corporation and relatienummer) within this
-       * many days of an earlier one is linked to it, and the wijkteam is told whether the arrears grew.
-       */
-      herhalingVensterDagen: z.number().int().min(1).max(730).default(365),
-    }),
+    convenant: convenantSchema.optional(),
     termijnen: z.strictObject({
       /** How often the scheduler fires due timers: a reminder or escalation is at most this late (≤ 60). */
       sweepSeconden: z.number().min(0.05).max(60).default(10),
     }).default({ sweepSeconden: 10 }),
-    organisaties: z.array(organisatie).min(1),
-    wijkteams: z.array(wijkteam).min(1),
-    troubleshooter: ontvanger,
+    /**
+     * A regional hub (README "Running a regional hub"): each gemeente with its own convenant, wijkteams,
+     * troubleshooter and sender; partners are defined once. Instead of the single-convenant shape
+     * (convenant, organisaties, wijkteams, troubleshooter, tweedeEscalatie), which still works for one gemeente.
+     */
+    gemeenten: z.array(gemeente).min(1).optional(),
+    partners: z.array(partner).min(1).optional(),
+    organisaties: z.array(organisatie).min(1).optional(),
+    wijkteams: z.array(wijkteam).min(1).optional(),
+    troubleshooter: ontvanger.optional(),
     /** Where an escalation the troubleshooter did not take up in time goes (e.g. the coordinator). */
     tweedeEscalatie: ontvanger.optional(),
     api: listener.extend({
@@ -301,13 +373,7 @@ export const configSchema = z
       if (!r.sentinels && (r.sentinelWachtwoordBestand || r.sentinelWachtwoordEnv)) fout('een sentinelwachtwoord hoort bij sentinels', 'sentinelWachtwoordBestand');
     }),
     /** The service's own identity for mail: From address and signing material (S/MIME and OpenPGP). */
-    afzender: z.strictObject({
-      naam: z.string().min(1),
-      mailbox,
-      certificaat: z.string(),
-      sleutel: z.string(),
-      pgpSleutel: z.string(),
-    }),
+    afzender,
     /** Where S/MIME recipient certificates must chain to, and their CRLs (fail closed when revoked). */
     smimePki: z.strictObject({ ca: z.array(z.string()).min(1), crl: z.array(z.string()).default([]) }),
     smtp: z.strictObject({
@@ -342,56 +408,187 @@ export const configSchema = z
     rapportage: z.strictObject({ kleinAantal: z.number().int().min(1).max(100).default(5) }).default({ kleinAantal: 5 }),
     /** The werkplek role's listener and login; required only when that role runs. */
     werkplek: werkplek.optional(),
-  })
+  });
+
+export const configSchema = configVorm
   .superRefine((c, ctx) => {
-    const rollen = new Map(c.organisaties.map((o) => [o.oin, o.rol]));
-    c.organisaties.forEach((o, i) => {
-      if (c.organisaties.findIndex((p) => p.oin === o.oin) !== i)
-        ctx.addIssue({ code: 'custom', path: ['organisaties', i, 'oin'], message: `OIN ${o.oin} staat er twee keer in` });
-    });
-    const bezet: { van: number; tot: number; id: string }[] = [];
-    c.wijkteams.forEach((w, i) => {
+    if (!controleerVorm(c, ctx)) return;
+    const v = ontvouw(c);
+    if (c.gemeenten) controleerHub(c.gemeenten, c.partners!, ctx);
+    const rollen = new Map(v.organisaties.map((o) => [o.oin, o.rol]));
+    if (!c.gemeenten)
+      v.organisaties.forEach((o, i) => {
+        if (v.organisaties.findIndex((p) => p.oin === o.oin) !== i)
+          ctx.addIssue({ code: 'custom', path: ['organisaties', i, 'oin'], message: `OIN ${o.oin} staat er twee keer in` });
+      });
+    const bezet: { van: number; tot: number; id: string; gemeente: string }[] = [];
+    const ids = new Set<string>();
+    v.wijkteams.forEach((w, i) => {
+      const p = v.wijkteamPad[i]!;
+      if (ids.has(w.id)) ctx.addIssue({ code: 'custom', path: [...p, 'id'], message: `wijkteam ${w.id} staat er twee keer in` });
+      ids.add(w.id);
       if (rollen.get(w.organisatie) !== 'gemeente')
-        ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'organisatie'], message: `${w.organisatie} is geen organisatie met rol gemeente` });
+        ctx.addIssue({ code: 'custom', path: [...p, 'organisatie'], message: `${w.organisatie} is geen organisatie met rol gemeente` });
       w.postcodes.forEach((r, j) => {
         const botsing = bezet.find((b) => r.van <= b.tot && b.van <= r.tot);
         if (botsing)
-          ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'postcodes', j], message: `overlapt met wijkteam ${botsing.id}` });
-        bezet.push({ ...r, id: w.id });
+          ctx.addIssue({ code: 'custom', path: [...p, 'postcodes', j], message: `overlapt met wijkteam ${botsing.id}${botsing.gemeente !== w.gemeente ? ` van gemeente ${botsing.gemeente}` : ''}` });
+        bezet.push({ ...r, id: w.id, gemeente: w.gemeente });
       });
     });
-    if (c.convenant.opnemenWerkdagen !== undefined && !c.tweedeEscalatie)
-      ctx.addIssue({ code: 'custom', path: ['tweedeEscalatie'], message: 'convenant.opnemenWerkdagen vraagt een mailbox voor de tweede escalatie' });
-    const kanalen = [...c.wijkteams.map((w, i) => ({ o: w as z.infer<typeof ontvanger>, p: ['wijkteams', i] })), { o: c.troubleshooter, p: ['troubleshooter'] }];
+    const kanalen: { o: z.infer<typeof ontvanger>; p: Pad }[] = v.wijkteams.map((w, i) => ({ o: w, p: v.wijkteamPad[i]! }));
     // Only wijkteams can read in the portal; the troubleshooter and corporations need a key.
-    const anderen = [{ o: c.troubleshooter, p: ['troubleshooter'] },
-      ...(c.tweedeEscalatie ? [{ o: c.tweedeEscalatie, p: ['tweedeEscalatie'] }] : []),
-      ...c.organisaties.flatMap((o, i) => (o.terugkoppeling ? [{ o: o.terugkoppeling, p: ['organisaties', i, 'terugkoppeling'] }] : []))];
+    const anderen: { o: Pick<z.infer<typeof ontvanger>, 'bezorging' | 'certificaat' | 'pgpSleutel'>; p: Pad }[] = [];
+    v.gemeenten.forEach((g, i) => {
+      const p = v.gemeentePad[i]!;
+      if (g.convenant.opnemenWerkdagen !== undefined && !g.tweedeEscalatie)
+        ctx.addIssue({ code: 'custom', path: [...p, 'tweedeEscalatie'], message: 'convenant.opnemenWerkdagen vraagt een mailbox voor de tweede escalatie' });
+      anderen.push({ o: g.troubleshooter, p: [...p, 'troubleshooter'] });
+      if (g.tweedeEscalatie) anderen.push({ o: g.tweedeEscalatie, p: [...p, 'tweedeEscalatie'] });
+    });
+    if (c.gemeenten) c.partners!.forEach((o, i) => { if (o.terugkoppeling) anderen.push({ o: o.terugkoppeling, p: ['partners', i, 'terugkoppeling'] }); });
+    else v.organisaties.forEach((o, i) => { if (o.terugkoppeling) anderen.push({ o: o.terugkoppeling, p: ['organisaties', i, 'terugkoppeling'] }); });
     for (const { o, p } of anderen) {
       if (KANAALSOORTEN[o.bezorging].alleenWijkteams)
         ctx.addIssue({ code: 'custom', path: [...p, 'bezorging'], message: `${o.bezorging} is alleen voor wijkteams` });
     }
     if (c.portal.codeKanaal === 'sms') {
       if (!c.portal.sms) ctx.addIssue({ code: 'custom', path: ['portal', 'sms'], message: 'codeKanaal sms vraagt een sms-aanbieder (url)' });
-      c.wijkteams.forEach((w, i) => {
+      v.wijkteams.forEach((w, i) => {
         // Recipients who read in the portal get their one-time code by SMS on this number.
         if (KANAALSOORTEN[w.bezorging].alleenWijkteams && !w.telefoon)
-          ctx.addIssue({ code: 'custom', path: ['wijkteams', i, 'telefoon'], message: 'codeKanaal sms vraagt een telefoonnummer' });
+          ctx.addIssue({ code: 'custom', path: [...v.wijkteamPad[i]!, 'telefoon'], message: 'codeKanaal sms vraagt een telefoonnummer' });
       });
     }
-    if (c.werkplek) controleerWerkplek(c, ctx);
-    for (const { o, p } of [...kanalen, ...anderen.slice(1)]) {
+    if (c.werkplek) controleerWerkplek({ ...v, werkplek: c.werkplek }, ctx);
+    for (const { o, p } of [...kanalen, ...anderen]) {
       // Fail closed at start: no channel without its key material (NTA 7516: no fall-back).
       for (const veld of KANAALSOORTEN[o.bezorging].vereist)
         if (!o[veld]) ctx.addIssue({ code: 'custom', path: [...p, veld], message: `${o.bezorging} vraagt ${VELDNAAM[veld]}` });
     }
+  })
+  .transform((c) => {
+    const { gemeenten: _g, partners: _p, organisaties: _o, wijkteams: _w, troubleshooter: _t, tweedeEscalatie: _e, convenant: _c, ...rest } = c;
+    const v = ontvouw(c);
+    const eerste = v.gemeenten[0]!;
+    return {
+      ...rest, gemeenten: v.gemeenten, partners: v.partners, organisaties: v.organisaties, wijkteams: v.wijkteams,
+      /** The first gemeente's convenant, troubleshooter and second escalation (a one-gemeente deployment: the only ones). */
+      convenant: eerste.convenant, troubleshooter: eerste.troubleshooter, ...(eerste.tweedeEscalatie ? { tweedeEscalatie: eerste.tweedeEscalatie } : {}),
+    };
   });
 
-export type Config = z.infer<typeof configSchema>;
+type Pad = (string | number)[];
+type RuweConfig = z.output<typeof configVorm>;
+type ConvenantProfiel = z.output<typeof convenantSchema>;
+type RuweWijkteam = z.output<typeof wijkteam>;
+
+/** A gemeente as the services see it, in either config shape. */
+export interface Gemeente {
+  /** CBS gemeentecode; empty in a single-convenant config (no gemeenten block). */
+  code: string;
+  oin: string;
+  naam: string;
+  convenant: ConvenantProfiel;
+  wijkteams: (RuweWijkteam & { gemeente: string })[];
+  troubleshooter: z.output<typeof ontvanger>;
+  tweedeEscalatie?: z.output<typeof ontvanger>;
+  afzender?: z.output<typeof afzender>;
+}
+export interface Partner {
+  oin: string;
+  naam: string;
+  signaalpartner: Signaalpartner;
+  /** Codes of the gemeenten whose convenant it signed; undefined: every one (single-convenant config). */
+  gemeenten?: string[];
+}
+
+/** One shape or the other: a hub (gemeenten + partners) or a single convenant; never a mix. */
+function controleerVorm(c: RuweConfig, ctx: z.RefinementCtx): boolean {
+  const fout = (path: Pad, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const oud = ['convenant', 'organisaties', 'wijkteams', 'troubleshooter', 'tweedeEscalatie'] as const;
+  if (c.gemeenten) {
+    for (const k of oud)
+      if (c[k] !== undefined)
+        fout([k], k === 'wijkteams' ? 'een wijkteam hoort bij een gemeente: zet het onder gemeenten[].wijkteams'
+          : k === 'organisaties' ? 'met gemeenten staan de partners onder partners (en de gemeenten onder gemeenten)'
+            : `met gemeenten hoort ${k} bij een gemeente: zet het onder gemeenten[].${k}`);
+    if (!c.partners) fout(['partners'], 'gemeenten vraagt partners: de corporaties en andere signaalpartners, elk met de gemeenten waar zij melden');
+    return oud.every((k) => c[k] === undefined) && Boolean(c.partners);
+  }
+  if (c.partners) fout(['partners'], 'partners hoort bij gemeenten: geef ook gemeenten, of zet de partners onder organisaties');
+  for (const k of ['convenant', 'organisaties', 'wijkteams', 'troubleshooter'] as const)
+    if (c[k] === undefined) fout([k], 'verplicht (of geef gemeenten en partners voor een regionale hub)');
+  return !c.partners && c.convenant !== undefined && c.organisaties !== undefined && c.wijkteams !== undefined && c.troubleshooter !== undefined;
+}
+
+/** Unique codes and OINs; every partner names known gemeenten; a wijkteam's organisatie is its gemeente. */
+function controleerHub(gemeenten: NonNullable<RuweConfig['gemeenten']>, partners: NonNullable<RuweConfig['partners']>, ctx: z.RefinementCtx): void {
+  const fout = (path: Pad, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const codes = new Set<string>();
+  const oins = new Map<string, string>();
+  gemeenten.forEach((g, i) => {
+    if (codes.has(g.code)) fout(['gemeenten', i, 'code'], `gemeentecode ${g.code} staat er twee keer in`);
+    codes.add(g.code);
+    if (oins.has(g.oin)) fout(['gemeenten', i, 'oin'], `OIN ${g.oin} staat er twee keer in (ook bij ${oins.get(g.oin)})`);
+    oins.set(g.oin, g.naam);
+    g.wijkteams.forEach((w, j) => {
+      if (w.organisatie !== undefined && w.organisatie !== g.oin)
+        fout(['gemeenten', i, 'wijkteams', j, 'organisatie'], `wijkteam ${w.id} hoort bij ${g.naam} (${g.oin}); laat organisatie weg of geef die OIN`);
+    });
+  });
+  partners.forEach((p, i) => {
+    if (oins.has(p.oin)) fout(['partners', i, 'oin'], `OIN ${p.oin} staat er twee keer in (ook bij ${oins.get(p.oin)})`);
+    oins.set(p.oin, p.naam);
+    p.gemeenten.forEach((code, j) => {
+      if (!codes.has(code)) fout(['partners', i, 'gemeenten', j], `onbekende gemeente ${code}: die code staat niet in gemeenten`);
+    });
+  });
+}
+
+/** Both shapes as one view: gemeenten with their wijkteams, the partners, and every organisation (with where each came from). */
+function ontvouw(c: RuweConfig) {
+  if (c.gemeenten) {
+    const gemeenten: Gemeente[] = c.gemeenten.map((g) => ({
+      code: g.code, oin: g.oin, naam: g.naam, convenant: g.convenant,
+      wijkteams: g.wijkteams.map((w) => ({ ...w, organisatie: g.oin, gemeente: g.code })),
+      troubleshooter: g.troubleshooter, ...(g.tweedeEscalatie ? { tweedeEscalatie: g.tweedeEscalatie } : {}), ...(g.afzender ? { afzender: g.afzender } : {}),
+    }));
+    const partners: Partner[] = c.partners!.map((p) => ({ oin: p.oin, naam: p.naam, signaalpartner: p.signaalpartner, gemeenten: p.gemeenten }));
+    const organisaties: Organisatie[] = [
+      ...c.partners!.map((p) => ({ oin: p.oin, naam: p.naam, rol: 'corporatie' as const, signaalpartner: p.signaalpartner, ...(p.terugkoppeling ? { terugkoppeling: p.terugkoppeling } : {}) })),
+      ...c.gemeenten.map((g) => ({ oin: g.oin, naam: g.naam, rol: 'gemeente' as const })),
+    ];
+    return {
+      gemeenten, partners, organisaties, wijkteams: gemeenten.flatMap((g) => g.wijkteams),
+      gemeentePad: c.gemeenten.map((_, i): Pad => ['gemeenten', i]),
+      wijkteamPad: c.gemeenten.flatMap((g, i) => g.wijkteams.map((_, j): Pad => ['gemeenten', i, 'wijkteams', j])),
+    };
+  }
+  // A single-convenant config: one gemeente (without a code) holding every wijkteam; every corporation signed it.
+  const organisaties = c.organisaties ?? [];
+  const g0 = organisaties.find((o) => o.rol === 'gemeente');
+  const wijkteams = (c.wijkteams ?? []).map((w) => ({ ...w, gemeente: '' }));
+  const gemeenten: Gemeente[] = [{
+    code: '', oin: g0?.oin ?? '', naam: g0?.naam ?? '', convenant: c.convenant!, wijkteams,
+    troubleshooter: c.troubleshooter!, ...(c.tweedeEscalatie ? { tweedeEscalatie: c.tweedeEscalatie } : {}),
+  }];
+  const partners: Partner[] = organisaties.filter((o) => o.rol === 'corporatie').map((o) => ({ oin: o.oin, naam: o.naam, signaalpartner: o.signaalpartner ?? 'Huur' }));
+  return { gemeenten, partners, organisaties, wijkteams, gemeentePad: [[]] as Pad[], wijkteamPad: wijkteams.map((_, i): Pad => ['wijkteams', i]) };
+}
+
+export type Config = z.output<typeof configSchema>;
 export type Wijkteam = Config['wijkteams'][number];
-export type Organisatie = Config['organisaties'][number];
+export type Organisatie = z.output<typeof organisatie>;
 export type WerkplekConfig = NonNullable<Config['werkplek']>;
 export type WerkplekIssuer = WerkplekConfig['issuers'][number];
+
+/** The gemeente a case belongs to: by its code, else by its wijkteam, else the first (a one-gemeente deployment). */
+export function gemeenteVan(config: Pick<Config, 'gemeenten'>, c: { gemeente?: string; wijkteam?: string }): Gemeente {
+  return (c.gemeente ? config.gemeenten.find((g) => g.code === c.gemeente) : undefined)
+    ?? (c.wijkteam !== undefined ? config.gemeenten.find((g) => g.wijkteams.some((w) => w.id === c.wijkteam)) : undefined)
+    ?? config.gemeenten[0]!;
+}
 
 export class ConfigError extends Error {
   readonly code = 'SB_CONFIG';
@@ -407,12 +604,17 @@ function resolvePaths(c: Config, dir: string): Config {
     for (const f of PATH_FIELDS) if (typeof copy[f] === 'string') copy[f] = abs(copy[f] as string);
     return copy as T;
   };
+  const gemeenten = c.gemeenten.map((g) => ({
+    ...g, wijkteams: g.wijkteams.map(fix), troubleshooter: fix(g.troubleshooter),
+    ...(g.tweedeEscalatie ? { tweedeEscalatie: fix(g.tweedeEscalatie) } : {}), ...(g.afzender ? { afzender: fix(g.afzender) } : {}),
+  }));
   return {
     ...c,
+    gemeenten,
     organisaties: c.organisaties.map((o) => (o.terugkoppeling ? { ...o, terugkoppeling: fix(o.terugkoppeling) } : o)),
-    wijkteams: c.wijkteams.map(fix),
-    troubleshooter: fix(c.troubleshooter),
-    ...(c.tweedeEscalatie ? { tweedeEscalatie: fix(c.tweedeEscalatie) } : {}),
+    wijkteams: gemeenten.flatMap((g) => g.wijkteams),
+    troubleshooter: gemeenten[0]!.troubleshooter,
+    ...(gemeenten[0]!.tweedeEscalatie ? { tweedeEscalatie: gemeenten[0]!.tweedeEscalatie } : {}),
     tls: { ...fix(c.tls), ca: c.tls.ca.map(abs), crl: c.tls.crl.map(abs) },
     versleuteling: fix(c.versleuteling),
     afzender: fix(c.afzender),

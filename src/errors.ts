@@ -19,6 +19,8 @@ export const FOUTCODES = {
   SB_CONFLICT: { status: 409, title: 'Conflict' },
   SB_TE_GROOT: { status: 413, title: 'Verzoek te groot' },
   SB_MEDIATYPE: { status: 415, title: 'Mediatype niet ondersteund' },
+  SB_GEEN_CONVENANT: { status: 422, title: 'Geen convenant met deze gemeente' },
+  SB_BUITEN_SELECTIE: { status: 422, title: 'Buiten de selectiecriteria van het convenant' },
   SB_TE_VEEL_VERZOEKEN: { status: 429, title: 'Te veel verzoeken' },
   SB_KOPREGELS_TE_GROOT: { status: 431, title: 'Headers te groot' },
   SB_INTERN: { status: 500, title: 'Interne fout' },

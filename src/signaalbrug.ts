@@ -26,7 +26,7 @@ import { createTerugkoppelingDienst } from './diensten/terugkoppeling.js';
 import { createToegang } from './diensten/toegang.js';
 import { createWerkplek } from './diensten/werkplek.js';
 import { createWerklijsten } from './diensten/werklijsten.js';
-import { regelsUit } from './domain/overgangen.js';
+import { regelboekUit } from './domain/overgangen.js';
 import { maakKanalen, Sleutelmateriaal, sleutelbestanden } from './kanalen/index.js';
 import { createMetrics } from './metrics.js';
 import { Sjablonen, standaardSjablonenMap } from './sjablonen.js';
@@ -142,11 +142,12 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   };
 
   // Services: every state change goes through them.
-  const regels = regelsUit(config);
+  const regelboek = regelboekUit(config);
+  const regels = regelboek.alle[0]!;
   const sjablonen = new Sjablonen(standaardSjablonenMap()).laadAlles();
-  const casussen = createCasussen({ store, regels, klok });
+  const casussen = createCasussen({ store, regelboek, klok });
   const lezen = createLezen({ config, store, logboek, sleutels, regels, klok });
-  const intake = createIntake({ config, store, sleutels, lezen, regels, klok });
+  const intake = createIntake({ config, store, sleutels, lezen, regelboek, klok });
   const terugkoppeling = createTerugkoppelingDienst({ casussen, store, lezen, sleutels, klok });
   const intrekking = createIntrekking({ casussen, links });
   const escalaties = createEscalaties({ casussen, lezen, sleutels, klok });
@@ -156,7 +157,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
     config, links, casussen, lezen, sjablonen, sms, klok,
     smtp: { verstuur: (...a: Parameters<SmtpTransport['verstuur']>) => smtp('portaal').verstuur(...a) },
   });
-  const opruimer = createOpruimer({ config, regels, store, wisser, links, logboek, klok, log, wachtrijen });
+  const opruimer = createOpruimer({ config, regelboek, store, wisser, links, logboek, klok, log, wachtrijen });
   const rechten = createRechten({ config, store, lezen, logboek, opruimer, klok, pseudoniem: intake.betrokkene });
   const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
@@ -187,7 +188,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
       termijnslot: store,
       jobId,
       bezorging: createBezorging({
-        config, casussen, store, lezen, sjablonen, smtp: smtp('bezorging'), kanaal: (x) => kanalen.voor(x),
+        config, casussen, store, lezen, sjablonen, smtp: smtp('bezorging'), kanaal: (x, afzender) => kanalen.voor(x, afzender),
         metrics, log, klok, sleutels, queue: q.bezorging, nieuweLink: toegang.nieuweLink,
       }),
     };

@@ -10,7 +10,16 @@ const dev = readFileSync(path.join(ROOT, 'config/dev.yaml'), 'utf8');
 
 t.test('config/dev.yaml is valid and resolves paths against its folder', async (t) => {
   const c = parseConfig(dev, '/srv/sb/config/dev.yaml');
-  t.equal(c.wijkteams.length, 3);
+  t.equal(c.wijkteams.length, 4);
+  t.same(c.gemeenten.map((g) => [g.code, g.naam, g.convenant.werkdagenTerugkoppeling]), [['0392', 'Gemeente Haarlem', 5], ['0402', 'Gemeente Hilversum', 28]]);
+  t.same(c.wijkteams.map((w) => [w.id, w.gemeente, w.organisatie]), [
+    ['noord', '0392', '00000099000000000010'], ['oost', '0392', '00000099000000000010'], ['zuid', '0392', '00000099000000000010'],
+    ['hilversum', '0402', '00000099000000000020']], 'every wijkteam knows its gemeente and has its OIN as organisatie');
+  t.equal(c.gemeenten[1]!.troubleshooter.certificaat, '/srv/sb/certs/dev/recipients/troubleshooter-hilversum.crt');
+  t.equal(c.gemeenten[1]!.afzender?.sleutel, '/srv/sb/certs/dev/signer-hilversum.key');
+  t.same(c.partners.find((p) => p.naam === 'Ymere'), { oin: '00000099000000000003', naam: 'Ymere', signaalpartner: 'Huur', gemeenten: ['0392', '0402'] });
+  t.same(c.organisaties.filter((o) => o.rol === 'gemeente').map((o) => o.oin), ['00000099000000000010', '00000099000000000020']);
+  t.equal(c.troubleshooter.naam, 'Troubleshooter Haarlem', 'the first gemeente stands for the deployment where one is asked');
   t.same(c.wijkteams[0]!.postcodes, [{ van: 2011, tot: 2019 }]);
   t.equal(c.wijkteams[0]!.certificaat, '/srv/sb/certs/dev/recipients/wijkteam-noord.crt');
   t.same(c.tls.crl, ['/srv/sb/certs/dev/crl.pem']);
@@ -43,21 +52,40 @@ t.test('PORT and PORTAL_PORT override the ports', async (t) => {
 
 t.test('errors name the file and the field', async (t) => {
   const cases: [string, (d: any) => void, RegExp][] = [
-    ['bad OIN', (d) => (d.organisaties[0].oin = '123'), /x\.yaml: organisaties\.0\.oin: een OIN is 20 cijfers/],
-    ['overlapping ranges', (d) => (d.wijkteams[1].postcodes = ['2015-2025']), /wijkteams\.1\.postcodes\.0: overlapt met wijkteam noord/],
-    ['reversed range', (d) => (d.wijkteams[0].postcodes = ['2019-2011']), /wijkteams\.0\.postcodes\.0: bereik loopt achteruit/],
-    ['smime without certificate', (d) => delete d.wijkteams[0].certificaat, /wijkteams\.0\.certificaat: smime vraagt een certificaat/],
-    ['pgp without key', (d) => delete d.wijkteams[1].pgpSleutel, /wijkteams\.1\.pgpSleutel: pgp vraagt een publieke sleutel/],
-    ['a corporation\'s feedback mailbox on smime without certificate', (d) => (d.organisaties[0].terugkoppeling = { naam: 'Incasso', mailbox: 'incasso@elan.example', bezorging: 'smime' }),
-      /organisaties\.0\.terugkoppeling\.certificaat: smime vraagt een certificaat/],
-    ['the troubleshooter on the portal', (d) => (d.troubleshooter = { naam: 'TS', mailbox: 'ts@haarlem.example', bezorging: 'beveiligde-link' }),
-      /troubleshooter\.bezorging: beveiligde-link is alleen voor wijkteams/],
-    ['an unknown channel', (d) => (d.wijkteams[0].bezorging = 'fax'), /wijkteams\.0\.bezorging: .*smime.*pgp.*beveiligde-link/],
-    ['wijkteam of a corporation', (d) => (d.wijkteams[0].organisatie = '00000099000000000001'), /wijkteams\.0\.organisatie: .*geen organisatie met rol gemeente/],
-    ['duplicate OIN', (d) => d.organisaties.push({ ...d.organisaties[0] }), /organisaties\.4\.oin: OIN .* twee keer/],
+    ['bad OIN', (d) => (d.partners[0].oin = '123'), /x\.yaml: partners\.0\.oin: een OIN is 20 cijfers/],
+    ['overlapping ranges', (d) => (d.gemeenten[0].wijkteams[1].postcodes = ['2015-2025']), /gemeenten\.0\.wijkteams\.1\.postcodes\.0: overlapt met wijkteam noord$/m],
+    ['a PC4 claimed in two gemeenten', (d) => (d.gemeenten[1].wijkteams[0].postcodes = ['1211-1223', '2035-2040']),
+      /gemeenten\.1\.wijkteams\.0\.postcodes\.1: overlapt met wijkteam zuid van gemeente 0392/],
+    ['reversed range', (d) => (d.gemeenten[0].wijkteams[0].postcodes = ['2019-2011']), /gemeenten\.0\.wijkteams\.0\.postcodes\.0: bereik loopt achteruit/],
+    ['smime without certificate', (d) => delete d.gemeenten[0].wijkteams[0].certificaat, /gemeenten\.0\.wijkteams\.0\.certificaat: smime vraagt een certificaat/],
+    ['pgp without key', (d) => delete d.gemeenten[0].wijkteams[1].pgpSleutel, /gemeenten\.0\.wijkteams\.1\.pgpSleutel: pgp vraagt een publieke sleutel/],
+    ['a corporation\'s feedback mailbox on smime without certificate', (d) => (d.partners[0].terugkoppeling = { mailbox: 'incasso@elan.example', bezorging: 'smime' }),
+      /partners\.0\.terugkoppeling\.certificaat: smime vraagt een certificaat/],
+    ['the troubleshooter on the portal', (d) => (d.gemeenten[1].troubleshooter = { naam: 'TS', mailbox: 'ts@hilversum.example', bezorging: 'beveiligde-link' }),
+      /gemeenten\.1\.troubleshooter\.bezorging: beveiligde-link is alleen voor wijkteams/],
+    ['an unknown channel', (d) => (d.gemeenten[0].wijkteams[0].bezorging = 'fax'), /gemeenten\.0\.wijkteams\.0\.bezorging: .*smime.*pgp.*beveiligde-link/],
+    ['a wijkteam naming another organisation than its gemeente', (d) => (d.gemeenten[0].wijkteams[0].organisatie = '00000099000000000001'),
+      /gemeenten\.0\.wijkteams\.0\.organisatie: wijkteam noord hoort bij Gemeente Haarlem \(00000099000000000010\)/],
+    ['a wijkteam without a gemeente', (d) => (d.wijkteams = [{ ...d.gemeenten[0].wijkteams[0], id: 'los', postcodes: ['3000'], organisatie: '00000099000000000010' }]),
+      /x\.yaml: wijkteams: een wijkteam hoort bij een gemeente: zet het onder gemeenten\[\]\.wijkteams/],
+    ['a partner naming an unknown gemeente', (d) => d.partners[0].gemeenten.push('0363'), /partners\.0\.gemeenten\.1: onbekende gemeente 0363: die code staat niet in gemeenten/],
+    ['duplicate OIN', (d) => d.partners.push({ ...d.partners[0] }), /partners\.3\.oin: OIN .* twee keer/],
+    ['a partner with a gemeente\'s OIN', (d) => (d.partners[0].oin = '00000099000000000020'), /partners\.0\.oin: OIN 00000099000000000020 staat er twee keer in \(ook bij Gemeente Hilversum\)/],
+    ['duplicate gemeentecode', (d) => (d.gemeenten[1].code = '0392'), /gemeenten\.1\.code: gemeentecode 0392 staat er twee keer in/],
+    ['a gemeentecode that is no CBS code', (d) => (d.gemeenten[0].code = '392'), /gemeenten\.0\.code: een CBS-gemeentecode is vier cijfers/],
+    ['duplicate wijkteam id across gemeenten', (d) => (d.gemeenten[1].wijkteams[0].id = 'noord'), /gemeenten\.1\.wijkteams\.0\.id: wijkteam noord staat er twee keer in/],
+    ['gemeenten without partners', (d) => delete d.partners, /x\.yaml: partners: gemeenten vraagt partners/],
+    ['partners without gemeenten', (d) => { delete d.gemeenten; }, /partners: partners hoort bij gemeenten/],
+    ['a single convenant beside gemeenten', (d) => (d.convenant = { naam: 'X' }), /x\.yaml: convenant: met gemeenten hoort convenant bij een gemeente/],
+    ['organisaties beside gemeenten', (d) => (d.organisaties = [{ oin: '00000099000000000001', naam: 'Elan Wonen', rol: 'corporatie' }]), /organisaties: met gemeenten staan de partners onder partners/],
+    ['a second escalation stage without its mailbox', (d) => delete d.gemeenten[1].tweedeEscalatie, /gemeenten\.1\.tweedeEscalatie: convenant\.opnemenWerkdagen vraagt een mailbox/],
+    ['an unknown signaalpartner type', (d) => (d.partners[0].signaalpartner = 'Telecom'), /partners\.0\.signaalpartner: /],
+    ['an unknown selection ground', (d) => d.gemeenten[1].convenant.selectie.gronden.push('geen-zin'), /gemeenten\.1\.convenant\.selectie\.gronden\.4: /],
+    ['a werkplek role for another gemeente\'s wijkteam', (d) => (d.werkplek.issuers[3].rollen.x = { rol: 'wijkteam-medewerker', wijkteam: 'noord' }),
+      /werkplek\.issuers\.3\.rollen\.x\.wijkteam: wijkteam noord hoort niet bij 00000099000000000020/],
     ['unknown field', (d) => (d.redis.wachtwoord = 'x'), /redis: Onbekende key: "wachtwoord"/],
     ['missing section', (d) => delete d.tls, /tls: /],
-    ['werkdagen out of range', (d) => (d.convenant.werkdagenTerugkoppeling = 0), /convenant\.werkdagenTerugkoppeling/],
+    ['werkdagen out of range', (d) => (d.gemeenten[0].convenant.werkdagenTerugkoppeling = 0), /gemeenten\.0\.convenant\.werkdagenTerugkoppeling/],
     ['retention of zero days', (d) => (d.privacy.weigeringBewaartermijnDagen = 0), /x\.yaml: privacy\.weigeringBewaartermijnDagen: /],
     ['unknown privacy field', (d) => (d.privacy.bewaarVoorAltijd = true), /privacy: Onbekende key: "bewaarVoorAltijd"/],
   ];
@@ -134,4 +162,26 @@ t.test('redis: sentinels, ACL user and password from a file or the environment, 
   }
   t.throws(() => parseConfig(met({ sentinels, naam: 'm' }), bestand, { REDIS_URL: 'redis://x' }), /REDIS_URL is gezet maar de configuratie gebruikt sentinels/);
   t.throws(() => parseConfig(dev, 'dev.yaml', { REDIS_URL: 'http://x' }), /REDIS_URL: verwacht redis:\/\//);
+});
+
+t.test('the single-convenant shape still works: one gemeente without a code, every corporation signed it', async (t) => {
+  const d = parse(dev);
+  const [haarlem] = d.gemeenten;
+  const oud = {
+    ...d, convenant: haarlem.convenant, troubleshooter: haarlem.troubleshooter, tweedeEscalatie: haarlem.tweedeEscalatie,
+    organisaties: [...d.partners.map((p: any) => ({ oin: p.oin, naam: p.naam, rol: 'corporatie' })), { oin: haarlem.oin, naam: haarlem.naam, rol: 'gemeente' }],
+    wijkteams: haarlem.wijkteams.map((w: any) => ({ ...w, organisatie: haarlem.oin })),
+    werkplek: { ...d.werkplek, issuers: d.werkplek.issuers.filter((i: any) => i.naam !== 'hilversum') },
+  };
+  delete oud.gemeenten;
+  delete oud.partners;
+  const c = parseConfig(stringify(oud), '/srv/sb/config/oud.yaml');
+  t.equal(c.gemeenten.length, 1);
+  t.match(c.gemeenten[0], { code: '', oin: haarlem.oin, naam: 'Gemeente Haarlem', convenant: { werkdagenTerugkoppeling: 5 } });
+  t.same(c.wijkteams.map((w) => [w.id, w.gemeente]), [['noord', ''], ['oost', ''], ['zuid', '']]);
+  t.same(c.partners.map((p) => [p.naam, p.signaalpartner, p.gemeenten]), [['Elan Wonen', 'Huur', undefined], ['Pré Wonen', 'Huur', undefined], ['Ymere', 'Huur', undefined]]);
+  t.equal(c.gemeenten[0]!.troubleshooter.certificaat, '/srv/sb/certs/dev/recipients/troubleshooter.crt');
+  const zonder = { ...oud };
+  delete zonder.wijkteams;
+  t.throws(() => parseConfig(stringify(zonder), 'x.yaml'), /x\.yaml: wijkteams: verplicht \(of geef gemeenten en partners voor een regionale hub\)/);
 });

@@ -7,7 +7,7 @@ import { DelayedError, Job, UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { KanaalFout, type Adressering, type Inhoud, type Kanaal, type Ontvanger, type Uitgaand } from '../../adapters/kanaal.js';
 import { isTijdelijk, type SmtpTransport } from '../../adapters/smtp/transport.js';
-import type { Config } from '../config.js';
+import { gemeenteVan, type Config } from '../config.js';
 import type { Bezorgreden } from '../errors.js';
 import {
   aanvullingModel, escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
@@ -92,7 +92,8 @@ export interface BezorgDeps {
   sjablonen: Pick<Sjablonen, 'render'>;
   smtp: Pick<SmtpTransport, 'verstuur'>;
   /** The channel of a recipient (src/kanalen). */
-  kanaal(o: Ontvanger): Kanaal;
+  /** The channel to a recipient, signing with `afzender`'s keys (a gemeente's own identity) or the deployment's. */
+  kanaal(o: Ontvanger, afzender?: Config['afzender']): Kanaal;
   metrics: Metrics;
   log: Logger;
   klok: () => Date;
@@ -111,8 +112,9 @@ export function createBezorging(deps: BezorgDeps) {
 
   /** The recipient of a message, or undefined when that party has no mailbox (corporation feedback is optional). */
   function ontvangerVan(rol: Ontvangerrol, r: MeldingRecord): Ontvanger | undefined {
-    if (rol === 'troubleshooter') return config.troubleshooter;
-    if (rol === 'tweede-escalatie') return config.tweedeEscalatie;
+    // Escalations go to the troubleshooter and second mailbox of the melding's own gemeente.
+    if (rol === 'troubleshooter') return gemeenteVan(config, r).troubleshooter;
+    if (rol === 'tweede-escalatie') return gemeenteVan(config, r).tweedeEscalatie;
     if (rol === 'wijkteam') return wijkteams.get(r.wijkteam);
     const org = organisaties.get(r.oin);
     return org?.terugkoppeling ? { ...org.terugkoppeling, naam: org.naam } : undefined;
@@ -128,7 +130,7 @@ export function createBezorging(deps: BezorgDeps) {
       case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id, 'wijkteam', { herinnering: true }), o.fase ?? null));
       // The troubleshooter's mail carries its take-up link (art. 8.2); the second mailbox is told who did not act.
       case 'escalatie': return sjablonen.render(o.bericht, o.ontvanger === 'tweede-escalatie'
-        ? escalatieModel(casus, 0, { tweede: { werkdagen: config.convenant.opnemenWerkdagen ?? 0, troubleshooter: config.troubleshooter.naam } })
+        ? escalatieModel(casus, 0, { tweede: { werkdagen: gemeenteVan(config, r).convenant.opnemenWerkdagen ?? 0, troubleshooter: gemeenteVan(config, r).troubleshooter.naam } })
         : escalatieModel(casus, o.werkdagenTeLaat ?? 0, { opnameLink: await deps.nieuweLink(r.id, 'troubleshooter') }));
       case 'ontruimingsdatum': return sjablonen.render(o.bericht, ontruimingsdatumModel(casus, await deps.nieuweLink(r.id, 'troubleshooter')));
       case 'aanvulling': {
@@ -187,7 +189,8 @@ export function createBezorging(deps: BezorgDeps) {
     // 1. Check.
     const r = await lezen.melding(o.meldingId);
     const doel = r && ontvangerVan(o.ontvanger, r);
-    const kanaal = doel && deps.kanaal(doel);
+    const eigen = r ? gemeenteVan(config, r).afzender : undefined;
+    const kanaal = doel && (eigen ? deps.kanaal(doel, eigen) : deps.kanaal(doel));
     const reden = await overslaan(o, r, doel, kanaal);
     if (reden) return { overgeslagen: reden };
     if (o.bericht === 'intrekking') {
@@ -207,9 +210,11 @@ export function createBezorging(deps: BezorgDeps) {
       if (isMelding && !(alMogelijk && v === 'niet')) await job.updateProgress({ verzending: alMogelijk && v === 'bezig' ? 'mogelijk' : v });
     };
     await markeer('bezig');
-    const messageId = berichtId(o, sleutels, config.afzender.mailbox);
+    // Mail of a gemeente's melding goes out under that gemeente's sender identity when it has one.
+    const afzender = gemeenteVan(config, r!).afzender ?? config.afzender;
+    const messageId = berichtId(o, sleutels, afzender.mailbox);
     const adressering: Adressering = {
-      van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
+      van: { naam: afzender.naam, adres: afzender.mailbox },
       aan: { naam: doel!.naam, adres: doel!.mailbox },
       messageId,
       datum: klok(),
@@ -246,7 +251,7 @@ export function createBezorging(deps: BezorgDeps) {
     const poging = job.attemptsMade + 1;
     let bewijs;
     try {
-      bewijs = await smtp.verstuur(raw, { from: config.afzender.mailbox, to: doel!.mailbox }, messageId);
+      bewijs = await smtp.verstuur(raw, { from: afzender.mailbox, to: doel!.mailbox }, messageId);
     } catch (err) {
       await markeer(zekerNietAangenomen(err) ? 'niet' : 'mogelijk');
       const e = err as { code?: string; responseCode?: number };

@@ -1,14 +1,15 @@
 // How every service changes a case: read it, let the domain compute the transition, have the store
 // execute it (compare-and-set on the status), and compute again when another writer moved the case
 // first. A refusal of the rules is a 409 problem; a case that does not exist is a 404.
-import { isWeigering, overgang, type Casus, type Overgang, type Regels, type Voorval } from '../domain/overgangen.js';
+import { isWeigering, overgang, type Casus, type Overgang, type Regelboek, type Voorval } from '../domain/overgangen.js';
 import type { Status } from '../domain/status.js';
 import { SignaalbrugError } from '../errors.js';
 import type { MeldingenStore, Opgeslagen } from '../store/meldingen.js';
 
 export interface CasusDeps {
   store: MeldingenStore;
-  regels: Regels;
+  /** Each gemeente's rules; a case follows its own gemeente's. */
+  regelboek: Regelboek;
   klok: () => Date;
 }
 
@@ -17,9 +18,13 @@ export interface Toegepast {
   overgang: Overgang;
 }
 
-export function createCasussen({ store, regels, klok }: CasusDeps) {
+export function createCasussen({ store, regelboek, klok }: CasusDeps) {
   return {
-    regels,
+    /** The first (in a one-gemeente deployment: the only) gemeente's rules. */
+    regels: regelboek.alle[0]!,
+    regelboek,
+    /** The rules of the case's gemeente (deadlines, stages, retention). */
+    regelsVoor: (c: { gemeente?: string; wijkteam?: string }) => regelboek.voor(c),
     /** The case's metadata, or undefined when it does not exist or its personal data was removed. */
     async meta(id: string): Promise<Casus | undefined> {
       const c = await store.casus(id);
@@ -37,7 +42,7 @@ export function createCasussen({ store, regels, klok }: CasusDeps) {
       for (let poging = 0; poging < 20; poging++) {
         const c = await store.casus(id);
         if (!c) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
-        const o = overgang(c, typeof voorval === 'function' ? voorval(c) : voorval, nu, regels);
+        const o = overgang(c, typeof voorval === 'function' ? voorval(c) : voorval, nu, regelboek.voor(c));
         if (isWeigering(o)) throw new SignaalbrugError('SB_CONFLICT', o.geweigerd);
         const r = await store.voerUit(o);
         if (r === 'gedaan') return { status: o.naar, overgang: o };

@@ -7,8 +7,8 @@ import type { Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { herhalingVan } from '../domain/berichten.js';
 import { meldingSchemaOp } from '../domain/melding.js';
-import { nieuweCasus, type Regels } from '../domain/overgangen.js';
-import { routeer } from '../domain/routering.js';
+import { nieuweCasus, type Regelboek } from '../domain/overgangen.js';
+import { buitenSelectie, routeer } from '../domain/routering.js';
 import type { Spoor } from '../domain/verwerking.js';
 import { amsterdamDatum, werkdagenNa } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
@@ -22,14 +22,16 @@ export interface IntakeDeps {
   store: MeldingenStore;
   sleutels: Sleutelring;
   lezen: Lezen;
-  regels: Regels;
+  /** Each gemeente's rules: the melding gets those of the gemeente its postcode lies in. */
+  regelboek: Regelboek;
   klok: () => Date;
 }
 
 export type Intakeuitkomst = { nieuw: boolean; record: MeldingRecord };
 
-export function createIntake({ config, store, sleutels, lezen, regels, klok }: IntakeDeps) {
-  const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
+export function createIntake({ config, store, sleutels, lezen, regelboek, klok }: IntakeDeps) {
+  const gemeenteVan = new Map(config.gemeenten.flatMap((g) => g.wijkteams.map((w) => [w.id, g] as const)));
+  const partners = new Map(config.partners.map((p) => [p.oin, p]));
 
   /** The data subject's keyed pseudonym: (corporation OIN, relatienummer), never reversible without the key. */
   const betrokkene = (oin: string, relatienummer: string) => sleutels.pseudoniem('betrokkene', oin, relatienummer);
@@ -46,6 +48,19 @@ export function createIntake({ config, store, sleutels, lezen, regels, klok }: I
       throw new SignaalbrugError('SB_POSTCODE_BUITEN_WERKGEBIED', 'geen wijkteam in dit convenant werkt in deze postcode', [
         { name: 'adres.postcode', reason: 'valt buiten het werkgebied van alle wijkteams' },
       ]);
+    // The postcode picked the gemeente: its convenant must be signed by the partner, and take this melding.
+    const gemeente = gemeenteVan.get(wijkteam.id)!;
+    const partner = partners.get(oin);
+    const wie = gemeente.code ? `${gemeente.naam} (${gemeente.code})` : gemeente.naam;
+    if (partner?.gemeenten && !partner.gemeenten.includes(gemeente.code))
+      throw new SignaalbrugError('SB_GEEN_CONVENANT', `de postcode ligt in ${wie}; ${partner.naam} heeft het convenant van ${wie} niet getekend`, [
+        { name: 'adres.postcode', reason: `ligt in ${wie}, waarmee geen convenant is` },
+      ]);
+    const buiten = buitenSelectie(melding, gemeente.convenant);
+    if (buiten)
+      throw new SignaalbrugError('SB_BUITEN_SELECTIE', `${gemeente.convenant.naam} van ${wie} ${buiten.reden}`, buiten.velden);
+    const regels = regelboek.voor({ gemeente: gemeente.code, wijkteam: wijkteam.id });
+    const kalender = { extraVrijeDagen: gemeente.convenant.extraVrijeDagen };
     if (melding.vorigeMelding) {
       const vorige = await lezen.melding(melding.vorigeMelding);
       if (!vorige || vorige.oin !== oin)
@@ -54,14 +69,15 @@ export function createIntake({ config, store, sleutels, lezen, regels, klok }: I
     const id = randomUUID();
     const pseudoniem = betrokkene(oin, melding.huurder.relatienummer);
     // DDAS herhaalde melding: the tenant's latest melding within the window, found through its index.
-    const vensterMs = config.convenant.herhalingVensterDagen * 86_400_000;
+    const vensterMs = gemeente.convenant.herhalingVensterDagen * 86_400_000;
     const vorigeId = await store.laatsteVan(pseudoniem, nu.getTime() - vensterMs);
     const vorige = vorigeId ? await lezen.melding(vorigeId) : undefined;
     const herhaling = vorige ? herhalingVan(vorige, melding) : undefined;
     const n = nieuweCasus({
-      id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, soort: melding.soort, ontvangenOp: nu.toISOString(),
-      // The feedback term: N werkdagen after receipt (the day of receipt does not count).
-      terugkoppelingUiterlijk: werkdagenNa(nu, config.convenant.werkdagenTerugkoppeling, kalender),
+      id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, ...(gemeente.code ? { gemeente: gemeente.code } : {}),
+      soort: melding.soort, ontvangenOp: nu.toISOString(),
+      // The feedback term: N werkdagen after receipt (the day of receipt does not count), per the gemeente's convenant.
+      terugkoppelingUiterlijk: werkdagenNa(nu, gemeente.convenant.werkdagenTerugkoppeling, kalender),
       betrokkene: pseudoniem,
     }, spoor, regels, herhaling?.vorigeMelding);
     // The validated melding's JSON is canonical: the schema builds it in its own key order, whatever

@@ -7,7 +7,7 @@ import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../dom
 import type { TerugkoppelingMetDdas } from '../domain/terugkoppeling.js';
 import type { Actie, Spoor } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
-import type { Config } from '../config.js';
+import { gemeenteVan, type Config } from '../config.js';
 import type { LogboekStore } from '../store/logboek.js';
 import type { MeldingenStore, Opgeslagen } from '../store/meldingen.js';
 import type { Sleutelring } from '../store/sleutelring.js';
@@ -110,7 +110,11 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
 
     /** The case as the message templates see it: names instead of ids. */
     berichtcasus(r: MeldingRecord): Berichtcasus {
-      return { ...r, corporatie: corporaties.get(r.oin) ?? r.oin, wijkteam: wijkteams.get(r.wijkteam) ?? r.wijkteam };
+      // Templates name the convenant of the melding's own gemeente and its article for the soort.
+      const convenant = gemeenteVan(config, r).convenant;
+      const artikel = convenant.artikelen?.[r.soort];
+      return { ...r, corporatie: corporaties.get(r.oin) ?? r.oin, wijkteam: wijkteams.get(r.wijkteam) ?? r.wijkteam,
+        convenant: convenant.naam, ...(artikel ? { artikel } : {}) };
     },
   };
 }

@@ -4,7 +4,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { logboekrecord, type Regels } from '../domain/overgangen.js';
+import { logboekrecord, type Regelboek } from '../domain/overgangen.js';
 import { alleTimers } from '../domain/termijnen.js';
 import type { Spoor } from '../domain/verwerking.js';
 import { berichtenMetVersie } from '../domain/berichten.js';
@@ -20,7 +20,8 @@ const ROLLEN: Ontvangerrol[] = ['wijkteam', 'troubleshooter', 'corporatie', 'twe
 
 export interface OpruimDeps {
   config: Config;
-  regels: Regels;
+  /** Every gemeente's rules: a case's timers are whatever its gemeente's convenant sets. */
+  regelboek: Regelboek;
   store: Pick<MeldingenStore, 'casus' | 'gebeurtenissen'>;
   wisser: WisStore;
   links: Pick<LinkStore, 'verwijder'>;
@@ -32,7 +33,8 @@ export interface OpruimDeps {
 }
 
 export function createOpruimer(deps: OpruimDeps) {
-  const { config, regels, wisser, klok } = deps;
+  const { config, regelboek, wisser, klok } = deps;
+  const regels = regelboek.alle[0]!;
   /** Every delivery a case can have: job ids, which are also its delivered-markers. */
   const vast = (id: string) => BERICHTSOORTEN.flatMap((bericht) => ROLLEN.map((ontvanger) => jobId({ meldingId: id, bericht, ontvanger })));
   const berichten = async (id: string) => [...vast(id), ...berichtenMetVersie(id, await deps.store.gebeurtenissen(id)).map(jobId)];
@@ -45,7 +47,7 @@ export function createOpruimer(deps: OpruimDeps) {
     // Who acted: by default the corporation that sent the melding (the controller).
     const logboek = logboekrecord(casus, regels, { actie: 'gegevens-verwijderd', oin: door.oin ?? casus.oin, spoor: door.spoor, op, extra: { kanaal: door.kanaal, reden, gebruiker: door.gebruiker } });
     const markers = await berichten(id);
-    const uitkomst = await wisser.wis(id, { reden, op, logboek, timers: alleTimers(id, regels), markers });
+    const uitkomst = await wisser.wis(id, { reden, op, logboek, timers: [...new Set(regelboek.alle.flatMap((r) => alleTimers(id, r)))], markers });
     await deps.links.verwijder(id);
     // A job running right now is locked (remove gives 0); it finds no melding and skips.
     const q = deps.wachtrijen();

@@ -61,7 +61,8 @@ export function ongeldigePeriode(van: string | undefined, tot: string | undefine
 
 export function createRapportage({ config, store, sleutels, klok, wachtrijen, vastleggen }: RapportageDeps) {
   const kleinAantal = config.rapportage?.kleinAantal ?? 5;
-  const kalender = { extraVrijeDagen: config.convenant.extraVrijeDagen };
+  // Every gemeente's extra non-working days (a regional hub): a day off in one convenant is no werkdag for its figures.
+  const kalender = { extraVrijeDagen: [...new Set(config.gemeenten.flatMap((g) => g.convenant.extraVrijeDagen))] };
   const naam = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
   const groepen = {
     gemeenten: config.organisaties.filter((o) => o.rol === 'gemeente').map((o) => ({ sleutel: o.oin, naam: o.naam })),
@@ -166,7 +167,11 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
      */
     async ddas(o: { van: string | undefined; tot: string | undefined; gemeente: string; gemeentecode: string | undefined; leverancier?: string }): Promise<Uitwisselmodel> {
       const fouten = periodeFouten(o.van, o.tot);
-      if (!o.gemeentecode || !GEMEENTECODE.test(o.gemeentecode)) fouten.push({ name: 'gemeentecode', reason: 'verplicht: de CBS-gemeentecode van vier cijfers, bijvoorbeeld 0392' });
+      // A regional hub knows each gemeente's code: it is the default, and no gemeente exports under another's.
+      const eigen = config.gemeenten.find((g) => g.oin === o.gemeente && g.code);
+      o = { ...o, gemeentecode: o.gemeentecode ?? eigen?.code };
+      if (eigen && o.gemeentecode !== eigen.code) fouten.push({ name: 'gemeentecode', reason: `${eigen.naam} heeft gemeentecode ${eigen.code}` });
+      else if (!o.gemeentecode || !GEMEENTECODE.test(o.gemeentecode)) fouten.push({ name: 'gemeentecode', reason: 'verplicht: de CBS-gemeentecode van vier cijfers, bijvoorbeeld 0392' });
       if (fouten.length) throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'het verzoek voldoet niet; zie invalidParams', fouten);
       const gemeente = config.organisaties.find((x) => x.oin === o.gemeente && x.rol === 'gemeente');
       if (!gemeente) throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${o.gemeente} is geen gemeente van dit convenant`);

@@ -2,7 +2,7 @@
 // art. 10). The case is found through the pseudonymous index written at intake, never by decrypting
 // every case. Inzage gives everything held, with origin, recipients and purposes; erasure removes it
 // the way retention does (and withdraws pending deliveries). Both are recorded in the logboek.
-import type { Config } from '../config.js';
+import { gemeenteVan, type Config } from '../config.js';
 import { ARTIKEL, type Melding } from '../domain/melding.js';
 import { nieuwSpoor, verwerking, type Verwerking } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
@@ -61,7 +61,7 @@ export function createRechten(deps: RechtenDeps) {
   const organisaties = new Map(config.organisaties.map((o) => [o.oin, o]));
   const mailboxen = new Map<string, string>([
     ...config.wijkteams.map((w): [string, string] => [w.mailbox, w.naam]),
-    [config.troubleshooter.mailbox, config.troubleshooter.naam],
+    ...config.gemeenten.map((g): [string, string] => [g.troubleshooter.mailbox, g.troubleshooter.naam]),
     ...config.organisaties.flatMap((o): [string, string][] => (o.terugkoppeling ? [[o.terugkoppeling.mailbox, o.naam]] : [])),
   ]);
 
@@ -138,7 +138,7 @@ export function createRechten(deps: RechtenDeps) {
       meldingen.push({
         id, soort: r.soort, status: r.status, ontvangenOp: r.ontvangenOp, terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
         herkomst: { organisatie: organisaties.get(r.oin)?.naam ?? r.oin, oin: r.oin, kanaal: 'API met tweezijdig TLS (Digikoppeling)', op: r.ontvangenOp },
-        doel: `vroegsignalering om huisuitzetting te voorkomen (${config.convenant.naam}, ${ARTIKEL[r.soort]})`,
+        doel: `vroegsignalering om huisuitzetting te voorkomen (${gemeenteVan(config, r).convenant.naam}, ${ARTIKEL[r.soort]})`,
         gegevens: r.gegevens satisfies Melding,
         terugkoppeling: (await lezen.terugkoppeling(id)) ?? null,
         ontvangers: ontvangers(gebeurtenissen), gebeurtenissen,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { codeMail, notificatieMail, portaalUrl, type SmsKanaal } from '../../adapters/beveiligde-link/index.js';
 import type { Adressering } from '../../adapters/kanaal.js';
 import type { SmtpTransport } from '../../adapters/smtp/transport.js';
-import type { Config } from '../config.js';
+import { gemeenteVan, type Config } from '../config.js';
 import type { Casus } from '../domain/overgangen.js';
 import { notificatieModel, toegangscodeModel } from '../domain/portaalberichten.js';
 import type { Sjablonen } from '../sjablonen.js';
@@ -47,25 +47,31 @@ export function createToegang(deps: ToegangDeps) {
 
   /** Who reads through a link of this role: the melding's wijkteam, or the troubleshooter (art. 8.2). */
   function lezerVan(rol: Linkrol, meta: Casus): { id: string; naam: string; mailbox: string; telefoon?: string | undefined } {
-    if (rol === 'troubleshooter') return { id: 'troubleshooter', naam: config.troubleshooter.naam, mailbox: config.troubleshooter.mailbox };
+    if (rol === 'troubleshooter') {
+      // The troubleshooter of the melding's own gemeente (a regional hub has one per gemeente).
+      const t = gemeenteVan(config, meta).troubleshooter;
+      return { id: 'troubleshooter', naam: t.naam, mailbox: t.mailbox };
+    }
     const w = wijkteams.get(meta.wijkteam);
     if (!w) throw new CodeNietVerstuurd(`wijkteam ${meta.wijkteam} staat niet (meer) in de configuratie`);
     return w;
   }
 
   /** A mail without personal data, apart from any other (a fresh Message-ID each time), with the neutral subject. */
-  async function verstuurOnversleuteld(aan: { naam: string; mailbox: string }, bouw: (a: Adressering) => Buffer): Promise<void> {
+  async function verstuurOnversleuteld(aan: { naam: string; mailbox: string }, bouw: (a: Adressering) => Buffer, meta: Casus): Promise<void> {
     if (!deps.smtp) throw new CodeNietVerstuurd('geen mailverbinding in deze rol');
-    const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
+    // From the melding's gemeente's own sender identity when it has one (a regional hub).
+    const afzender = gemeenteVan(config, meta).afzender ?? config.afzender;
+    const domein = afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
     const adressering: Adressering = {
-      van: { naam: config.afzender.naam, adres: config.afzender.mailbox },
+      van: { naam: afzender.naam, adres: afzender.mailbox },
       aan: { naam: aan.naam, adres: aan.mailbox },
       // A fresh id per mail: every code mail is a new message, never a retry of an older one.
       messageId: `<${randomBytes(20).toString('hex')}@${domein}>`,
       datum: klok(),
       buitenOnderwerp: NEUTRAAL_ONDERWERP,
     };
-    await deps.smtp.verstuur(bouw(adressering), { from: config.afzender.mailbox, to: aan.mailbox }, adressering.messageId);
+    await deps.smtp.verstuur(bouw(adressering), { from: afzender.mailbox, to: aan.mailbox }, adressering.messageId);
   }
 
   async function verstuurCode(link: Link, meta: Casus, code: string): Promise<void> {
@@ -81,7 +87,7 @@ export function createToegang(deps: ToegangDeps) {
       return;
     }
     const inhoud = deps.sjablonen.render('toegangscode', toegangscodeModel(code, minuten, { meldingId: meta.id, herinnering: link.herinnering }));
-    await verstuurOnversleuteld(lezer, (a) => codeMail(inhoud, a));
+    await verstuurOnversleuteld(lezer, (a) => codeMail(inhoud, a), meta);
   }
 
   async function maakLink(meldingId: string, rol: Linkrol, o: { herinnering?: boolean } = {}): Promise<string> {
@@ -107,7 +113,7 @@ export function createToegang(deps: ToegangDeps) {
       const inhoud = deps.sjablonen.render('notificatie-beveiligd-bericht', notificatieModel(
         { id: meta.id, corporatie: corporaties.get(meta.oin) ?? 'de woningcorporatie', terugkoppelingUiterlijk: meta.terugkoppelingUiterlijk },
         url, { aanleiding: 'nieuwe-link', rol: link.rol, terugkoppelingVerwacht: !['teruggekoppeld', 'afgesloten'].includes(meta.status) }));
-      await verstuurOnversleuteld(lezer, (a) => notificatieMail(inhoud, a));
+      await verstuurOnversleuteld(lezer, (a) => notificatieMail(inhoud, a), meta);
     },
 
     /** Every token costs one hash and one Redis read before any answer (no cheaper path for guesses). */

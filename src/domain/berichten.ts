@@ -88,6 +88,9 @@ export interface Casus {
   corporatie: string;
   wijkteam: string;
   gegevens: Melding;
+  /** The convenant of the melding's gemeente (a regional hub) and its article for this soort; default 004's. */
+  convenant?: string;
+  artikel?: string;
 }
 
 const SOORT_OMSCHRIJVING: Record<Soort, string> = {
@@ -122,7 +125,8 @@ function kern(c: Casus) {
     id: c.id,
     referentie: c.gegevens.referentie,
     soort: SOORT_OMSCHRIJVING[c.soort],
-    artikel: ARTIKEL[c.soort],
+    artikel: c.artikel ?? ARTIKEL[c.soort],
+    convenant: c.convenant ?? null,
     corporatie: c.corporatie,
     wijkteam: c.wijkteam,
     ontvangenOp: c.ontvangenOp,

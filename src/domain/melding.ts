@@ -23,6 +23,19 @@ export const ARTIKEL: Record<Soort, string> = {
   'ontruimingsdatum-bekend': 'art. 8.1',
 };
 
+/**
+ * Grounds a convenant may select a melding on besides the months of arrears (003 Hilversum fase A):
+ * a broken payment arrangement, new arrears within 12 months of an earlier arrangement, direct debit
+ * stopped after the third reversal, an intended hand-over to collection.
+ */
+export const SELECTIEGRONDEN = [
+  'betalingsregeling-verbroken',
+  'nieuwe-achterstand-binnen-12-maanden-na-regeling',
+  'automatische-incasso-gestopt-na-derde-storno',
+  'voorgenomen-overdracht-incasso',
+] as const;
+export type Selectiegrond = (typeof SELECTIEGRONDEN)[number];
+
 const datum = z.iso.date({ error: 'verwacht een bestaande datum als JJJJ-MM-DD' });
 
 // Names and street names: letters, digits and the punctuation Dutch names use; no markup or control chars.
@@ -127,6 +140,8 @@ const basis = z.strictObject({
   toestemming: toestemming.optional(),
   ontruimingsdatum: datum.optional(),
   vorigeMelding: z.uuid('verwacht het id van een eerdere melding').optional(),
+  /** Why the melding meets the convenant's selection criteria beyond the months of arrears (optional). */
+  selectiegrond: z.enum(SELECTIEGRONDEN).optional(),
 });
 type Basis = z.output<typeof basis>;
 

@@ -16,6 +16,8 @@ export interface Casus {
   oin: string;
   wijkteam: string;
   wijkteamOin: string;
+  /** CBS code of the gemeente whose convenant the case falls under (a regional hub); unset: the only one. */
+  gemeente?: string;
   soort: Soort;
   status: Status;
   ontvangenOp: string;
@@ -315,7 +317,38 @@ export function nieuweCasus(c: Omit<Casus, 'status' | 'traceId' | 'spanId'>, spo
   };
 }
 
-/** The rules of a deployment, from its config. */
-export function regelsUit(config: { convenant: Termijnregels & { extraTermijnen: readonly ExtraTermijn[] }; privacy: Bewaarbeleid & { verwerkingsregister: string } }): Regels {
-  return { ...config.convenant, privacy: config.privacy, register: config.privacy.verwerkingsregister };
+type Profiel = Termijnregels & { extraTermijnen: readonly ExtraTermijn[]; bewaartermijn?: Partial<Bewaarbeleid> };
+
+/** The rules of a deployment, from its config (one convenant). */
+export function regelsUit(config: { convenant: Profiel; privacy: Bewaarbeleid & { verwerkingsregister: string } }): Regels {
+  const { bewaartermijn, ...convenant } = config.convenant;
+  const privacy = { ...config.privacy };
+  for (const [k, w] of Object.entries(bewaartermijn ?? {})) if (w !== undefined) (privacy as Record<string, unknown>)[k] = w;
+  return { ...convenant, privacy, register: config.privacy.verwerkingsregister };
+}
+
+/** Each gemeente's rules (a regional hub): a case follows the convenant of the gemeente it was routed to. */
+export interface Regelboek {
+  /** The rules of the case's gemeente: by its code, else by its wijkteam, else the first gemeente's. */
+  voor(c: { gemeente?: string; wijkteam?: string }): Regels;
+  /** Every gemeente's rules (e.g. to cancel whatever timers a case may have). */
+  alle: readonly Regels[];
+}
+
+export function regelboekUit(config: {
+  gemeenten: readonly { code: string; convenant: Profiel; wijkteams: readonly { id: string }[] }[];
+  privacy: Bewaarbeleid & { verwerkingsregister: string };
+}): Regelboek {
+  const perCode = new Map<string, Regels>();
+  const perWijkteam = new Map<string, Regels>();
+  const alle = config.gemeenten.map((g) => {
+    const r = regelsUit({ convenant: g.convenant, privacy: config.privacy });
+    perCode.set(g.code, r);
+    for (const w of g.wijkteams) perWijkteam.set(w.id, r);
+    return r;
+  });
+  return {
+    voor: (c) => (c.gemeente !== undefined ? perCode.get(c.gemeente) : undefined) ?? (c.wijkteam !== undefined ? perWijkteam.get(c.wijkteam) : undefined) ?? alle[0]!,
+    alle,
+  };
 }

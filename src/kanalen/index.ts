@@ -16,8 +16,8 @@ export interface KanalenDeps {
   nieuweLink(meldingId: string, rol?: 'wijkteam', o?: { herinnering?: boolean }): Promise<string>;
 }
 
-export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger): Kanaal } {
-  const ctx: KanaalContext = {
+export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger, afzender?: KanaalContext['afzender']): Kanaal } {
+  const basis: KanaalContext = {
     lees: (pad) => deps.materiaal.lees(pad),
     afzender: deps.config.afzender,
     smimePki: deps.config.smimePki,
@@ -26,10 +26,12 @@ export function maakKanalen(deps: KanalenDeps): { voor(o: Ontvanger): Kanaal } {
   };
   const kanalen = new Map<string, Kanaal>();
   return {
-    voor(o) {
+    voor(o, afzender = basis.afzender) {
       // Per mailbox and bezorging; the key paths and choices belong to the key too, should two
-      // parties share a mailbox with different material.
-      const sleutel = JSON.stringify([o.mailbox, o.bezorging, o.certificaat, o.pgpSleutel, o.keyTransport, o.inhoudVersleuteling]);
+      // parties share a mailbox with different material. A gemeente with its own sender identity signs with its keys.
+      const ctx = afzender === basis.afzender ? basis : { ...basis, afzender };
+      const sleutel = JSON.stringify([o.mailbox, o.bezorging, o.certificaat, o.pgpSleutel, o.keyTransport, o.inhoudVersleuteling,
+        afzender.certificaat, afzender.sleutel, afzender.pgpSleutel]);
       let kanaal = kanalen.get(sleutel);
       if (!kanaal) {
         const soort = Object.hasOwn(KANAALSOORTEN, o.bezorging) ? KANAALSOORTEN[o.bezorging as keyof typeof KANAALSOORTEN] : undefined;

@@ -110,10 +110,12 @@ export class Sleutelmateriaal {
 
 /** Every key file the config names, each once. */
 export function sleutelbestanden(config: Config): string[] {
-  const ontvangers = [...config.wijkteams, config.troubleshooter, ...(config.tweedeEscalatie ? [config.tweedeEscalatie] : []), ...config.organisaties.flatMap((o) => (o.terugkoppeling ? [o.terugkoppeling] : []))];
+  const ontvangers = [...config.wijkteams, ...config.gemeenten.flatMap((g) => [g.troubleshooter, ...(g.tweedeEscalatie ? [g.tweedeEscalatie] : [])]),
+    ...config.organisaties.flatMap((o) => (o.terugkoppeling ? [o.terugkoppeling] : []))];
+  const afzenders = [config.afzender, ...config.gemeenten.flatMap((g) => (g.afzender ? [g.afzender] : []))];
   const paden = [
     ...ontvangers.flatMap((o) => [o.certificaat, o.pgpSleutel]),
-    config.afzender.certificaat, config.afzender.sleutel, config.afzender.pgpSleutel,
+    ...afzenders.flatMap((a) => [a.certificaat, a.sleutel, a.pgpSleutel]),
     ...config.smimePki.ca, ...config.smimePki.crl,
   ];
   return [...new Set(paden.filter((p): p is string => !!p))];

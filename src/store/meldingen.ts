@@ -71,7 +71,8 @@ export class MeldingenStore {
     // the melding and of the repeat link are strings of their own.
     const velden = ['id', c.id, 'oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
-      'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? ''];
+      'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
+      ...(c.gemeente ? ['gemeente', c.gemeente] : [])];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const sinds = generatie(verbinding);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
@@ -92,14 +93,14 @@ export class MeldingenStore {
 
   /** The case's metadata and pseudonyms (no personal data), also after its personal data was removed. */
   async casus(id: string): Promise<Opgeslagen | undefined> {
-    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, traceId, spanId, verwijderdOp, ...mijlpalen] =
+    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, traceId, spanId, gemeente, verwijderdOp, ...mijlpalen] =
       await opslag(() => this.redis.hmget(this.namen.melding(id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp',
-        'terugkoppelingUiterlijk', 'betrokkene', 'traceId', 'spanId', 'verwijderdOp', ...MIJLPAALVELDEN));
+        'terugkoppelingUiterlijk', 'betrokkene', 'traceId', 'spanId', 'gemeente', 'verwijderdOp', ...MIJLPAALVELDEN));
     if (!soort || !status) return undefined;
     return {
       id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: ontvangenOp!,
       terugkoppelingUiterlijk: terugkoppelingUiterlijk!, betrokkene: betrokkene ?? 'onbekend',
-      ...(traceId ? { traceId } : {}), ...(spanId ? { spanId } : {}), ...(verwijderdOp ? { verwijderdOp } : {}),
+      ...(traceId ? { traceId } : {}), ...(spanId ? { spanId } : {}), ...(gemeente ? { gemeente } : {}), ...(verwijderdOp ? { verwijderdOp } : {}),
       ...Object.fromEntries(MIJLPAALVELDEN.flatMap((m, i) => (mijlpalen[i] ? [[m, mijlpalen[i]]] : []))),
     };
   }

@@ -120,6 +120,10 @@ export async function bouwWerkplek(t: T, opts: WerkplekOpties = {}): Promise<Wer
       doc.werkplek = { host: '127.0.0.1', port: werkplekPort, publiekeUrl: basis, issuers: devWerkplekIssuers(op.issuer, path.join(pki, 'ca.crt')) };
       werkplekAanpassen?.(doc.werkplek);
       configAanpassen?.(doc);
+      // Only the dev issuers of organisations this config has (the single-convenant test config has no Hilversum).
+      const bekend = new Set<string>([...(doc.organisaties ?? []), ...(doc.gemeenten ?? []), ...(doc.partners ?? [])].map((o: { oin: string }) => o.oin));
+      doc.werkplek.issuers = doc.werkplek.issuers.filter((i: { organisatie: string; rollen: Record<string, { wijkteam?: string }> }) =>
+        bekend.has(i.organisatie));
     },
   });
 

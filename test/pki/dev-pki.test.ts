@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import forge from 'node-forge';
-import { DEV_CLIENTS, DEV_RECIPIENTS, createDevPki } from '../../dev/dev-pki.js';
+import { DEV_CLIENTS, DEV_RECIPIENTS, DEV_SIGNERS, createDevPki } from '../../dev/dev-pki.js';
 import { createCrl, rsaKeyFromPem } from '../../src/pki/forge-cert.js';
 
 // Pinned a minute in the past, whole seconds, so validity dates can be compared exactly.
@@ -26,7 +26,7 @@ const verifyClient = (name: string, crl = 'crl.pem') =>
   openssl('verify', '-CAfile', 'ca.crt', '-crl_check', '-CRLfile', crl, '-purpose', 'sslclient', `clients/${name}.crt`);
 
 const CLIENT_NAMES = [...DEV_CLIENTS.map((c) => c.name), 'revoked', 'expired', 'untrusted'];
-const MAIL_BASES = [...DEV_RECIPIENTS.map((r) => `recipients/${r.local}`), 'signer'];
+const MAIL_BASES = [...DEV_RECIPIENTS.map((r) => `recipients/${r.local}`), ...DEV_SIGNERS.map((s) => s.base)];
 const KEY_FILES = [
   'ca.key',
   'server.key',
@@ -115,7 +115,7 @@ t.test('server certificate', async (t) => {
 });
 
 t.test('S/MIME certificates of recipients and signer', async (t) => {
-  const cases = [...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, email: `${r.local}@haarlem.example` }))];
+  const cases = [...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, email: `${r.mailbox}@${r.domein}` }))];
   cases.push({ base: 'signer', email: 'signaalbrug@haarlem.example' });
   for (const c of cases) {
     const r = openssl('x509', '-in', `${c.base}.crt`, '-noout', '-ext', 'subjectAltName,extendedKeyUsage');
@@ -127,7 +127,7 @@ t.test('S/MIME certificates of recipients and signer', async (t) => {
 });
 
 t.test('OpenPGP keys import into gpg', async (t) => {
-  const cases = [...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, email: `${r.local}@haarlem.example` }))];
+  const cases = [...DEV_RECIPIENTS.map((r) => ({ base: `recipients/${r.local}`, email: `${r.mailbox}@${r.domein}` }))];
   cases.push({ base: 'signer', email: 'signaalbrug@haarlem.example' });
   for (const c of cases) {
     // Short home outside the fixture dir: gpg-agent's socket path has a length limit.

@@ -54,6 +54,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
       soort: r.soort,
       status: r.status,
       wijkteam: wijkteamNaam(r.wijkteam),
+      ...(r.gemeente ? { gemeente: r.gemeente } : {}),
       ontvangenOp: r.ontvangenOp,
       terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
       gebeurtenissen: await lezen.gebeurtenissen(r.id),

@@ -40,6 +40,7 @@ const PROBLEEMANTWOORDEN: Record<number, string> = {
   409: 'Conflict met de toestand van de melding',
   413: 'Verzoek te groot',
   415: 'Mediatype niet ondersteund',
+  422: 'De gemeente van de postcode neemt deze melding niet: geen convenant met de partner, of buiten haar selectiecriteria',
   500: 'Interne fout; de oorzaak staat in het log, niet in het antwoord',
   503: 'Tijdelijk niet beschikbaar; opnieuw proberen na Retry-After',
 };
@@ -145,7 +146,7 @@ function rapportagePaden(): Record<string, unknown> {
       get: {
         operationId: 'ddasLeveringOpvragen',
         summary: 'De DDAS-levering van de gemeente over een periode (Uitwisselmodel DDAS Vroegsignalering v0.9, voor het CBS)',
-        parameters: [...PERIODE, { name: 'gemeentecode', in: 'query', required: true, description: 'de CBS-gemeentecode, vier cijfers', schema: { type: 'string', pattern: '^[0-9]{4}$' } }],
+        parameters: [...PERIODE, { name: 'gemeentecode', in: 'query', required: false, description: 'de CBS-gemeentecode, vier cijfers; in een regionale hub standaard (en alleen) de eigen code van de gemeente', schema: { type: 'string', pattern: '^[0-9]{4}$' } }],
         responses: {
           '200': { description: 'Het Uitwisselmodel, geldig tegen het officiële schema', headers: metVersie(), content: { 'application/json': { schema: { $ref: '#/components/schemas/DdasUitwisselmodel' } } } },
           ...problemen(400, 403),
@@ -196,7 +197,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
             '200': { description: 'Dezelfde melding was al ontvangen (idempotent op referentie)', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
-            ...problemen(400, 403, 409, 413, 415),
+            ...problemen(400, 403, 409, 413, 415, 422),
           },
         },
       },
@@ -308,6 +309,7 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
           properties: {
             ...samenvatting.properties,
             referentie: { type: 'string' }, soort: { enum: [...SOORTEN] }, ontvangenOp: { type: 'string', format: 'date-time' },
+            gemeente: { type: 'string', pattern: '^[0-9]{4}$', description: 'De CBS-gemeentecode van de gemeente waarheen de melding is gerouteerd (een regionale hub); haar convenant bepaalt de termijnen.' },
             gebeurtenissen: { type: 'array', items: { type: 'object', required: ['soort', 'op'], properties: { soort: { type: 'string' }, op: { type: 'string', format: 'date-time' } } } },
             eindresultaat: { description: 'De gemeente ziet het gegeven eindresultaat; de corporatie wat zij ervan mag weten.',
               anyOf: [{ $ref: '#/components/schemas/Eindresultaat' }, { $ref: '#/components/schemas/EindresultaatVoorCorporatie' }] },

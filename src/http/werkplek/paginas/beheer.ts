@@ -29,11 +29,13 @@ export default (async (app, ctx) => {
     if (!g) return reply;
     const t = await sb.diensten.rapportage.toestand();
     const gemeenten = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
+    // In a regional hub the beheerder's own gemeente's convenant and troubleshooter; otherwise the only ones.
+    const eigen = config.gemeenten.find((x) => x.oin === g.oin) ?? config.gemeenten[0]!;
     reply.header('Cache-Control', 'no-store');
     return ctx.pagina(reply, request, 'beheer/overzicht', {
       titel: 'Beheer: overzicht',
       gelezen: tijdstip(sb.klok()),
-      convenant: config.convenant.naam, werkdagen: config.convenant.werkdagenTerugkoppeling,
+      convenant: eigen.convenant.naam, werkdagen: eigen.convenant.werkdagenTerugkoppeling,
       perStatus: STATUSSEN.filter((s) => !isFinaal(s)).map((s) => ({ status: s, aantal: t.perStatus[s] ?? 0 })),
       openTotaal: Object.values(t.perStatus).reduce((a, b) => a + b, 0),
       vandaag: t.vandaagUiterlijk, overTijd: t.overTijd,
@@ -46,7 +48,7 @@ export default (async (app, ctx) => {
       wijkteams: config.wijkteams.map((w) => ({
         id: w.id, naam: w.naam, gemeente: gemeenten.get(w.organisatie) ?? w.organisatie, postcodes: w.postcodes.map((r) => (r.van === r.tot ? String(r.van) : `${r.van}-${r.tot}`)).join(', '), bezorging: w.bezorging,
       })),
-      troubleshooter: { naam: config.troubleshooter.naam, bezorging: config.troubleshooter.bezorging },
+      troubleshooter: { naam: eigen.troubleshooter.naam, bezorging: eigen.troubleshooter.bezorging },
     });
   });
 }) satisfies Paginas;

@@ -4,6 +4,7 @@
 // take-up confirmation and the outcome from the closed list. The actions are the escalation
 // service's, once each; a case outside the gemeente, or neither escalated nor with an eviction date,
 // does not exist here (404).
+import { gemeenteVan } from '../../../config.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { aanvullingModel, escalatieModel, ontruimingsdatumModel } from '../../../domain/berichten.js';
 import { TROUBLESHOOTER_UITKOMSTEN, UITKOMST_LABELS } from '../../../domain/escalatie.js';
@@ -62,7 +63,7 @@ export default (async (app, ctx) => {
     const stand = await escalaties.stand(r.id);
     const open = r.status !== 'ingetrokken';
     // Only an escalation goes on to a second one, and only when the convenant has one (config).
-    const tweede = Boolean(regel.geescaleerdOp && sb.config.tweedeEscalatie);
+    const tweede = Boolean(regel.geescaleerdOp && gemeenteVan(sb.config, r).tweedeEscalatie);
     return ctx.pagina(reply, request, 'troubleshooter/melding', {
       titel: `${w.fout ? 'Fout: ' : ''}${regel.geescaleerdOp ? 'Escalatie' : 'Ontruimingsdatum'}: melding ${kenmerk(r.id)} van ${t.corporatie}`,
       kop: `${regel.geescaleerdOp ? 'Escalatie' : 'Ontruimingsdatum'}: melding van ${t.corporatie}`,
