@@ -4,9 +4,9 @@
 //
 // A record is kept compact (it stays for years, two or more per case): the span's name, melding id
 // and data subject are stream fields of their own (the filters read them without parsing), and the
-// `span` field holds only what they and the constants of `verwerking()` do not already say. Reading
-// restores the full span exactly as the domain built it.
-import { ACTIVITEIT_VAN, BETROKKENE_ID_TYPE, type Actie, type Verwerking } from '../domain/verwerking.js';
+// `span` field holds only what they and the constants every span carries do not already say.
+// Reading restores the full span exactly as the domain built it.
+import type { Actie, Verwerking } from '../domain/verwerking.js';
 
 /** Always these eight stream fields. */
 export type LogboekVelden = ['naam', string, 'melding', string, 'betrokkene', string, 'span', string];
@@ -17,6 +17,11 @@ const BETROKKENE_TYPE = 'dpl.core.data_subject_id_type';
 const OIN = 'dpl.signaalbrug.organisatie_oin';
 const MELDING = 'dpl.signaalbrug.melding_id';
 const KORT: [string, string][] = [['dpl.core.', 'c.'], ['dpl.signaalbrug.', 's.']];
+/**
+ * The kind of pseudonym the domain writes today (`BETROKKENE_ID_TYPE`): left out when a record has
+ * it, restored when reading. A record with another value keeps its own.
+ */
+const GEBRUIKELIJK_BETROKKENE_TYPE = 'pseudoniem:hmac-sha256(oin-corporatie,relatienummer)';
 
 /** The compact span: only what cannot be derived. */
 interface Compact {
@@ -27,8 +32,6 @@ interface Compact {
   a: number; e?: number;
   /** STATUS_CODE_ERROR (else OK). */
   f?: 1;
-  /** The register of processing activities, when the activity id is `<register>#<activity of the action>`. */
-  r?: string;
   /** The remaining attributes, their prefixes shortened. */
   x: Record<string, string>;
 }
@@ -46,11 +49,9 @@ export function logboekVelden(v: Verwerking): LogboekVelden {
   const duur = Date.parse(v.endTime) - start;
   if (duur) c.e = duur;
   if (v.status.code === 'STATUS_CODE_ERROR') c.f = 1;
-  const achtervoegsel = `#${ACTIVITEIT_VAN[v.name]}`;
   for (const [k, w] of Object.entries(v.attributes)) {
-    if (k === ACTIVITEIT && w.endsWith(achtervoegsel)) c.r = w.slice(0, -achtervoegsel.length);
-    else if ((k === BETROKKENE && w === betrokkene) || (k === MELDING && w === melding) || (k === BETROKKENE_TYPE && w === BETROKKENE_ID_TYPE)) continue;
-    else c.x[kort(k)] = w;
+    if ((k === BETROKKENE && w === betrokkene) || (k === MELDING && w === melding) || (k === BETROKKENE_TYPE && w === GEBRUIKELIJK_BETROKKENE_TYPE)) continue;
+    c.x[kort(k)] = w;
   }
   return ['naam', v.name, 'melding', melding, 'betrokkene', betrokkene, 'span', JSON.stringify(c)];
 }
@@ -61,12 +62,11 @@ export function uitLogboekVelden(v: Record<string, string>): Verwerking {
   if ('traceId' in c) return c; // a record written before the compact form
   const naam = v.naam as Actie;
   const x = Object.fromEntries(Object.entries(c.x).map(([k, w]) => [lang(k), w]));
-  // In the order `verwerking()` builds them.
+  // In the order the domain builds them.
   const attributes: Record<string, string> = {};
-  if (c.r !== undefined) attributes[ACTIVITEIT] = `${c.r}#${ACTIVITEIT_VAN[naam]}`;
-  else if (x[ACTIVITEIT] !== undefined) attributes[ACTIVITEIT] = x[ACTIVITEIT];
+  if (x[ACTIVITEIT] !== undefined) attributes[ACTIVITEIT] = x[ACTIVITEIT];
   if (v.betrokkene) attributes[BETROKKENE] = v.betrokkene;
-  attributes[BETROKKENE_TYPE] = x[BETROKKENE_TYPE] ?? BETROKKENE_ID_TYPE;
+  attributes[BETROKKENE_TYPE] = x[BETROKKENE_TYPE] ?? GEBRUIKELIJK_BETROKKENE_TYPE;
   if (x[OIN] !== undefined) attributes[OIN] = x[OIN];
   if (v.melding) attributes[MELDING] = v.melding;
   for (const [k, w] of Object.entries(x)) if (!(k in attributes)) attributes[k] = w;
