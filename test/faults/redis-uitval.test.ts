@@ -8,7 +8,7 @@ import { geschaald } from './schaal.js';
 
 const N = geschaald(5000, 100);
 /** The same scenario through Redis Sentinel (primary + replica, WAIT 1), smaller so CI time grows little. */
-const N_SENTINEL = geschaald(300, 50);
+const N_SENTINEL = geschaald(150, 50);
 
 t.test(`Redis killed during a burst of ${N} meldingen`, (t) => redisUitval(t, N, false));
 
