@@ -23,6 +23,8 @@ export const DEV_CLIENTS = [
   { name: 'pre-wonen', oin: '00000099000000000002', org: 'Pré Wonen' },
   { name: 'ymere', oin: '00000099000000000003', org: 'Ymere' },
   { name: 'wijkteam-haarlem', oin: '00000099000000000010', org: 'Gemeente Haarlem' },
+  // A signal partner that is not a corporation (rol signaalpartner, signaalpartner Energie); fictitious.
+  { name: 'energie-noord-holland', oin: '00000099000000000020', org: 'Energie Noord-Holland' },
   { name: 'onbekend', oin: '00000099000000000099', org: 'Onbekende Organisatie' },
 ] as const;
 

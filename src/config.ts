@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WERKPLEKROLLEN } from './http/werkplek/context.js';
 import { KANAALNAMEN, KANAALSOORTEN } from './kanalen/soorten.js';
+import { SIGNAALPARTNERS, type Signaalpartner } from './domain/signaalpartner.js';
 import './taal.js';
 
 const oin = z.string().regex(/^\d{20}$/, 'een OIN is 20 cijfers');
@@ -47,9 +48,22 @@ const ontvanger = z.strictObject({
 const organisatie = z.strictObject({
   oin,
   naam: z.string().min(1),
-  rol: z.enum(['corporatie', 'gemeente']),
-  /** Optional encrypted feedback mailbox of a corporation. */
+  /** `signaalpartner`: a fixed-cost partner that is not a corporation (energy, water, health insurance). */
+  rol: z.enum(['corporatie', 'gemeente', 'signaalpartner']),
+  /**
+   * The DDAS signal partner type, which picks the data set the partner may send: Huur (the corporation's
+   * melding; the default for rol corporatie), Energie, Water or Zorg (rol signaalpartner).
+   */
+  signaalpartner: z.enum(SIGNAALPARTNERS).optional(),
+  /** Optional encrypted feedback mailbox of a corporation or signal partner. */
   terugkoppeling: ontvanger.omit({ naam: true }).optional(),
+}).superRefine((o, ctx) => {
+  if (o.rol === 'gemeente' && o.signaalpartner !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: 'een gemeente is geen signaalpartner' });
+  if (o.rol === 'corporatie' && o.signaalpartner !== undefined && o.signaalpartner !== 'Huur')
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: `een corporatie is signaalpartner Huur; gebruik rol signaalpartner voor ${o.signaalpartner}` });
+  if (o.rol === 'signaalpartner' && (o.signaalpartner === undefined || o.signaalpartner === 'Huur'))
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: 'rol signaalpartner vraagt signaalpartner Energie, Water of Zorg' });
 });
 
 const wijkteam = ontvanger.extend({
@@ -143,7 +157,7 @@ const werkplek = listener.extend({
   ...tlsGrenzen,
 });
 
-type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
+type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' | 'signaalpartner' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
 
 /** Every issuer belongs to a known organisation, and every role it hands out fits that organisation. */
 function controleerWerkplek(c: Ruwe, ctx: z.RefinementCtx): void {
@@ -361,6 +375,19 @@ export type Wijkteam = Config['wijkteams'][number];
 export type Organisatie = Config['organisaties'][number];
 export type WerkplekConfig = NonNullable<Config['werkplek']>;
 export type WerkplekIssuer = WerkplekConfig['issuers'][number];
+
+/**
+ * The DDAS signal partner type of the organisation with this OIN: its own `signaalpartner`, Huur for a
+ * corporation; undefined for a gemeente or an unknown OIN (it may send nothing).
+ */
+export function signaalpartnerVan(config: Pick<Config, 'organisaties'>, oin: string): Signaalpartner | undefined {
+  const o = config.organisaties.find((x) => x.oin === oin);
+  if (!o || o.rol === 'gemeente') return undefined;
+  return o.signaalpartner ?? 'Huur';
+}
+
+/** Whether the organisation sends signals (a corporation or another signal partner), rather than receives them. */
+export const isMelder = (o: Pick<Organisatie, 'rol'>): boolean => o.rol !== 'gemeente';
 
 export class ConfigError extends Error {
   readonly code = 'SB_CONFIG';

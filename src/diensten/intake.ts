@@ -3,12 +3,13 @@
 // (corporation, referentie): the same melding again is a replay, a different one under the same
 // referentie a conflict.
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
+import { signaalpartnerVan, type Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { herhalingVan } from '../domain/berichten.js';
 import { meldingSchemaOp } from '../domain/melding.js';
 import { nieuweCasus, type Regels } from '../domain/overgangen.js';
 import { routeer } from '../domain/routering.js';
+import { isSignaal, parseSignaal, type Gegevens } from '../domain/signaal.js';
 import type { Spoor } from '../domain/verwerking.js';
 import { amsterdamDatum, werkdagenNa } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
@@ -37,22 +38,34 @@ export function createIntake({ config, store, sleutels, lezen, regels, klok }: I
   async function ontvang(oin: string, invoer: unknown, spoor?: Spoor): Promise<Intakeuitkomst> {
     const nu = klok();
     // Dates are checked against the service's own day (Europe/Amsterdam), not the host's.
-    const parsed = meldingSchemaOp(amsterdamDatum(nu)).safeParse(invoer, { reportInput: true });
-    if (!parsed.success)
-      throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
-    const melding = parsed.data;
+    // The caller's partner type picks the data set: a corporation's melding, or another partner's signal.
+    const partner = signaalpartnerVan(config, oin) ?? 'Huur';
+    const vandaag = amsterdamDatum(nu);
+    let melding: Gegevens;
+    if (partner === 'Huur') {
+      const parsed = meldingSchemaOp(vandaag).safeParse(invoer, { reportInput: true });
+      if (!parsed.success)
+        throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
+      melding = parsed.data;
+    } else {
+      const parsed = parseSignaal(partner, invoer, vandaag);
+      if (!parsed.success)
+        throw new SignaalbrugError('SB_ONGELDIGE_INVOER', `het signaal voldoet niet aan de gegevensset van signaalpartner ${partner}; zie invalidParams`, invalidParams(parsed.issues));
+      melding = parsed.data;
+    }
     const wijkteam = routeer(melding.adres.postcode, config.wijkteams);
     if (!wijkteam)
       throw new SignaalbrugError('SB_POSTCODE_BUITEN_WERKGEBIED', 'geen wijkteam in dit convenant werkt in deze postcode', [
         { name: 'adres.postcode', reason: 'valt buiten het werkgebied van alle wijkteams' },
       ]);
-    if (melding.vorigeMelding) {
+    if (!isSignaal(melding) && melding.vorigeMelding) {
       const vorige = await lezen.melding(melding.vorigeMelding);
       if (!vorige || vorige.oin !== oin)
         throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'vorigeMelding bestaat niet', [{ name: 'vorigeMelding', reason: 'onbekende melding van deze corporatie' }]);
     }
     const id = randomUUID();
-    const pseudoniem = betrokkene(oin, melding.huurder.relatienummer);
+    // A signal's customer number plays the part of the tenant's relatienummer (per partner, as per corporation).
+    const pseudoniem = betrokkene(oin, isSignaal(melding) ? melding.klant.klantnummer : melding.huurder.relatienummer);
     // DDAS herhaalde melding: the tenant's latest melding within the window, found through its index.
     const vensterMs = config.convenant.herhalingVensterDagen * 86_400_000;
     const vorigeId = await store.laatsteVan(pseudoniem, nu.getTime() - vensterMs);

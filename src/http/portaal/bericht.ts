@@ -6,7 +6,7 @@
 // A troubleshooter's link gets its own page (troubleshooter.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binnenEntiteit } from '../../../adapters/mime.js';
-import { meldingAanWijkteamModel } from '../../domain/berichten.js';
+import { meldingAanWijkteamModel, sjabloonVan } from '../../domain/berichten.js';
 import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
 import { kenmerk } from '../../domain/portaalberichten.js';
 import { naarTerugkoppeling } from '../../domain/terugkoppeling.js';
@@ -50,7 +50,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   async function berichtPagina(reply: FastifyReply, status: number, token: string, g: { meta: { id: string } }, w: Weergave = {}) {
     const r = await melding(g.meta.id);
     const t = ctx.casus(r);
-    const mail = sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
+    const mail = sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
     const stand = standVan(await lezen.gebeurtenissen(r.id));
     const k = await lezen.terugkoppeling(r.id);
     const e = r.status === 'afgesloten' ? await lezen.eindresultaat(r.id) : undefined;
@@ -116,7 +116,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     if (request.method !== 'HEAD') await dienst.open(g.meta, { vorm: 'eml' });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
-    const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, herhaling)), {
+    const entiteit = binnenEntiteit(sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, herhaling)), {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox }, aan: { naam: w.naam, adres: w.mailbox },
       messageId: `<${t.id}.melding-aan-wijkteam.portaal@${domein}>`, datum: klok(), buitenOnderwerp: '',
     });
