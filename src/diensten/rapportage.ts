@@ -3,10 +3,11 @@
 // behind the Prometheus gauges. Reads in batches through the report store; computes with the
 // domain's pure rules. The figures need only metadata, events and the decrypted outcome; the DDAS
 // export also decrypts the melding and feedback, for the gemeente the melding was routed to.
-import { isMelder, type Config } from '../config.js';
+import { isMelder, signaalpartnerVan, type Config } from '../config.js';
 import type { Eindresultaat } from '../domain/ddas.js';
 import { GEMEENTECODE, uitwisselmodel, type DdasCasus, type Uitwisselmodel } from '../domain/ddas-export.js';
-import type { Gegevens } from '../domain/signaal.js';
+import { SOORTEN } from '../domain/melding.js';
+import { partnerVanSoort, type Gegevens } from '../domain/signaal.js';
 import {
   corporatieCijfersSchema, naarCsv, periodeFouten, periodeGrenzen, rapport, type CasusFeiten, type CorporatieCijfers, type Periode, type Rapport,
 } from '../domain/rapportage.js';
@@ -68,6 +69,10 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
     corporaties: config.organisaties.filter(isMelder).map((o) => ({ sleutel: o.oin, naam: o.naam })),
     wijkteams: config.wijkteams.map((w) => ({ sleutel: w.id, naam: w.naam, organisatie: w.organisatie })),
   };
+  // Figures per soort for the partner types of this convenant: corporations' soorten always, another
+  // partner's once one is configured.
+  const typen = new Set(config.organisaties.map((o) => signaalpartnerVan(config, o.oin)));
+  const soorten = SOORTEN.filter((s) => typen.has(partnerVanSoort(s)) || partnerVanSoort(s) === 'Huur');
 
   const binnen = (r: Reikwijdte) => (c: Pick<RuweCasus, 'oin' | 'wijkteamOin'>) =>
     r.rol === 'beheer' || (r.rol === 'gemeente' ? c.wijkteamOin === r.oin : c.oin === r.oin);
@@ -145,7 +150,7 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
         periode, nu: klok(), kleinAantal, kalender, intrekkingsredenen: INTREKKINGSREDENEN, casussen,
         gemeenten: eigen(groepen.gemeenten, 'gemeente'),
         wijkteams: wijkteams.map(({ sleutel, naam: n }) => ({ sleutel, naam: n })),
-        corporaties, corporatieLeveringen: leveringen,
+        corporaties, corporatieLeveringen: leveringen, soorten,
       });
     },
 

@@ -11,7 +11,7 @@ import { isSignaal, parseSignaal, partnerVanSoort, SIGNAALSCHEMAS, type Signaal 
 import { DDAS_SIGNAALPARTNERS, SIGNAALPARTNERS, SIGNAALSOORTEN } from '../../src/domain/signaalpartner.js';
 import { Sjablonen, standaardSjablonenMap } from '../../src/sjablonen.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
-import { BASIS } from '../helpers/klok.js';
+import { BASIS, plusDagen } from '../helpers/klok.js';
 import { dagenVoorBasis, voorbeeldMelding, voorbeeldSignaal } from '../helpers/build.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -81,7 +81,8 @@ t.test('the rules on steps and dates', async (t) => {
     [/^klant\.geboortedatum: mag niet vóór 1900/, /^achterstand\.ontstaanOp: mag niet vóór 2000/]);
   t.match(namen({ stappen: { ...s.stappen, contactpogingen: [dagenVoorBasis(3), dagenVoorBasis(-2)] } }), [/^stappen\.contactpogingen\.1: mag niet na vandaag/]);
   t.same(namen({ achterstand: { bedragInCenten: 0, ontstaanOp: dagenVoorBasis(40) } }).length, 1, 'nothing owed is no signal');
-  t.same(namen({}, '2030-01-01'), [], 'on a later day the same signal parses');
+  t.same(namen({}, plusDagen(VANDAAG, 365)), [], 'a year later the same signal parses');
+  t.match(namen({}, dagenVoorBasis(21)), [/^stappen\.contactpogingen\.1: mag niet na vandaag/], 'three weeks earlier its last contact attempt lay in the future');
   t.throws(() => parseSignaal('Energie', s, '1 mei'), RangeError);
   t.match(fouten(parseSignaal('Energie', 'geen object', VANDAAG)), [{ name: '(body)' }]);
 });
@@ -100,7 +101,7 @@ t.test('the config names each organisation\'s partner type; a corporation is Huu
 });
 
 const casus = (gegevens: Record<string, unknown>, soort: string) => ({
-  id: '3b241101-e2bb-4255-8caf-4136c566a962', soort: soort as never, ontvangenOp: BASIS.toISOString(), terugkoppelingUiterlijk: '2030-01-08',
+  id: '3b241101-e2bb-4255-8caf-4136c566a962', soort: soort as never, ontvangenOp: BASIS.toISOString(), terugkoppelingUiterlijk: plusDagen(VANDAAG, 7),
   corporatie: 'Energie Noord-Holland', wijkteam: 'Sociaal Wijkteam Noord', gegevens: gegevens as never,
 });
 
@@ -137,7 +138,7 @@ t.test('a signal goes out in its own template, and never calls the customer a hu
 t.test('the DDAS export names the partner type and the customer', async (t) => {
   const s = (parseSignaal('Energie', voorbeeldSignaal(), VANDAAG) as { data: Signaal }).data;
   const doc = uitwisselmodel({
-    periode: { van: '2026-01-01', tot: '2026-12-31' }, nu: BASIS, codeGegevensleverancier: 'sb', gemeentecode: '0392', organisatie: { naam: 'Gemeente Haarlem' },
+    periode: { van: plusDagen(VANDAAG, -30), tot: plusDagen(VANDAAG, 1) }, nu: BASIS, codeGegevensleverancier: 'sb', gemeentecode: '0392', organisatie: { naam: 'Gemeente Haarlem' },
     casussen: [{ casus: { id: '3b241101-e2bb-4255-8caf-4136c566a962', soort: s.soort, ontvangenOp: BASIS.toISOString(), gebeurtenissen: [] } as never, melding: s }],
   });
   const v = doc.leveringen[0]!.vroegsignalen[0]!;

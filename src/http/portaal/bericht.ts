@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binnenEntiteit } from '../../../adapters/mime.js';
 import { meldingAanWijkteamModel, sjabloonVan } from '../../domain/berichten.js';
+import { partnerVanSoort } from '../../domain/signaal.js';
+import { BETROKKENE_NOEMER } from '../../domain/signaalpartner.js';
 import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
 import { kenmerk } from '../../domain/portaalberichten.js';
 import { naarTerugkoppeling } from '../../domain/terugkoppeling.js';
@@ -66,6 +68,8 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const foutoverzicht = formulier?.fouten ?? eind?.fouten ?? null;
     return toon(reply, status, 'bericht', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Bericht van ${t.corporatie}`, corporatie: t.corporatie, kenmerk: kenmerk(r.id),
+      // The person as the partner calls them: huurder, klant or verzekerde.
+      betrokkene: BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud,
       // Only while feedback is owed: never again "expected" after it was given.
       terugkoppelingUiterlijk: beantwoord || r.status === 'afgesloten' ? null : t.terugkoppelingUiterlijk,
       melding: meldingSectie(mail.html), download: `/b/${token}/bericht.eml`, afmelden: `/b/${token}/afmelden`, csrf: reply.generateCsrf(),

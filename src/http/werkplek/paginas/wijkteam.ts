@@ -4,7 +4,9 @@
 // (DDAS) and eindresultaat forms of the portal (src/http/portaal/formulier.ts), calling the same
 // service as the portal and the API. Outside the user's scope a melding does not exist (404).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { meldingAanWijkteamModel } from '../../../domain/berichten.js';
+import { meldingAanWijkteamModel, sjabloonVan } from '../../../domain/berichten.js';
+import { partnerVanSoort } from '../../../domain/signaal.js';
+import { BETROKKENE_NOEMER } from '../../../domain/signaalpartner.js';
 import { eindresultaatVoorCorporatie } from '../../../domain/ddas.js';
 import type { Status } from '../../../domain/status.js';
 import { naarTerugkoppeling } from '../../../domain/terugkoppeling.js';
@@ -96,7 +98,7 @@ export default (async (app, ctx) => {
     if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
     await gelezen(request, r.id, r.status, g);
     const t = lezen.berichtcasus(r);
-    const mail = sb.sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
+    const mail = sb.sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
     const stand = standVan(await lezen.gebeurtenissen(r.id));
     const k = await lezen.terugkoppeling(r.id);
     const e = r.status === 'afgesloten' ? await lezen.eindresultaat(r.id) : undefined;
@@ -112,6 +114,7 @@ export default (async (app, ctx) => {
     const vandaag = amsterdamDatum(sb.klok());
     return ctx.pagina(reply, request, 'wijkteam/melding', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Melding ${kenmerk(r.id)} van ${t.corporatie}`, kenmerk: kenmerk(r.id), corporatie: t.corporatie,
+      betrokkene: BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud,
       terug: `${basis}/werklijst`, csrf: ctx.csrf(reply), fouten: foutoverzicht,
       bericht: w.melding ?? BERICHTEN[param(request.query, 'bericht') ?? ''] ?? null,
       soort: soortLabel(r.soort), status: STATUS_LABELS[r.status], wijkteam: t.wijkteam, ontvangen: moment(r.ontvangenOp),
