@@ -8,6 +8,10 @@ import t from 'tap';
 import { build, voorbeeldMelding, voorbeeldSignaal, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { BASIS, termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, openSmime, platteTekst } from '../helpers/mail.js';
+import { bouwPortaal } from '../helpers/portaal.js';
+import { meldAan } from '../helpers/portaal-stappen.js';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+import { plusDagen } from '../helpers/klok.js';
 
 const ENERGIE = 'energie-noord-holland';
 const ENERGIE_OIN = '00000099000000000020';
@@ -123,4 +127,42 @@ t.test('the OpenAPI document shows each partner\'s data set', async (t) => {
   t.same(Object.keys(energie.properties), ['referentie', 'soort', 'klant', 'adres', 'achterstand', 'stappen']);
   t.same(energie.properties.soort.enum, ['betalingsachterstand-energie']);
   t.ok(doc.components.schemas.MeldingStatus.properties.soort.enum.includes('premieachterstand-zorgverzekering'));
+});
+
+t.test('figures per soort and the DDAS export know the partner type', async (t) => {
+  const app = await build(t, { configAanpassen: metEnergie });
+  const id = (await app.vraag(ENERGIE, 'POST', '/v1/meldingen', voorbeeldSignaal())).body.id;
+  await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding());
+  const van = plusDagen(amsterdamDatum(BASIS), -1), tot = plusDagen(amsterdamDatum(BASIS), 1);
+  const rapport = (await app.vraag(GEMEENTE, 'GET', `/v1/rapportages/evaluatie?van=${van}&tot=${tot}`)).body;
+  t.same(rapport.perSoort.map((g: any) => g.sleutel), [
+    'huurachterstand', 'meer-dan-huurachterstand', 'complexe-problematiek', 'betalingsregeling-niet-nagekomen', 'ontruimingsdatum-bekend',
+    'betalingsachterstand-energie',
+  ], 'the soorten of the partner types in the config: no water or health insurance here');
+  t.ok(rapport.perCorporatie.some((g: any) => g.sleutel === ENERGIE_OIN), 'the partner has its own row');
+  const eigen = await app.vraag(ENERGIE, 'GET', `/v1/rapportages/evaluatie?van=${van}&tot=${tot}`);
+  t.equal(eigen.status, 200, 'a signal partner reads its own figures, as a corporation does');
+  t.same(eigen.body.perCorporatie.map((g: any) => g.sleutel), [ENERGIE_OIN]);
+  const ddas = (await app.vraag(GEMEENTE, 'GET', `/v1/rapportages/ddas?van=${van}&tot=${tot}&gemeentecode=0392`)).body;
+  const signaal = ddas.leveringen[0].vroegsignalen.find((v: any) => v.ID === id);
+  t.same(signaal.signaalpartner, { type: 'Energie' });
+  t.match(signaal.client, { Achternaam: 'Bakker', Postcode: '2015AB' });
+  t.ok(ddas.leveringen[0].vroegsignalen.some((v: any) => v.signaalpartner.type === 'Huur'), 'the corporation\'s melding stays Huur');
+});
+
+t.test('the wijkteam reads a signal in the portal: its own template, the klant, no housing words', async (t) => {
+  const p = await bouwPortaal(t, { configAanpassen: metEnergie });
+  const { record } = await p.sb.diensten.intake.ontvang(ENERGIE_OIN, voorbeeldSignaal({ adres: { ...voorbeeldSignaal().adres, postcode: '2035XK' } }));
+  t.equal(record.wijkteam, 'zuid');
+  const token = await p.link(record.id);
+  const cookie = await meldAan(p, token);
+  const pagina = await p.vraag('GET', `/b/${token}/bericht`, { cookie });
+  t.equal(pagina.status, 200);
+  t.match(pagina.tekst, 'Bericht van Energie Noord-Holland');
+  t.match(pagina.tekst, 'Klantnummer');
+  t.match(pagina.tekst, 'Contactpogingen met de klant');
+  t.notMatch(pagina.tekst, /huurder/i, 'no huurder on the page');
+  const eml = await p.vraag('GET', `/b/${token}/bericht.eml`, { cookie });
+  t.equal(eml.status, 200);
+  t.match(platteTekst(eml.tekst), 'geeft een signaal van een betalingsachterstand door', 'the download is the signal\'s own message');
 });

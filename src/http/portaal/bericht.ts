@@ -63,19 +63,20 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const eindresultaat = !toonFormulier || !beantwoord ? OPEN_VOOR_EINDRESULTAAT.includes(r.status) : false;
     const terugkoppelingFouten = w.formulier === 'terugkoppeling' ? fouten : {};
     const eindFouten = w.formulier === 'eindresultaat' ? fouten : {};
-    const formulier = toonFormulier ? formulierModel(formulierWaarden, terugkoppelingFouten) : null;
+    const betrokkene = BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud;
+    const formulier = toonFormulier ? formulierModel(formulierWaarden, terugkoppelingFouten, { betrokkene }) : null;
     const eind = eindresultaat ? eindresultaatModel(w.formulier === 'eindresultaat' ? w.waarden : undefined, eindFouten) : null;
     const foutoverzicht = formulier?.fouten ?? eind?.fouten ?? null;
     return toon(reply, status, 'bericht', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Bericht van ${t.corporatie}`, corporatie: t.corporatie, kenmerk: kenmerk(r.id),
       // The person as the partner calls them: huurder, klant or verzekerde.
-      betrokkene: BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud,
+      betrokkene,
       // Only while feedback is owed: never again "expected" after it was given.
       terugkoppelingUiterlijk: beantwoord || r.status === 'afgesloten' ? null : t.terugkoppelingUiterlijk,
       melding: meldingSectie(mail.html), download: `/b/${token}/bericht.eml`, afmelden: `/b/${token}/afmelden`, csrf: reply.generateCsrf(),
       fouten: foutoverzicht, hersteld: w.hersteld ?? false,
       gegeven: k ? {
-        ...terugkoppelingOverzicht(k), verstuurdOp: stand.teruggekoppeldOp ?? k.ontvangenOp, gewijzigdOp: stand.gewijzigdOp, opTijd: k.opTijd,
+        ...terugkoppelingOverzicht(k, betrokkene), verstuurdOp: stand.teruggekoppeldOp ?? k.ontvangenOp, gewijzigdOp: stand.gewijzigdOp, opTijd: k.opTijd,
         wijzig: r.status === 'teruggekoppeld' && !toonFormulier ? `/b/${token}/wijzigen` : null,
       } : null,
       formulier: formulier ? {

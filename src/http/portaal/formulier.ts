@@ -209,7 +209,10 @@ function samenvatting(velden: { id: string; label: string; eersteId?: string }[]
 }
 
 /** View model of the eerste terugkoppeling for templates/portaal/bericht.hbs, with values and errors tied to fields. */
-export function formulierModel(waarden: Waarden = {}, fouten: Record<string, string> = {}, o: { rijen?: number } = {}) {
+/** `betrokkene`: how the person is called (huurder; klant or verzekerde for another signal partner's signal). */
+export function formulierModel(waarden: Waarden = {}, fouten: Record<string, string> = {}, o: { rijen?: number; betrokkene?: string } = {}) {
+  const wie = o.betrokkene ?? 'huurder';
+  const Wie = `${wie.charAt(0).toUpperCase()}${wie.slice(1)}`;
   const soorten = [['', 'Kies…'], ...CONTACTSOORTEN.map((s) => [s, s] as const)] as const;
   const dagdelen = [['', 'Onbekend'], ...DAGDELEN.map((d) => [d, d] as const)] as const;
   const gevuld = Object.keys(waarden).filter((k) => /^poging-\d+-/.test(k)).map((k) => Number(k.split('-')[1]) + 1);
@@ -226,13 +229,13 @@ export function formulierModel(waarden: Waarden = {}, fouten: Record<string, str
     contactpogingen: Array.from({ length: rijen }, (_, i) => ({
       nummer: i + 1,
       soort: select(`poging-${i}-soort`, 'Soort contact', soorten),
-      bereikt: kies(`poging-${i}-bereikt`, 'Huurder bereikt?', waarden, fouten, JA_NEE),
+      bereikt: kies(`poging-${i}-bereikt`, `${Wie} bereikt?`, waarden, fouten, JA_NEE),
       datum: veld(`poging-${i}-datum`, 'Datum', waarden, fouten),
       dagdeel: select(`poging-${i}-dagdeel`, 'Dagdeel', dagdelen),
     })),
     incassoHervatten: kies('incassoHervatten', 'Mag de corporatie de incasso hervatten?', waarden, fouten,
       [...JA_NEE, ['onbekend', 'Weet ik niet']], { verplicht: 'verplicht', hint: 'Weet u het nog niet, kies dan "Weet ik niet": de corporatie hervat de incasso dan niet op grond van deze terugkoppeling.' }),
-    hervattingBetalingOp: veld('hervattingBetalingOp', 'Afgesproken datum waarop de huurbetaling weer begint', waarden, fouten,
+    hervattingBetalingOp: veld('hervattingBetalingOp', `Afgesproken datum waarop de ${wie === 'huurder' ? 'huurbetaling' : 'betaling'} weer begint`, waarden, fouten,
       { hint: `Laat leeg als er geen datum is afgesproken. Niet meer dan ${HERVATTING_DAGEN_TERUG} dagen terug.` }),
   };
   const alle = [velden.opgepakt, velden.datumOpgepakt, velden.redenNietOpgepakt,

@@ -108,13 +108,14 @@ export default (async (app, ctx) => {
     const toonFormulier = r.status !== 'afgesloten' && r.status !== 'ingetrokken' && (!beantwoord || wijzigen || w.formulier === 'terugkoppeling');
     const waarden = w.formulier === 'terugkoppeling' ? w.waarden : wijzigen && k ? waardenVan(k) : undefined;
     const eindresultaat = (!toonFormulier || !beantwoord) && OPEN_VOOR_EINDRESULTAAT.includes(r.status);
-    const formulierM = toonFormulier ? formulierModel(waarden, w.formulier === 'terugkoppeling' ? fouten : {}) : null;
+    const betrokkene = BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud;
+    const formulierM = toonFormulier ? formulierModel(waarden, w.formulier === 'terugkoppeling' ? fouten : {}, { betrokkene }) : null;
     const eind = eindresultaat ? eindresultaatModel(w.formulier === 'eindresultaat' ? w.waarden : undefined, w.formulier === 'eindresultaat' ? fouten : {}) : null;
     const foutoverzicht = formulierM?.fouten ?? eind?.fouten ?? null;
     const vandaag = amsterdamDatum(sb.klok());
     return ctx.pagina(reply, request, 'wijkteam/melding', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Melding ${kenmerk(r.id)} van ${t.corporatie}`, kenmerk: kenmerk(r.id), corporatie: t.corporatie,
-      betrokkene: BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud,
+      betrokkene,
       terug: `${basis}/werklijst`, csrf: ctx.csrf(reply), fouten: foutoverzicht,
       bericht: w.melding ?? BERICHTEN[param(request.query, 'bericht') ?? ''] ?? null,
       soort: soortLabel(r.soort), status: STATUS_LABELS[r.status], wijkteam: t.wijkteam, ontvangen: moment(r.ontvangenOp),
@@ -122,7 +123,7 @@ export default (async (app, ctx) => {
       overTijd: !beantwoord && regel.open && r.terugkoppelingUiterlijk < vandaag,
       melding: meldingSectie(mail.html),
       gegeven: k ? {
-        ...terugkoppelingOverzicht(k), verstuurdOp: moment(stand.teruggekoppeldOp ?? k.ontvangenOp), gewijzigdOp: stand.gewijzigdOp ? moment(stand.gewijzigdOp) : null,
+        ...terugkoppelingOverzicht(k, betrokkene), verstuurdOp: moment(stand.teruggekoppeldOp ?? k.ontvangenOp), gewijzigdOp: stand.gewijzigdOp ? moment(stand.gewijzigdOp) : null,
         opTijd: k.opTijd, wijzig: r.status === 'teruggekoppeld' && !toonFormulier ? `${basis}/werklijst/${r.id}?wijzigen=1` : null,
       } : null,
       formulier: formulierM ? {
