@@ -131,6 +131,11 @@ t.test('a signal goes out in its own template, and never calls the customer a hu
     t.notMatch(r.tekst + r.html, /huurder/i, `${bericht}: no huurder`);
     t.match(r.tekst, /[Kk]lant/, `${bericht}: the klant`);
   }
+  const { herhalingVan } = await import('../../src/domain/berichten.js');
+  const herhaling = herhalingVan({ id: 'vorige-id', ontvangenOp: BASIS.toISOString(), gegevens: { ...s, achterstand: { ...s.achterstand, bedragInCenten: 10_000 } } }, s);
+  const herhaald = sj.render('signaal-aan-wijkteam', meldingAanWijkteamModel(c, null, herhaling)).tekst;
+  t.match(herhaald, 'Herhaald signaal: deze klant werd op');
+  t.match(herhaald, 'De achterstand is sindsdien gestegen');
   const zorg = casus({ ...s, signaalpartner: 'Zorg', soort: 'premieachterstand-zorgverzekering' }, 'premieachterstand-zorgverzekering');
   t.match(sj.render('signaal-aan-wijkteam', meldingAanWijkteamModel(zorg)).tekst, /Verzekerde\n/);
 });

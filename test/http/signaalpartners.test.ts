@@ -165,4 +165,15 @@ t.test('the wijkteam reads a signal in the portal: its own template, the klant, 
   const eml = await p.vraag('GET', `/b/${token}/bericht.eml`, { cookie });
   t.equal(eml.status, 200);
   t.match(platteTekst(eml.tekst), 'geeft een signaal van een betalingsachterstand door', 'the download is the signal\'s own message');
+
+  // The customer's rights, by the partner's OIN and klantnummer, as a tenant's by relatienummer.
+  const { rechten, lezen } = p.sb.diensten;
+  const inzage = await rechten.inzage(ENERGIE_OIN, 'K-4471');
+  t.same(inzage.meldingen.map((m) => m.id), [record.id]);
+  t.match(inzage.meldingen[0], { soort: 'betalingsachterstand-energie', gegevens: { klant: { klantnummer: 'K-4471', achternaam: 'Bakker' } } });
+  t.match(inzage.meldingen[0]!.doel, /^vroegsignalering van schulden/);
+  const weg = await rechten.verwijder(ENERGIE_OIN, 'K-4471');
+  t.equal(weg.meldingen.length, 1);
+  t.equal((await lezen.melding(record.id))?.gegevens, undefined, 'the personal data is gone');
+  t.same((await rechten.inzage(ENERGIE_OIN, 'K-4471')).meldingen.filter((m) => m.gegevens), [], 'nothing left to show');
 });
