@@ -156,6 +156,7 @@ t.test('the wijkteam reads a signal in the portal: its own template, the klant, 
   t.equal(record.wijkteam, 'zuid');
   const token = await p.link(record.id);
   const cookie = await meldAan(p, token);
+  const { rechten, lezen } = p.sb.diensten;
   const pagina = await p.vraag('GET', `/b/${token}/bericht`, { cookie });
   t.equal(pagina.status, 200);
   t.match(pagina.tekst, 'Bericht van Energie Noord-Holland');
@@ -166,8 +167,19 @@ t.test('the wijkteam reads a signal in the portal: its own template, the klant, 
   t.equal(eml.status, 200);
   t.match(platteTekst(eml.tekst), 'geeft een signaal van een betalingsachterstand door', 'the download is the signal\'s own message');
 
+  // The feedback form speaks of the klant too, in its errors and in what was sent.
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(pagina.tekst)![1]!;
+  const vandaag = amsterdamDatum(p.klok.nu);
+  const form = { opgepakt: 'ja', datumOpgepakt: vandaag, 'poging-0-soort': 'Telefoon', 'poging-0-datum': vandaag, incassoHervatten: 'nee', _csrf: csrf };
+  const fout = await p.vraag('POST', `/b/${token}/terugkoppeling`, { cookie, form });
+  t.equal(fout.status, 400);
+  t.match(fout.tekst, 'Kies of u de klant bereikte.');
+  const gegeven = await p.vraag('POST', `/b/${token}/terugkoppeling`, { cookie, form: { ...form, 'poging-0-bereikt': 'ja' } });
+  t.equal(gegeven.status, 200, gegeven.tekst.slice(0, 300));
+  t.notMatch(gegeven.tekst, /huurder|huurbetaling/i, 'what was sent names no huurder');
+  t.equal((await lezen.terugkoppeling(record.id))?.contactGelegd, true, 'given as the API would');
+
   // The customer's rights, by the partner's OIN and klantnummer, as a tenant's by relatienummer.
-  const { rechten, lezen } = p.sb.diensten;
   const inzage = await rechten.inzage(ENERGIE_OIN, 'K-4471');
   t.same(inzage.meldingen.map((m) => m.id), [record.id]);
   t.match(inzage.meldingen[0], { soort: 'betalingsachterstand-energie', gegevens: { klant: { klantnummer: 'K-4471', achternaam: 'Bakker' } } });

@@ -135,7 +135,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     if (!g) return reply;
     const { token } = request.params;
     if (!ctx.formulierKlopt(request, reply)) return reply;
-    const f = leesTerugkoppeling(request.body ?? {}, klok(), g.meta.ontvangenOp);
+    const f = leesTerugkoppeling(request.body ?? {}, klok(), g.meta.ontvangenOp, BETROKKENE_NOEMER[partnerVanSoort(g.meta.soort)].enkelvoud);
     if (!f.ok) return berichtPagina(reply, 400, token, g, { formulier: 'terugkoppeling', waarden: f.waarden, fouten: f.fouten });
     const eerder = standVan(await lezen.gebeurtenissen(g.meta.id)).teruggekoppeldOp;
     try {
@@ -147,7 +147,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
       return toon(reply, 200, 'bedankt', {
         titel: eerder ? 'Wijziging ontvangen' : 'Terugkoppeling ontvangen', corporatie: ctx.corporatie(g.meta.oin), kenmerk: kenmerk(g.meta.id),
         gewijzigd: Boolean(eerder), opTijd: r.opTijd, terugkoppelingUiterlijk: g.meta.terugkoppelingUiterlijk,
-        verstuurdOp: stand.gewijzigdOp ?? stand.teruggekoppeldOp, gegeven: k ? terugkoppelingOverzicht(k) : null,
+        verstuurdOp: stand.gewijzigdOp ?? stand.teruggekoppeldOp, gegeven: k ? terugkoppelingOverzicht(k, BETROKKENE_NOEMER[partnerVanSoort(g.meta.soort)].enkelvoud) : null,
         perMail: Boolean(org?.terugkoppeling), linkGeldigTot: g.link.geldigTot.toISOString(),
         terug: `/b/${token}/bericht`,
       });

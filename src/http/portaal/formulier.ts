@@ -72,7 +72,8 @@ const janee = (v: string | undefined) => (v === 'ja' ? true : v === 'nee' ? fals
  * The eerste terugkoppeling from the form. `nu` is the service clock, `ontvangenOp` the melding's
  * receipt: a melding cannot be picked up before it arrived, nor anything happen tomorrow.
  */
-export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: string): Formulieruitkomst {
+/** `betrokkene`: how the person is called in the errors (huurder; klant or verzekerde in another partner's signal). */
+export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: string, betrokkene = 'huurder'): Formulieruitkomst {
   // A form rendered before the portal spoke DDAS (open in a browser during an upgrade) still posts the
   // convenant's fields; the service takes those as it always did.
   if (form.opgepakt === undefined && form.contactGelegd !== undefined) return leesConvenantvelden(form);
@@ -109,7 +110,7 @@ export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: strin
     const datum = leesDatum(v('datum'));
     const dagdeel = DAGDELEN.find((d) => d === v('dagdeel'));
     if (!soort) fouten[`poging-${i}-soort`] = 'Kies hoe u contact zocht.';
-    if (bereikt === undefined) fouten[`poging-${i}-bereikt`] = 'Kies of u de huurder bereikte.';
+    if (bereikt === undefined) fouten[`poging-${i}-bereikt`] = `Kies of u de ${betrokkene} bereikte.`;
     if (!v('datum')) fouten[`poging-${i}-datum`] = 'Vul de datum van de contactpoging in.';
     else if (!datum) fouten[`poging-${i}-datum`] = `Vul een bestaande datum in, ${VOORBEELD}.`;
     else if (datum > vandaag) fouten[`poging-${i}-datum`] = 'Een contactpoging kan niet in de toekomst liggen.';

@@ -148,7 +148,7 @@ export default (async (app, ctx) => {
     const g = await ctx.gebruiker(request, reply, ROLLEN);
     if (!g) return reply;
     const regel = await werklijsten.casus(request.params.id, bereikVan(g));
-    const f = leesTerugkoppeling(formulierObject(request.body), sb.klok(), regel.ontvangenOp);
+    const f = leesTerugkoppeling(formulierObject(request.body), sb.klok(), regel.ontvangenOp, BETROKKENE_NOEMER[partnerVanSoort(regel.soort)].enkelvoud);
     if (!f.ok) return detail(reply, request, g, { status: 400, formulier: 'terugkoppeling', waarden: f.waarden, fouten: f.fouten });
     const eerder = Boolean(regel.teruggekoppeldOp);
     try {
