@@ -24,6 +24,8 @@ export const DEV_CLIENTS = [
   { name: 'ymere', oin: '00000099000000000003', org: 'Ymere' },
   { name: 'wijkteam-haarlem', oin: '00000099000000000010', org: 'Gemeente Haarlem' },
   { name: 'gemeente-hilversum', oin: '00000099000000000020', org: 'Gemeente Hilversum' },
+  // A signal partner that is not a corporation (rol signaalpartner, signaalpartner Energie); fictitious.
+  { name: 'energie-noord-holland', oin: '00000099000000000030', org: 'Energie Noord-Holland' },
   { name: 'onbekend', oin: '00000099000000000099', org: 'Onbekende Organisatie' },
 ] as const;
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { WERKPLEKROLLEN } from './http/werkplek/context.js';
 import { KANAALNAMEN, KANAALSOORTEN } from './kanalen/soorten.js';
 import { SELECTIEGRONDEN, SOORTEN } from './domain/melding.js';
+import { SIGNAALPARTNERS, type Signaalpartner } from './domain/signaalpartner.js';
 import './taal.js';
 
 const oin = z.string().regex(/^\d{20}$/, 'een OIN is 20 cijfers');
@@ -45,18 +46,27 @@ const ontvanger = z.strictObject({
   telefoon: z.string().regex(/^\+?\d{8,15}$/, 'een telefoonnummer als +31612345678').optional(),
 });
 
-/** DDAS signaalpartner types (uitwisselspecificatie: the kind of fixed-cost partner that sends a signal). */
-export const SIGNAALPARTNERS = ['Huur', 'Energie', 'Water', 'Zorg'] as const;
-export type Signaalpartner = (typeof SIGNAALPARTNERS)[number];
+export type { Signaalpartner };
 
 const organisatie = z.strictObject({
   oin,
   naam: z.string().min(1),
-  rol: z.enum(['corporatie', 'gemeente']),
-  /** DDAS signaalpartner type of a partner (not a gemeente); corporations are Huur. */
+  /** `signaalpartner`: a fixed-cost partner that is not a corporation (energy, water, health insurance). */
+  rol: z.enum(['corporatie', 'gemeente', 'signaalpartner']),
+  /**
+   * The DDAS signal partner type, which picks the data set the partner may send: Huur (the corporation's
+   * melding; the default for rol corporatie), Energie, Water or Zorg (rol signaalpartner).
+   */
   signaalpartner: z.enum(SIGNAALPARTNERS).optional(),
-  /** Optional encrypted feedback mailbox of a corporation. */
+  /** Optional encrypted feedback mailbox of a corporation or signal partner. */
   terugkoppeling: ontvanger.omit({ naam: true }).optional(),
+}).superRefine((o, ctx) => {
+  if (o.rol === 'gemeente' && o.signaalpartner !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: 'een gemeente is geen signaalpartner' });
+  if (o.rol === 'corporatie' && o.signaalpartner !== undefined && o.signaalpartner !== 'Huur')
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: `een corporatie is signaalpartner Huur; gebruik rol signaalpartner voor ${o.signaalpartner}` });
+  if (o.rol === 'signaalpartner' && (o.signaalpartner === undefined || o.signaalpartner === 'Huur'))
+    ctx.addIssue({ code: 'custom', path: ['signaalpartner'], message: 'rol signaalpartner vraagt signaalpartner Energie, Water of Zorg' });
 });
 
 const wijkteam = ontvanger.extend({
@@ -245,7 +255,7 @@ const partner = z.strictObject({
   terugkoppeling: ontvanger.omit({ naam: true }).optional(),
 });
 
-type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
+type Ruwe = { organisaties: { oin: string; rol: 'corporatie' | 'gemeente' | 'signaalpartner' }[]; wijkteams: { id: string; organisatie: string }[]; werkplek?: z.infer<typeof werkplek> };
 
 /** Every issuer belongs to a known organisation, and every role it hands out fits that organisation. */
 function controleerWerkplek(c: Ruwe, ctx: z.RefinementCtx): void {
@@ -556,7 +566,7 @@ function ontvouw(c: RuweConfig) {
     }));
     const partners: Partner[] = c.partners!.map((p) => ({ oin: p.oin, naam: p.naam, signaalpartner: p.signaalpartner, gemeenten: p.gemeenten }));
     const organisaties: Organisatie[] = [
-      ...c.partners!.map((p) => ({ oin: p.oin, naam: p.naam, rol: 'corporatie' as const, signaalpartner: p.signaalpartner, ...(p.terugkoppeling ? { terugkoppeling: p.terugkoppeling } : {}) })),
+      ...c.partners!.map((p) => ({ oin: p.oin, naam: p.naam, rol: p.signaalpartner === 'Huur' ? 'corporatie' as const : 'signaalpartner' as const, signaalpartner: p.signaalpartner, ...(p.terugkoppeling ? { terugkoppeling: p.terugkoppeling } : {}) })),
       ...c.gemeenten.map((g) => ({ oin: g.oin, naam: g.naam, rol: 'gemeente' as const })),
     ];
     return {
@@ -573,7 +583,7 @@ function ontvouw(c: RuweConfig) {
     code: '', oin: g0?.oin ?? '', naam: g0?.naam ?? '', convenant: c.convenant!, wijkteams,
     troubleshooter: c.troubleshooter!, ...(c.tweedeEscalatie ? { tweedeEscalatie: c.tweedeEscalatie } : {}),
   }];
-  const partners: Partner[] = organisaties.filter((o) => o.rol === 'corporatie').map((o) => ({ oin: o.oin, naam: o.naam, signaalpartner: o.signaalpartner ?? 'Huur' }));
+  const partners: Partner[] = organisaties.filter(isMelder).map((o) => ({ oin: o.oin, naam: o.naam, signaalpartner: o.signaalpartner ?? 'Huur' }));
   return { gemeenten, partners, organisaties, wijkteams, gemeentePad: [[]] as Pad[], wijkteamPad: wijkteams.map((_, i): Pad => ['wijkteams', i]) };
 }
 
@@ -589,6 +599,19 @@ export function gemeenteVan(config: Pick<Config, 'gemeenten'>, c: { gemeente?: s
     ?? (c.wijkteam !== undefined ? config.gemeenten.find((g) => g.wijkteams.some((w) => w.id === c.wijkteam)) : undefined)
     ?? config.gemeenten[0]!;
 }
+
+/**
+ * The DDAS signal partner type of the organisation with this OIN: its own `signaalpartner`, Huur for a
+ * corporation; undefined for a gemeente or an unknown OIN (it may send nothing).
+ */
+export function signaalpartnerVan(config: Pick<Config, 'organisaties'>, oin: string): Signaalpartner | undefined {
+  const o = config.organisaties.find((x) => x.oin === oin);
+  if (!o || o.rol === 'gemeente') return undefined;
+  return o.signaalpartner ?? 'Huur';
+}
+
+/** Whether the organisation sends signals (a corporation or another signal partner), rather than receives them. */
+export const isMelder = (o: Pick<Organisatie, 'rol'>): boolean => o.rol !== 'gemeente';
 
 export class ConfigError extends Error {
   readonly code = 'SB_CONFIG';

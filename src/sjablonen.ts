@@ -7,9 +7,9 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Inhoud } from '../adapters/kanaal.js';
 
-import { BERICHTSOORTEN, type Berichtsoort } from './domain/berichten.js';
+import { BERICHTSOORTEN, SJABLONEN, type Berichtsoort, type Sjabloonnaam } from './domain/berichten.js';
 
-export { BERICHTSOORTEN, type Berichtsoort };
+export { BERICHTSOORTEN, SJABLONEN, type Berichtsoort, type Sjabloonnaam };
 
 const SECTIES = ['onderwerp', 'tekst', 'html'] as const;
 
@@ -37,7 +37,7 @@ const TIJDSTIP = new Intl.DateTimeFormat('nl-NL', {
 
 export class Sjablonen {
   private readonly hb = Handlebars.create();
-  private readonly cache = new Map<Berichtsoort, Gecompileerd>();
+  private readonly cache = new Map<Sjabloonnaam, Gecompileerd>();
 
   constructor(private readonly map: string) {
     this.hb.registerHelper('bedrag', (centen: unknown) =>
@@ -58,11 +58,11 @@ export class Sjablonen {
 
   /** Compile every template once (at start, so a broken file stops the start, not a send). */
   laadAlles(): this {
-    for (const soort of BERICHTSOORTEN) this.gecompileerd(soort);
+    for (const soort of SJABLONEN) this.gecompileerd(soort);
     return this;
   }
 
-  private gecompileerd(soort: Berichtsoort): Gecompileerd {
+  private gecompileerd(soort: Sjabloonnaam): Gecompileerd {
     let c = this.cache.get(soort);
     if (!c) {
       const bestand = path.join(this.map, `${soort}.hbs`);
@@ -78,7 +78,7 @@ export class Sjablonen {
     return c;
   }
 
-  render(soort: Berichtsoort, model: object): Inhoud {
+  render(soort: Sjabloonnaam, model: object): Inhoud {
     const c = this.gecompileerd(soort);
     return { onderwerp: c.onderwerp(model).trim(), tekst: c.tekst(model), html: c.html(model) };
   }

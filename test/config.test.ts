@@ -83,6 +83,7 @@ t.test('errors name the file and the field', async (t) => {
     ['an unknown selection ground', (d) => d.gemeenten[1].convenant.selectie.gronden.push('geen-zin'), /gemeenten\.1\.convenant\.selectie\.gronden\.4: /],
     ['a werkplek role for another gemeente\'s wijkteam', (d) => (d.werkplek.issuers[3].rollen.x = { rol: 'wijkteam-medewerker', wijkteam: 'noord' }),
       /werkplek\.issuers\.3\.rollen\.x\.wijkteam: wijkteam noord hoort niet bij 00000099000000000020/],
+    ['a signal partner type DDAS knows but without a data set here', (d) => (d.partners[0].signaalpartner = 'DUO'), /partners\.0\.signaalpartner: .*Huur.*Energie.*Water.*Zorg/],
     ['unknown field', (d) => (d.redis.wachtwoord = 'x'), /redis: Onbekende key: "wachtwoord"/],
     ['missing section', (d) => delete d.tls, /tls: /],
     ['werkdagen out of range', (d) => (d.gemeenten[0].convenant.werkdagenTerugkoppeling = 0), /gemeenten\.0\.convenant\.werkdagenTerugkoppeling/],

@@ -35,7 +35,8 @@ export async function rapport(args: string[], omgeving: () => Promise<Omgeving>)
   try {
     const rol = v.gemeente ? 'gemeente' : v.corporatie ? 'corporatie' : undefined;
     const oin = (v.gemeente ?? v.corporatie)?.trim();
-    if (rol && !o.sb.config.organisaties.some((x) => x.oin === oin && x.rol === rol)) throw new GebruikFout(`--${rol}: ${oin} is geen ${rol} van dit convenant`);
+    // --corporatie also names another signal partner: its own figures, as a corporation's.
+    if (rol && !o.sb.config.organisaties.some((x) => x.oin === oin && (x.rol === rol || (rol === 'corporatie' && x.rol === 'signaalpartner')))) throw new GebruikFout(`--${rol}: ${oin} is geen ${rol} van dit convenant`);
     const reikwijdte: Reikwijdte = rol ? { rol, oin: oin! } : { rol: 'beheer' };
     const r = await alsGebruik(RAPPORT, () => o.sb.diensten.rapportage.evaluatie(van, tot, reikwijdte));
     process.stdout.write(v.formaat === 'csv' ? o.sb.diensten.rapportage.csv(r) : `${JSON.stringify(r, null, 2)}\n`);

@@ -10,7 +10,7 @@ import { isTijdelijk, type SmtpTransport } from '../../adapters/smtp/transport.j
 import { gemeenteVan, type Config } from '../config.js';
 import type { Bezorgreden } from '../errors.js';
 import {
-  aanvullingModel, escalatieModel, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
+  aanvullingModel, escalatieModel, sjabloonVan, herinneringModel, intrekkingModel, meldingAanWijkteamModel, ontruimingsdatumModel, terugkoppelingModel,
 } from '../domain/berichten.js';
 import type { Ontvangerrol } from '../domain/overgangen.js';
 import { INTREKKING_LABELS, notificatieModel } from '../domain/portaalberichten.js';
@@ -126,7 +126,7 @@ export function createBezorging(deps: BezorgDeps) {
     switch (o.bericht) {
       // Inside the encryption only: the wijkteam's personal link to the feedback page in the portal.
       case 'melding-aan-wijkteam':
-        return sjablonen.render(o.bericht, meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id), (await lezen.herhaling(r.id)) ?? null));
+        return sjablonen.render(sjabloonVan(o.bericht, casus.gegevens), meldingAanWijkteamModel(casus, await deps.nieuweLink(r.id), (await lezen.herhaling(r.id)) ?? null));
       case 'herinnering': return sjablonen.render(o.bericht, herinneringModel(casus, await deps.nieuweLink(r.id, 'wijkteam', { herinnering: true }), o.fase ?? null));
       // The troubleshooter's mail carries its take-up link (art. 8.2); the second mailbox is told who did not act.
       case 'escalatie': return sjablonen.render(o.bericht, o.ontvanger === 'tweede-escalatie'

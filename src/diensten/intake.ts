@@ -3,12 +3,13 @@
 // (corporation, referentie): the same melding again is a replay, a different one under the same
 // referentie a conflict.
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
+import { signaalpartnerVan, type Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { herhalingVan } from '../domain/berichten.js';
 import { meldingSchemaOp } from '../domain/melding.js';
 import { nieuweCasus, type Regelboek } from '../domain/overgangen.js';
 import { buitenSelectie, routeer } from '../domain/routering.js';
+import { isSignaal, parseSignaal, type Gegevens } from '../domain/signaal.js';
 import type { Spoor } from '../domain/verwerking.js';
 import { amsterdamDatum, werkdagenNa } from '../domain/werkdagen.js';
 import { SignaalbrugError } from '../errors.js';
@@ -39,10 +40,21 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
   async function ontvang(oin: string, invoer: unknown, spoor?: Spoor): Promise<Intakeuitkomst> {
     const nu = klok();
     // Dates are checked against the service's own day (Europe/Amsterdam), not the host's.
-    const parsed = meldingSchemaOp(amsterdamDatum(nu)).safeParse(invoer, { reportInput: true });
-    if (!parsed.success)
-      throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
-    const melding = parsed.data;
+    // The caller's partner type picks the data set: a corporation's melding, or another partner's signal.
+    const partnertype = signaalpartnerVan(config, oin) ?? 'Huur';
+    const vandaag = amsterdamDatum(nu);
+    let melding: Gegevens;
+    if (partnertype === 'Huur') {
+      const parsed = meldingSchemaOp(vandaag).safeParse(invoer, { reportInput: true });
+      if (!parsed.success)
+        throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de melding voldoet niet aan het convenant; zie invalidParams', invalidParams(parsed.error.issues));
+      melding = parsed.data;
+    } else {
+      const parsed = parseSignaal(partnertype, invoer, vandaag);
+      if (!parsed.success)
+        throw new SignaalbrugError('SB_ONGELDIGE_INVOER', `het signaal voldoet niet aan de gegevensset van signaalpartner ${partnertype}; zie invalidParams`, invalidParams(parsed.issues));
+      melding = parsed.data;
+    }
     const wijkteam = routeer(melding.adres.postcode, config.wijkteams);
     if (!wijkteam)
       throw new SignaalbrugError('SB_POSTCODE_BUITEN_WERKGEBIED', 'geen wijkteam in dit convenant werkt in deze postcode', [
@@ -56,18 +68,21 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
       throw new SignaalbrugError('SB_GEEN_CONVENANT', `de postcode ligt in ${wie}; ${partner.naam} heeft het convenant van ${wie} niet getekend`, [
         { name: 'adres.postcode', reason: `ligt in ${wie}, waarmee geen convenant is` },
       ]);
-    const buiten = buitenSelectie(melding, gemeente.convenant);
+    // Selection criteria are the convenant's rules for housing meldingen; a signal partner's own rules
+    // (e.g. the Regeling afsluitbeleid) are in its data set.
+    const buiten = isSignaal(melding) ? undefined : buitenSelectie(melding, gemeente.convenant);
     if (buiten)
       throw new SignaalbrugError('SB_BUITEN_SELECTIE', `${gemeente.convenant.naam} van ${wie} ${buiten.reden}`, buiten.velden);
     const regels = regelboek.voor({ gemeente: gemeente.code, wijkteam: wijkteam.id });
     const kalender = { extraVrijeDagen: gemeente.convenant.extraVrijeDagen };
-    if (melding.vorigeMelding) {
+    if (!isSignaal(melding) && melding.vorigeMelding) {
       const vorige = await lezen.melding(melding.vorigeMelding);
       if (!vorige || vorige.oin !== oin)
         throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'vorigeMelding bestaat niet', [{ name: 'vorigeMelding', reason: 'onbekende melding van deze corporatie' }]);
     }
     const id = randomUUID();
-    const pseudoniem = betrokkene(oin, melding.huurder.relatienummer);
+    // A signal's customer number plays the part of the tenant's relatienummer (per partner, as per corporation).
+    const pseudoniem = betrokkene(oin, isSignaal(melding) ? melding.klant.klantnummer : melding.huurder.relatienummer);
     // DDAS herhaalde melding: the tenant's latest melding within the window, found through its index.
     const vensterMs = gemeente.convenant.herhalingVensterDagen * 86_400_000;
     const vorigeId = await store.laatsteVan(pseudoniem, nu.getTime() - vensterMs);

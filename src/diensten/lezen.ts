@@ -2,7 +2,7 @@
 // personal data outside a state change recorded in the logboek (Logboek dataverwerkingen).
 import type { Aanvulling, Casus as Berichtcasus, Herhaling } from '../domain/berichten.js';
 import type { Eindresultaat } from '../domain/ddas.js';
-import type { Melding } from '../domain/melding.js';
+import type { Gegevens } from '../domain/signaal.js';
 import { logboekrecord, type Casus, type Gebeurtenis, type Regels } from '../domain/overgangen.js';
 import type { TerugkoppelingMetDdas } from '../domain/terugkoppeling.js';
 import type { Actie, Spoor } from '../domain/verwerking.js';
@@ -13,7 +13,7 @@ import type { MeldingenStore, Opgeslagen } from '../store/meldingen.js';
 import type { Sleutelring } from '../store/sleutelring.js';
 
 /** A case with its personal data. */
-export type MeldingRecord = Casus & { gegevens: Melding };
+export type MeldingRecord = Casus & { gegevens: Gegevens };
 
 export type OpgeslagenTerugkoppeling = TerugkoppelingMetDdas & { ontvangenOp: string; opTijd: boolean };
 
@@ -52,7 +52,7 @@ export function createLezen({ config, store, logboek, sleutels, regels, klok }: 
     // Personal data removed (retention or the tenant's request): for every reader it no longer exists.
     if (!c || !blob) return undefined;
     const { verwijderdOp: _, ...casus } = c;
-    return { ...casus, gegevens: JSON.parse(sleutels.ontsleutel(blob, CONTEXT.gegevens(c.id))) as Melding };
+    return { ...casus, gegevens: JSON.parse(sleutels.ontsleutel(blob, CONTEXT.gegevens(c.id))) as Gegevens };
   }
 
   const melding = async (id: string) => metGegevens(await store.casus(id));

@@ -3,10 +3,11 @@
 // behind the Prometheus gauges. Reads in batches through the report store; computes with the
 // domain's pure rules. The figures need only metadata, events and the decrypted outcome; the DDAS
 // export also decrypts the melding and feedback, for the gemeente the melding was routed to.
-import type { Config } from '../config.js';
+import { isMelder, signaalpartnerVan, type Config } from '../config.js';
 import type { Eindresultaat } from '../domain/ddas.js';
 import { GEMEENTECODE, uitwisselmodel, type DdasCasus, type Uitwisselmodel } from '../domain/ddas-export.js';
-import type { Melding } from '../domain/melding.js';
+import { SOORTEN } from '../domain/melding.js';
+import { partnerVanSoort, type Gegevens } from '../domain/signaal.js';
 import {
   corporatieCijfersSchema, naarCsv, periodeFouten, periodeGrenzen, rapport, type CasusFeiten, type CorporatieCijfers, type Periode, type Rapport,
 } from '../domain/rapportage.js';
@@ -66,9 +67,13 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
   const naam = new Map(config.organisaties.map((o) => [o.oin, o.naam]));
   const groepen = {
     gemeenten: config.organisaties.filter((o) => o.rol === 'gemeente').map((o) => ({ sleutel: o.oin, naam: o.naam })),
-    corporaties: config.organisaties.filter((o) => o.rol === 'corporatie').map((o) => ({ sleutel: o.oin, naam: o.naam })),
+    corporaties: config.organisaties.filter(isMelder).map((o) => ({ sleutel: o.oin, naam: o.naam })),
     wijkteams: config.wijkteams.map((w) => ({ sleutel: w.id, naam: w.naam, organisatie: w.organisatie })),
   };
+  // Figures per soort for the partner types of this convenant: corporations' soorten always, another
+  // partner's once one is configured.
+  const typen = new Set(config.organisaties.map((o) => signaalpartnerVan(config, o.oin)));
+  const soorten = SOORTEN.filter((s) => typen.has(partnerVanSoort(s)) || partnerVanSoort(s) === 'Huur');
 
   const binnen = (r: Reikwijdte) => (c: Pick<RuweCasus, 'oin' | 'wijkteamOin'>) =>
     r.rol === 'beheer' || (r.rol === 'gemeente' ? c.wijkteamOin === r.oin : c.oin === r.oin);
@@ -106,7 +111,7 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
     let vandaagUiterlijk = 0, overTijd = 0;
     // A case older than the longest retention term has lost its personal data: nobody acts on it any more.
     const vanaf = nu.getTime() - (config.privacy.uiterlijkeBewaartermijnDagen + 2) * DAG;
-    const oins = config.organisaties.filter((o) => o.rol === 'corporatie').map((o) => o.oin);
+    const oins = config.organisaties.filter(isMelder).map((o) => o.oin);
     for await (const ids of store.meldingIds(oins, vanaf, '+inf')) {
       for (const c of await store.casussen(ids)) {
         if (isFinaal(c.status) || c.verwijderdOp) continue;
@@ -146,7 +151,7 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
         periode, nu: klok(), kleinAantal, kalender, intrekkingsredenen: INTREKKINGSREDENEN, casussen,
         gemeenten: eigen(groepen.gemeenten, 'gemeente'),
         wijkteams: wijkteams.map(({ sleutel, naam: n }) => ({ sleutel, naam: n })),
-        corporaties, corporatieLeveringen: leveringen,
+        corporaties, corporatieLeveringen: leveringen, soorten,
       });
     },
 
@@ -179,7 +184,7 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
       const casussen: DdasCasus[] = [];
       for await (const batch of casussenIn(periode, { rol: 'gemeente', oin: gemeente.oin }, ['eindresultaat', 'terugkoppeling', 'gegevens'])) {
         for (const c of batch) {
-          const melding = ontsleutel<Melding>(c.gegevens, CONTEXT.gegevens(c.id));
+          const melding = ontsleutel<Gegevens>(c.gegevens, CONTEXT.gegevens(c.id));
           const terugkoppeling = ontsleutel<TerugkoppelingMetDdas>(c.terugkoppeling, CONTEXT.terugkoppeling(c.id));
           const casus = feiten(c);
           casussen.push({ casus, ...(melding ? { melding } : {}), ...(terugkoppeling ? { terugkoppeling } : {}),

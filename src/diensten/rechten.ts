@@ -2,8 +2,9 @@
 // art. 10). The case is found through the pseudonymous index written at intake, never by decrypting
 // every case. Inzage gives everything held, with origin, recipients and purposes; erasure removes it
 // the way retention does (and withdraws pending deliveries). Both are recorded in the logboek.
-import { gemeenteVan, type Config } from '../config.js';
-import { ARTIKEL, type Melding } from '../domain/melding.js';
+import { gemeenteVan, isMelder, type Config } from '../config.js';
+import { ARTIKEL } from '../domain/melding.js';
+import { partnerVanSoort, type Gegevens } from '../domain/signaal.js';
 import { nieuwSpoor, verwerking, type Verwerking } from '../domain/verwerking.js';
 import { SignaalbrugError } from '../errors.js';
 import type { Gebeurtenis } from '../domain/overgangen.js';
@@ -68,7 +69,8 @@ export function createRechten(deps: RechtenDeps) {
   /** The data subject: a corporation of this convenant and its relatienummer, as its pseudonym. */
   function betrokkene(oin: string, relatienummer: string) {
     const corporatie = organisaties.get(oin);
-    if (!corporatie || corporatie.rol !== 'corporatie')
+    // A signal partner's customer (klantnummer) is a data subject the same way a tenant is.
+    if (!corporatie || !isMelder(corporatie))
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', `${oin} is geen woningcorporatie in dit convenant`);
     if (!/^[A-Za-z0-9-]{1,32}$/.test(relatienummer))
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'een relatienummer is letters, cijfers en -, hoogstens 32 tekens');
@@ -138,8 +140,8 @@ export function createRechten(deps: RechtenDeps) {
       meldingen.push({
         id, soort: r.soort, status: r.status, ontvangenOp: r.ontvangenOp, terugkoppelingUiterlijk: r.terugkoppelingUiterlijk,
         herkomst: { organisatie: organisaties.get(r.oin)?.naam ?? r.oin, oin: r.oin, kanaal: 'API met tweezijdig TLS (Digikoppeling)', op: r.ontvangenOp },
-        doel: `vroegsignalering om huisuitzetting te voorkomen (${gemeenteVan(config, r).convenant.naam}, ${ARTIKEL[r.soort]})`,
-        gegevens: r.gegevens satisfies Melding,
+        doel: `${partnerVanSoort(r.soort) === 'Huur' ? 'vroegsignalering om huisuitzetting te voorkomen' : 'vroegsignalering van schulden'} (${gemeenteVan(config, r).convenant.naam}, ${ARTIKEL[r.soort]})`,
+        gegevens: r.gegevens satisfies Gegevens,
         terugkoppeling: (await lezen.terugkoppeling(id)) ?? null,
         ontvangers: ontvangers(gebeurtenissen), gebeurtenissen,
         bewaardUiterlijkTot: tot === undefined ? null : new Date(tot).toISOString(),

@@ -7,7 +7,7 @@
 //
 // Scope is decided here, on metadata, before anything is decrypted: a case outside the caller's
 // scope does not exist for it (404), whatever the id.
-import type { Config } from '../config.js';
+import { isMelder, type Config } from '../config.js';
 import { SOORTEN, type Soort } from '../domain/melding.js';
 import type { Gebeurtenis } from '../domain/overgangen.js';
 import type { CasusMeta } from '../domain/rapportage.js';
@@ -134,7 +134,7 @@ export function inTroubleshooterTab(r: Werkregel, tab: TroubleshooterTab): boole
 }
 
 export function createWerklijsten({ config, store, klok }: WerklijstenDeps) {
-  const corporaties = config.organisaties.filter((o) => o.rol === 'corporatie').map((o) => o.oin);
+  const corporaties = config.organisaties.filter(isMelder).map((o) => o.oin);
 
   /** Every case within scope and the retention window, read in batches. */
   async function inBereik(b: Werkbereik, corporatie?: string): Promise<Werkregel[]> {
@@ -196,7 +196,7 @@ export function createWerklijsten({ config, store, klok }: WerklijstenDeps) {
 
     /** The soorten and corporations a filter may name (for the pages' selects). */
     soorten: SOORTEN,
-    corporaties: () => config.organisaties.filter((o) => o.rol === 'corporatie').map((o) => ({ oin: o.oin, naam: o.naam })),
+    corporaties: () => config.organisaties.filter(isMelder).map((o) => ({ oin: o.oin, naam: o.naam })),
     wijkteamsVan: (gemeente: string) => config.wijkteams.filter((w) => w.organisatie === gemeente).map((w) => ({ id: w.id, naam: w.naam })),
     naam: (oin: string) => config.organisaties.find((o) => o.oin === oin)?.naam ?? oin,
     wijkteamNaam: (id: string) => config.wijkteams.find((w) => w.id === id)?.naam ?? id,

@@ -1,6 +1,8 @@
 // View models for the message templates: exactly the data the convenant lets each recipient see
 // (004 Bijlage 2 §1 for the wijkteam; art. 8 for the troubleshooter). Pure: no I/O.
-import { ARTIKEL, type Melding, type Soort } from './melding.js';
+import { ARTIKEL, type Soort } from './melding.js';
+import { isSignaal, partnerVanSoort, type Gegevens } from './signaal.js';
+import { BETROKKENE_NOEMER, PARTNER_OMSCHRIJVING } from './signaalpartner.js';
 import type { Terugkoppeling } from './terugkoppeling.js';
 import { amsterdamDatum } from './werkdagen.js';
 
@@ -17,6 +19,15 @@ export const BERICHTSOORTEN = [
   'aanvulling',
 ] as const;
 export type Berichtsoort = (typeof BERICHTSOORTEN)[number];
+
+/** Every template file: a message kind, or a signal partner's own first message to the wijkteam. */
+export const SJABLONEN = [...BERICHTSOORTEN, 'signaal-aan-wijkteam'] as const;
+export type Sjabloonnaam = (typeof SJABLONEN)[number];
+
+/** The template of a message about this case: a signal of another partner has its own first message. */
+export function sjabloonVan(bericht: Berichtsoort, gegevens: Gegevens): Sjabloonnaam {
+  return bericht === 'melding-aan-wijkteam' && isSignaal(gegevens) ? 'signaal-aan-wijkteam' : bericht;
+}
 
 /** `tweede-escalatie`: where an escalation goes that the troubleshooter did not take up in time. */
 export type Ontvangerrol = 'wijkteam' | 'troubleshooter' | 'corporatie' | 'tweede-escalatie';
@@ -87,7 +98,7 @@ export interface Casus {
   terugkoppelingUiterlijk: string;
   corporatie: string;
   wijkteam: string;
-  gegevens: Melding;
+  gegevens: Gegevens;
   /** The convenant of the melding's gemeente (a regional hub) and its article for this soort; default 004's. */
   convenant?: string;
   artikel?: string;
@@ -99,20 +110,24 @@ const SOORT_OMSCHRIJVING: Record<Soort, string> = {
   'complexe-problematiek': 'Vermoeden van complexe problematiek, met toestemming van de huurder',
   'betalingsregeling-niet-nagekomen': 'Betalingsregeling niet nagekomen',
   'ontruimingsdatum-bekend': 'Ontruimingsdatum bekend',
+  'betalingsachterstand-energie': 'Betalingsachterstand op de energierekening (elektriciteit, gas of warmte)',
+  'betalingsachterstand-water': 'Betalingsachterstand op de drinkwaterrekening',
+  'premieachterstand-zorgverzekering': 'Achterstand in de premie van de zorgverzekering',
 };
 
-function huurder(m: Melding) {
-  const h = m.huurder;
+/** The person the case is about: the tenant, or another partner's customer (relatienummer is then the klantnummer). */
+function huurder(m: Gegevens) {
+  const h = isSignaal(m) ? { ...m.klant, relatienummer: m.klant.klantnummer } : m.huurder;
   return {
     naam: [h.voorletters, h.tussenvoegsel, h.achternaam].filter(Boolean).join(' '),
     relatienummer: h.relatienummer,
-    geboortedatum: h.geboortedatum,
+    geboortedatum: h.geboortedatum ?? null,
     telefoonnummer: h.telefoonnummer ?? null,
     emailadres: h.emailadres ?? null,
   };
 }
 
-function adres(m: Melding) {
+function adres(m: Gegevens) {
   const a = m.adres;
   return {
     regel1: `${a.straatnaam} ${a.huisnummer}${a.huisnummertoevoeging ? ` ${a.huisnummertoevoeging}` : ''}`,
@@ -121,7 +136,16 @@ function adres(m: Melding) {
 }
 
 function kern(c: Casus) {
+  const partner = partnerVanSoort(c.soort);
   return {
+    // How the person is called in the message: huurder, klant or verzekerde.
+    betrokkene: BETROKKENE_NOEMER[partner].enkelvoud,
+    Betrokkene: BETROKKENE_NOEMER[partner].hoofdletter,
+    signaalpartner: partner,
+    signaal: partner !== 'Huur',
+    // The number the partner knows the person by: a corporation's relatienummer, another partner's klantnummer.
+    nummer: partner === 'Huur' ? 'relatienummer' : 'klantnummer',
+    partnersoort: PARTNER_OMSCHRIJVING[partner],
     id: c.id,
     referentie: c.gegevens.referentie,
     soort: SOORT_OMSCHRIJVING[c.soort],
@@ -140,6 +164,7 @@ function kern(c: Casus) {
  */
 export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null = null, herhaling: Herhaling | null = null) {
   const m = c.gegevens;
+  if (isSignaal(m)) return signaalAanWijkteamModel(c, m, terugkoppelLink, herhaling);
   return {
     ...kern(c),
     terugkoppelLink,
@@ -151,6 +176,26 @@ export function meldingAanWijkteamModel(c: Casus, terugkoppelLink: string | null
     toestemming: m.toestemming ?? null,
     ontruimingsdatum: m.ontruimingsdatum ?? null,
     vorigeMelding: m.vorigeMelding ?? null,
+  };
+}
+
+/** A signal of an energy, water or health insurance company (templates/signaal-aan-wijkteam.hbs). */
+function signaalAanWijkteamModel(c: Casus, m: Extract<Gegevens, { signaalpartner: string }>, terugkoppelLink: string | null, herhaling: Herhaling | null) {
+  return {
+    ...kern(c),
+    terugkoppelLink,
+    herhaling: herhaling ? herhalingModel(herhaling) : null,
+    klant: huurder(m),
+    adres: adres(m),
+    achterstand: m.achterstand,
+    stappen: {
+      herinneringVerstuurdOp: m.stappen.herinneringVerstuurdOp,
+      contactpogingen: m.stappen.contactpogingen ?? [],
+      betalingsregelingAangeboden: m.stappen.betalingsregelingAangeboden ?? null,
+    },
+    energie: m.signaalpartner === 'Energie',
+    water: m.signaalpartner === 'Water',
+    zorg: m.signaalpartner === 'Zorg',
   };
 }
 
@@ -171,7 +216,7 @@ export function escalatieModel(c: Casus, werkdagenTeLaat: number, o: { opnameLin
 
 export function ontruimingsdatumModel(c: Casus, opnameLink: string | null = null) {
   const m = c.gegevens;
-  return { ...kern(c), opnameLink, huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: m.ontruimingsdatum ?? null };
+  return { ...kern(c), opnameLink, huurder: huurder(m), adres: adres(m), achterstand: m.achterstand ?? null, ontruimingsdatum: isSignaal(m) ? null : m.ontruimingsdatum ?? null };
 }
 
 /**
@@ -185,7 +230,7 @@ export interface Herhaling {
   bedragInCenten: number | null;
 }
 
-export function herhalingVan(vorige: { id: string; ontvangenOp: string; gegevens: Melding }, nieuw: Melding): Herhaling {
+export function herhalingVan(vorige: { id: string; ontvangenOp: string; gegevens: Gegevens }, nieuw: Gegevens): Herhaling {
   return { vorigeMelding: vorige.id, vorigeOntvangenOp: vorige.ontvangenOp,
     vorigeBedragInCenten: vorige.gegevens.achterstand?.bedragInCenten ?? null, bedragInCenten: nieuw.achterstand?.bedragInCenten ?? null };
 }
@@ -220,7 +265,7 @@ export function aanvullingModel(c: Casus, a: Aanvulling, opnameLink: string | nu
 export function terugkoppelingModel(c: Casus, k: Terugkoppeling & { opTijd: boolean }) {
   return {
     ...kern(c),
-    huurder: { naam: huurder(c.gegevens).naam, relatienummer: c.gegevens.huurder.relatienummer },
+    huurder: { naam: huurder(c.gegevens).naam, relatienummer: huurder(c.gegevens).relatienummer },
     adres: adres(c.gegevens),
     k: {
       contactGelegd: k.contactGelegd, inBehandeling: k.inBehandeling, incassoHervatten: k.incassoHervatten,

@@ -9,7 +9,8 @@
 // (`warmeOverdracht`), and hold no matching dates of the CBS. Once retention removed a case's personal
 // data its vroegsignaal keeps only what the metadata says (an empty `client`).
 import type { Eindresultaat, RedenNietOpgepakt } from './ddas.js';
-import type { Melding } from './melding.js';
+import { isSignaal, partnerVanSoort, type Gegevens } from './signaal.js';
+import type { Signaalpartner } from './signaalpartner.js';
 import type { TerugkoppelingMetDdas } from './terugkoppeling.js';
 import type { CasusFeiten, Periode } from './rapportage.js';
 import { amsterdamDatum } from './werkdagen.js';
@@ -17,7 +18,7 @@ import { amsterdamDatum } from './werkdagen.js';
 /** What the export needs of one case; the personal parts are absent once they were removed. */
 export interface DdasCasus {
   casus: CasusFeiten;
-  melding?: Melding;
+  melding?: Gegevens;
   terugkoppeling?: TerugkoppelingMetDdas;
   eindresultaat?: Eindresultaat;
 }
@@ -32,7 +33,7 @@ export interface Vroegsignaal {
   ontstaansdatum?: string;
   signaaldatum?: string;
   status?: Signaalstatus;
-  signaalpartner: { type: 'Huur' };
+  signaalpartner: { type: Signaalpartner };
   client: Partial<Record<'Voorletters' | 'Voorvoegsel' | 'Achternaam' | 'Geboortedatum' | 'Straatnaam' | 'Postcode' | 'Huisnummer' | 'Huisnummertoevoeging' | 'Plaatsnaam', string>>;
 }
 
@@ -85,10 +86,11 @@ function vroegsignaal(d: DdasCasus): Vroegsignaal {
   const client: Vroegsignaal['client'] = {};
   if (m) {
     // Identity as DDAS's Client has it, for the CBS to match: never a BSN (we hold none).
-    client.Voorletters = m.huurder.voorletters;
-    if (m.huurder.tussenvoegsel) client.Voorvoegsel = m.huurder.tussenvoegsel;
-    client.Achternaam = m.huurder.achternaam;
-    client.Geboortedatum = m.huurder.geboortedatum;
+    const p = isSignaal(m) ? m.klant : m.huurder;
+    client.Voorletters = p.voorletters;
+    if (p.tussenvoegsel) client.Voorvoegsel = p.tussenvoegsel;
+    client.Achternaam = p.achternaam;
+    if (p.geboortedatum) client.Geboortedatum = p.geboortedatum;
     client.Straatnaam = m.adres.straatnaam;
     client.Postcode = m.adres.postcode;
     client.Huisnummer = String(m.adres.huisnummer);
@@ -103,7 +105,8 @@ function vroegsignaal(d: DdasCasus): Vroegsignaal {
     // The corporation sends at once: the date it sent is the date we received it (Amsterdam).
     signaaldatum: amsterdamDatum(new Date(d.casus.ontvangenOp)),
     ...(status ? { status } : {}),
-    signaalpartner: { type: 'Huur' },
+    // The partner type (EnumSignaalpartner) follows from the soort: each soort belongs to one partner.
+    signaalpartner: { type: partnerVanSoort(d.casus.soort) },
     client,
   };
 }

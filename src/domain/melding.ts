@@ -4,23 +4,35 @@
 import { z } from 'zod';
 import '../taal.js';
 import { zodraGeldig, type Veldpad } from './invoerfouten.js';
+import { SIGNAALSOORTEN, type Signaalsoort } from './signaalpartner.js';
 
-export const SOORTEN = [
+/** The soorten of a corporation's melding (signaalpartner Huur). */
+export const HUURSOORTEN = [
   'huurachterstand',
   'meer-dan-huurachterstand',
   'complexe-problematiek',
   'betalingsregeling-niet-nagekomen',
   'ontruimingsdatum-bekend',
 ] as const;
-export type Soort = (typeof SOORTEN)[number];
+export type Huursoort = (typeof HUURSOORTEN)[number];
+/** Every soort a case can have: a corporation's melding or another signal partner's signal (./signaal.ts). */
+export const SOORTEN = [...HUURSOORTEN, ...SIGNAALSOORTEN] as const;
+export type Soort = Huursoort | Signaalsoort;
 
-/** The convenant article behind each soort (004), for templates and the API. */
+/**
+ * The rule behind each soort, for templates and the API: the convenant article (004) for a corporation's
+ * melding; for other partners the Wet gemeentelijke schuldhulpverlening (art. 3a) and, for energy and
+ * water, the rules on disconnection that make the signal part of the steps before cutting off supply.
+ */
 export const ARTIKEL: Record<Soort, string> = {
   huurachterstand: 'art. 3.4',
   'meer-dan-huurachterstand': 'art. 3.2',
   'complexe-problematiek': 'art. 3.3',
   'betalingsregeling-niet-nagekomen': 'art. 3.9',
   'ontruimingsdatum-bekend': 'art. 8.1',
+  'betalingsachterstand-energie': 'Wgs art. 3a; Regeling afsluitbeleid kleinverbruikers',
+  'betalingsachterstand-water': 'Wgs art. 3a; afsluitbeleid drinkwater',
+  'premieachterstand-zorgverzekering': 'Wgs art. 3a',
 };
 
 /**
@@ -36,7 +48,7 @@ export const SELECTIEGRONDEN = [
 ] as const;
 export type Selectiegrond = (typeof SELECTIEGRONDEN)[number];
 
-const datum = z.iso.date({ error: 'verwacht een bestaande datum als JJJJ-MM-DD' });
+export const datum = z.iso.date({ error: 'verwacht een bestaande datum als JJJJ-MM-DD' });
 
 // Names and street names: letters, digits and the punctuation Dutch names use; no markup or control chars.
 const TOEGESTAAN = /^[\p{L}\p{M}0-9 .,'’\-/()]+$/u;
@@ -61,7 +73,7 @@ export function naamFout(s: string): string | undefined {
   return undefined;
 }
 
-const tekst = (max: number) =>
+export const tekst = (max: number) =>
   z
     .string()
     .trim()
@@ -77,7 +89,7 @@ const tekst = (max: number) =>
     // The OpenAPI document shows the characters naamFout allows.
     .meta({ pattern: TOEGESTAAN.source });
 
-const huurder = z.strictObject({
+export const huurder = z.strictObject({
   relatienummer: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, cijfers en -, hoogstens 32 tekens'),
   voorletters: z.string().normalize('NFC').regex(/^(\p{Lu}\.?){1,10}$/u, 'voorletters als "J." of "J.P."'),
   tussenvoegsel: tekst(20).optional(),
@@ -90,7 +102,7 @@ const huurder = z.strictObject({
   emailadres: z.email('geen geldig e-mailadres').max(254).optional(),
 });
 
-const adres = z.strictObject({
+export const adres = z.strictObject({
   straatnaam: tekst(100),
   huisnummer: z.number().int().min(1).max(99999),
   huisnummertoevoeging: z.string().regex(/^[A-Za-z0-9 -]{1,6}$/, 'hoogstens 6 letters of cijfers').optional(),
@@ -131,7 +143,7 @@ const toestemming = z.strictObject({
 
 const basis = z.strictObject({
   referentie: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, cijfers, . _ en -, hoogstens 64 tekens'),
-  soort: z.enum(SOORTEN),
+  soort: z.enum(HUURSOORTEN),
   huurder,
   adres,
   huishouden,

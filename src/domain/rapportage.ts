@@ -325,6 +325,8 @@ export interface RapportInvoer {
   corporaties: readonly Groep[];
   /** Per corporation OIN, its deliveries of 004 art. 9.5.3. */
   corporatieLeveringen: ReadonlyMap<string, readonly CorporatieCijfers[]>;
+  /** The soorten to show (those of the partner types in the convenant); default every soort. */
+  soorten?: readonly Soort[];
 }
 
 export function rapport(i: RapportInvoer): Rapport {
@@ -345,7 +347,7 @@ export function rapport(i: RapportInvoer): Rapport {
     perGemeente: i.gemeenten.map((g) => ({ ...g, cijfers: cijfers((c) => c.wijkteamOin === g.sleutel) })),
     perWijkteam: i.wijkteams.map((g) => ({ ...g, cijfers: cijfers((c) => c.wijkteam === g.sleutel) })),
     perCorporatie: i.corporaties.map((g) => ({ ...g, cijfers: cijfers((c) => c.oin === g.sleutel) })),
-    perSoort: SOORTEN.map((s) => ({ sleutel: s, naam: s, cijfers: cijfers((c) => c.soort === s) })),
+    perSoort: (i.soorten ?? SOORTEN).map((s) => ({ sleutel: s, naam: s, cijfers: cijfers((c) => c.soort === s) })),
     corporatieCijfers: i.corporaties.map((g) => ({
       ...g, ...onderdrukCorporatie(telCorporatieCijfers(i.corporatieLeveringen.get(g.sleutel) ?? [], i.periode), i.kleinAantal),
     })),

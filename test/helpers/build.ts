@@ -221,6 +221,22 @@ export async function wachtOpVoortgang(teller: () => Promise<number> | number, d
 export const dagenVoorBasis = (n: number) => plusDagen(amsterdamDatum(BASIS), -n);
 
 /** The example melding of docs/contract.md, with a unique referentie and dates before the test clock's base. */
+/** An energy company's signal with its allowed data set (README "Signal partners beyond corporations"). */
+export function voorbeeldSignaal(over: Record<string, unknown> = {}): Record<string, any> {
+  return {
+    referentie: `ENH-${Math.random().toString().slice(2, 10)}`,
+    soort: 'betalingsachterstand-energie',
+    klant: { klantnummer: 'K-4471', voorletters: 'A.', achternaam: 'Bakker', telefoonnummer: '0687654321', emailadres: 'a.bakker@example.org' },
+    adres: { straatnaam: 'Zijlweg', huisnummer: 7, postcode: '2015AB', woonplaats: 'Haarlem' },
+    achterstand: { bedragInCenten: 34_550, ontstaanOp: dagenVoorBasis(75) },
+    stappen: {
+      herinneringVerstuurdOp: dagenVoorBasis(45), persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, geenBezwaarKlant: true,
+      contactpogingen: [dagenVoorBasis(30), dagenVoorBasis(20)], betalingsregelingAangeboden: true,
+    },
+    ...over,
+  };
+}
+
 export function voorbeeldMelding(over: Record<string, unknown> = {}): Record<string, any> {
   return {
     referentie: `ELAN-2026-${Math.random().toString().slice(2, 10)}`,

@@ -13,6 +13,7 @@ import { SCRIPTS } from '../../src/store/lua.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { Sleutelrotatie } from '../../src/store/sleutelrotatie.js';
 import { testConfigDoc, testPki, voorbeeldMelding, wachtOp } from '../helpers/build.js';
+import type { Melding } from '../../src/domain/melding.js';
 import { lopendeKlok } from '../helpers/klok.js';
 import { startRedis } from '../helpers/redis.js';
 
@@ -73,7 +74,7 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   t.notOk('k1' in verslag.perSleutel, 'no ciphertext with the old key id remains');
   t.equal(ring2.ontsleutel((await redis.hget(melding0, 'terugkoppeling'))!, `${ids[0]}:terugkoppeling`), '{"wilHulp":false}',
     'the newer value survived, re-encrypted');
-  for (const id of ids) t.equal((await na.diensten.lezen.melding(id))?.gegevens.huurder.achternaam, 'Dijk');
+  for (const id of ids) t.equal(((await na.diensten.lezen.melding(id))?.gegevens as Melding | undefined)?.huurder.achternaam, 'Dijk');
   t.same(await na.diensten.sleutelbeheer.roteer({}), { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 1, perSleutel: { k2: 9 } }, 'idempotent');
 });
 

@@ -6,6 +6,7 @@ import t from 'tap';
 import { dagenVoorBasis, voorbeeldMelding } from '../helpers/build.js';
 import { nlDatum, plusDagen, testKlok } from '../helpers/klok.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+import type { Melding } from '../../src/domain/melding.js';
 import { bouwWerkplek } from '../helpers/werkplek.js';
 
 const ELAN = '00000099000000000001';
@@ -47,7 +48,7 @@ t.test('a corporation submits a melding by hand: the same melding as through the
   t.same(r?.gegevens.achterstand, { bedragInCenten: 123456, ontstaanOp: dagenVoorBasis(90), aantalMaanden: 2.5 }, 'euro and months as typed');
   t.same(r?.gegevens.stappen, { persoonlijkContactGezocht: true, gewezenOpSchuldhulp: true, herinneringVerstuurdOp: dagenVoorBasis(60), geenBezwaarHuurder: true });
   t.equal(r?.gegevens.adres.postcode, '2011RD');
-  t.equal(r?.gegevens.huishouden.kinderenOnder18, true);
+  t.equal((r?.gegevens as Melding | undefined)?.huishouden.kinderenOnder18, true);
 
   const lezenVoor = (await sb.redis.xlen(sb.namen.logboek()));
   const d = await s.vraag('GET', String(a.headers.location));

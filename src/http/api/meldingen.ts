@@ -7,7 +7,7 @@ import { terugkoppelingVoorCorporatie } from '../../domain/terugkoppeling.js';
 import type { Intake } from '../../diensten/intake.js';
 import type { Lezen, MeldingRecord } from '../../diensten/lezen.js';
 import { SignaalbrugError } from '../../errors.js';
-import { eisRol } from './mtls-identiteit.js';
+import { eisMelder } from './mtls-identiteit.js';
 
 export interface MeldingenRouteDeps {
   intake: Intake;
@@ -33,7 +33,7 @@ export default async function meldingenRoutes(app: FastifyInstance, deps: Meldin
   });
 
   app.post('/v1/meldingen', async (request, reply) => {
-    eisRol(request, 'corporatie', 'een melding doen');
+    eisMelder(request, 'een melding doen');
     const { nieuw, record } = await intake.ontvang(request.organisatie.oin, request.body, request.spoor);
     if (nieuw) deps.onOntvangen?.(record);
     return reply.code(nieuw ? 201 : 200).header('Location', `/v1/meldingen/${record.id}`).send(samenvatting(record));

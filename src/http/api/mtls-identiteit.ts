@@ -43,6 +43,15 @@ export function eisRol(request: FastifyRequest, rol: Organisatie['rol'], wat: st
     throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${wat} is voorbehouden aan een organisatie met rol ${rol}`);
 }
 
+/**
+ * Sending signals and reading their feedback: a corporation or another signal partner (energy, water,
+ * health insurance); the caller's partner type then picks the data set.
+ */
+export function eisMelder(request: FastifyRequest, wat: string): void {
+  if (request.organisatie.rol !== 'corporatie' && request.organisatie.rol !== 'signaalpartner')
+    throw new SignaalbrugError('SB_ROL_NIET_TOEGESTAAN', `${wat} is voorbehouden aan een corporatie of andere signaalpartner`);
+}
+
 export default fp(
   async function mtlsIdentiteit(app: FastifyInstance, opts: { organisaties: readonly Organisatie[] }) {
     const perOin = new Map(opts.organisaties.map((o) => [o.oin, o]));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { FOUTCODES, probleemType, type Foutcode } from '../../errors.js';
 import { meldingSchema, SOORTEN } from '../../domain/melding.js';
+import { SIGNAALSCHEMAS } from '../../domain/signaal.js';
 import { eersteTerugkoppelingSchema, terugkoppelingSchema } from '../../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN } from '../../diensten/intrekking.js';
 import { EINDRESULTAAT_VOOR_CORPORATIE, EINDRESULTATEN } from '../../domain/ddas.js';
@@ -189,9 +190,15 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
       '/meldingen': {
         post: {
           operationId: 'meldingDoen',
-          summary: 'Een melding doen (corporatie)',
+          summary: 'Een melding doen (corporatie) of een signaal geven (andere signaalpartner)',
+          description: 'Het type signaalpartner van de aanroeper (DDAS EnumSignaalpartner, uit de configuratie bij zijn OIN) kiest de gegevensset: '
+            + 'een corporatie (Huur) stuurt een Melding, een energieleverancier een SignaalEnergie, een drinkwaterbedrijf een SignaalWater, '
+            + 'een zorgverzekeraar een SignaalZorg. Een gegeven van een andere gegevensset (zoals huurder of huishouden in een signaal) geeft 400.',
           parameters: [TRACEPARENT],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Melding' } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [
+            { $ref: '#/components/schemas/Melding' }, { $ref: '#/components/schemas/SignaalEnergie' },
+            { $ref: '#/components/schemas/SignaalWater' }, { $ref: '#/components/schemas/SignaalZorg' },
+          ] } } } },
           responses: {
             '201': { description: 'Melding ontvangen en duurzaam opgeslagen', headers: metVersie({ Location: { $ref: '#/components/headers/Location' } }),
               content: { 'application/json': { schema: { $ref: '#/components/schemas/MeldingOntvangen' } } } },
@@ -299,7 +306,10 @@ export function openapiDocument(config: Pick<Config, 'afzender' | 'portal'>): Re
     },
     components: {
       schemas: {
-        Melding: schema(meldingSchema),
+        Melding: { ...schema(meldingSchema), description: 'De melding van een woningcorporatie (signaalpartner Huur; convenant Bijlage 2 §1).' },
+        SignaalEnergie: { ...schema(SIGNAALSCHEMAS.Energie), description: 'Het signaal van een energieleverancier (Wgs art. 3a, Regeling afsluitbeleid): klant, aansluitadres, achterstand en de stappen vóór afsluiting (minstens twee contactpogingen, betalingsregeling aangeboden).' },
+        SignaalWater: { ...schema(SIGNAALSCHEMAS.Water), description: 'Het signaal van een drinkwaterbedrijf: als SignaalEnergie.' },
+        SignaalZorg: { ...schema(SIGNAALSCHEMAS.Zorg), description: 'Het signaal van een zorgverzekeraar bij premieachterstand (Wgs art. 3a): klant, adres, achterstand en de stappen van het Besluit schuldhulpverlening art. 2.' },
         Terugkoppeling: schema(terugkoppelingSchema),
         EersteTerugkoppeling: { ...schema(eersteTerugkoppelingSchema), description: 'DDAS Vroegsignalering v0.9: opgepakt (datum_opgepakt) of niet (EnumSignaalstatus), contactpogingen (EnumContactsoort, EnumDagdeel), en de velden van 004 Bijlage 2 §6.' },
         MeldingOntvangen: samenvatting,

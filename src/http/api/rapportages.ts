@@ -25,7 +25,8 @@ export default async function rapportageRoutes(app: FastifyInstance, deps: Rappo
 
   app.get<Periodevraag>('/v1/rapportages/evaluatie', async (request, reply) => {
     const { rol, oin } = request.organisatie;
-    const r = await rapportage.evaluatie(request.query.van, request.query.tot, { rol, oin });
+    // A signal partner sees its own figures, as a corporation does.
+    const r = await rapportage.evaluatie(request.query.van, request.query.tot, { rol: rol === 'gemeente' ? 'gemeente' : 'corporatie', oin });
     // Figures about people's circumstances: never kept by a cache on the way.
     reply.header('Cache-Control', 'no-store').header('Vary', 'Accept');
     if (!wilCsv(request)) return r;

@@ -7,7 +7,7 @@ import { invalidParams } from '../../domain/invoerfouten.js';
 import { naarTerugkoppeling, terugkoppelingInvoerSchema } from '../../domain/terugkoppeling.js';
 import { SignaalbrugError } from '../../errors.js';
 import { eisMeldingId } from './meldingen.js';
-import { eisRol } from './mtls-identiteit.js';
+import { eisMelder, eisRol } from './mtls-identiteit.js';
 import { INTREKKINGSREDENEN, type Intrekking } from '../../diensten/intrekking.js';
 import type { TerugkoppelingDienst } from '../../diensten/terugkoppeling.js';
 import type { Aanvullingen } from '../../diensten/aanvullingen.js';
@@ -61,7 +61,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
   });
 
   app.post<{ Params: { id: string } }>('/v1/meldingen/:id/intrekking', async (request, reply) => {
-    eisRol(request, 'corporatie', 'een melding intrekken');
+    eisMelder(request, 'een melding intrekken');
     eisMeldingId(request.params.id);
     // An empty body is allowed: the reden is optional.
     const { reden } = ontleed(intrekkingSchema, request.body ?? {}, 'de intrekking');
@@ -80,7 +80,7 @@ export default async function terugkoppelingRoutes(app: FastifyInstance, deps: T
   });
 
   app.get<{ Querystring: { sinds?: string } }>('/v1/terugkoppelingen', async (request) => {
-    eisRol(request, 'corporatie', 'terugkoppelingen lezen');
+    eisMelder(request, 'terugkoppelingen lezen');
     const sinds = request.query.sinds ?? '0';
     if (!/^(0|\d{1,15}-\d{1,10})$/.test(sinds))
       throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'ongeldige cursor', [{ name: 'sinds', reason: 'gebruik de waarde van volgende uit een eerder antwoord, of 0' }]);

@@ -6,7 +6,9 @@
 // A troubleshooter's link gets its own page (troubleshooter.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binnenEntiteit } from '../../../adapters/mime.js';
-import { meldingAanWijkteamModel } from '../../domain/berichten.js';
+import { meldingAanWijkteamModel, sjabloonVan } from '../../domain/berichten.js';
+import { partnerVanSoort } from '../../domain/signaal.js';
+import { BETROKKENE_NOEMER } from '../../domain/signaalpartner.js';
 import { eindresultaatVoorCorporatie } from '../../domain/ddas.js';
 import { kenmerk } from '../../domain/portaalberichten.js';
 import { naarTerugkoppeling } from '../../domain/terugkoppeling.js';
@@ -50,7 +52,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
   async function berichtPagina(reply: FastifyReply, status: number, token: string, g: { meta: { id: string } }, w: Weergave = {}) {
     const r = await melding(g.meta.id);
     const t = ctx.casus(r);
-    const mail = sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
+    const mail = sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
     const stand = standVan(await lezen.gebeurtenissen(r.id));
     const k = await lezen.terugkoppeling(r.id);
     const e = r.status === 'afgesloten' ? await lezen.eindresultaat(r.id) : undefined;
@@ -61,17 +63,20 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     const eindresultaat = !toonFormulier || !beantwoord ? OPEN_VOOR_EINDRESULTAAT.includes(r.status) : false;
     const terugkoppelingFouten = w.formulier === 'terugkoppeling' ? fouten : {};
     const eindFouten = w.formulier === 'eindresultaat' ? fouten : {};
-    const formulier = toonFormulier ? formulierModel(formulierWaarden, terugkoppelingFouten) : null;
+    const betrokkene = BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud;
+    const formulier = toonFormulier ? formulierModel(formulierWaarden, terugkoppelingFouten, { betrokkene }) : null;
     const eind = eindresultaat ? eindresultaatModel(w.formulier === 'eindresultaat' ? w.waarden : undefined, eindFouten) : null;
     const foutoverzicht = formulier?.fouten ?? eind?.fouten ?? null;
     return toon(reply, status, 'bericht', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Bericht van ${t.corporatie}`, corporatie: t.corporatie, kenmerk: kenmerk(r.id),
+      // The person as the partner calls them: huurder, klant or verzekerde.
+      betrokkene,
       // Only while feedback is owed: never again "expected" after it was given.
       terugkoppelingUiterlijk: beantwoord || r.status === 'afgesloten' ? null : t.terugkoppelingUiterlijk,
       melding: meldingSectie(mail.html), download: `/b/${token}/bericht.eml`, afmelden: `/b/${token}/afmelden`, csrf: reply.generateCsrf(),
       fouten: foutoverzicht, hersteld: w.hersteld ?? false,
       gegeven: k ? {
-        ...terugkoppelingOverzicht(k), verstuurdOp: stand.teruggekoppeldOp ?? k.ontvangenOp, gewijzigdOp: stand.gewijzigdOp, opTijd: k.opTijd,
+        ...terugkoppelingOverzicht(k, betrokkene), verstuurdOp: stand.teruggekoppeldOp ?? k.ontvangenOp, gewijzigdOp: stand.gewijzigdOp, opTijd: k.opTijd,
         wijzig: r.status === 'teruggekoppeld' && !toonFormulier ? `/b/${token}/wijzigen` : null,
       } : null,
       formulier: formulier ? {
@@ -116,7 +121,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     if (request.method !== 'HEAD') await dienst.open(g.meta, { vorm: 'eml' });
     const w = ctx.wijkteam(g.meta.wijkteam) ?? { naam: t.wijkteam, mailbox: config.afzender.mailbox };
     const domein = config.afzender.mailbox.split('@')[1] ?? 'signaalbrug.invalid';
-    const entiteit = binnenEntiteit(sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, herhaling)), {
+    const entiteit = binnenEntiteit(sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, herhaling)), {
       van: { naam: config.afzender.naam, adres: config.afzender.mailbox }, aan: { naam: w.naam, adres: w.mailbox },
       messageId: `<${t.id}.melding-aan-wijkteam.portaal@${domein}>`, datum: klok(), buitenOnderwerp: '',
     });
@@ -130,7 +135,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
     if (!g) return reply;
     const { token } = request.params;
     if (!ctx.formulierKlopt(request, reply)) return reply;
-    const f = leesTerugkoppeling(request.body ?? {}, klok(), g.meta.ontvangenOp);
+    const f = leesTerugkoppeling(request.body ?? {}, klok(), g.meta.ontvangenOp, BETROKKENE_NOEMER[partnerVanSoort(g.meta.soort)].enkelvoud);
     if (!f.ok) return berichtPagina(reply, 400, token, g, { formulier: 'terugkoppeling', waarden: f.waarden, fouten: f.fouten });
     const eerder = standVan(await lezen.gebeurtenissen(g.meta.id)).teruggekoppeldOp;
     try {
@@ -142,7 +147,7 @@ export default async function berichtRoutes(app: FastifyInstance, ctx: PortaalCo
       return toon(reply, 200, 'bedankt', {
         titel: eerder ? 'Wijziging ontvangen' : 'Terugkoppeling ontvangen', corporatie: ctx.corporatie(g.meta.oin), kenmerk: kenmerk(g.meta.id),
         gewijzigd: Boolean(eerder), opTijd: r.opTijd, terugkoppelingUiterlijk: g.meta.terugkoppelingUiterlijk,
-        verstuurdOp: stand.gewijzigdOp ?? stand.teruggekoppeldOp, gegeven: k ? terugkoppelingOverzicht(k) : null,
+        verstuurdOp: stand.gewijzigdOp ?? stand.teruggekoppeldOp, gegeven: k ? terugkoppelingOverzicht(k, BETROKKENE_NOEMER[partnerVanSoort(g.meta.soort)].enkelvoud) : null,
         perMail: Boolean(org?.terugkoppeling), linkGeldigTot: g.link.geldigTot.toISOString(),
         terug: `/b/${token}/bericht`,
       });

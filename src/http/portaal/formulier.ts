@@ -72,7 +72,8 @@ const janee = (v: string | undefined) => (v === 'ja' ? true : v === 'nee' ? fals
  * The eerste terugkoppeling from the form. `nu` is the service clock, `ontvangenOp` the melding's
  * receipt: a melding cannot be picked up before it arrived, nor anything happen tomorrow.
  */
-export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: string): Formulieruitkomst {
+/** `betrokkene`: how the person is called in the errors (huurder; klant or verzekerde in another partner's signal). */
+export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: string, betrokkene = 'huurder'): Formulieruitkomst {
   // A form rendered before the portal spoke DDAS (open in a browser during an upgrade) still posts the
   // convenant's fields; the service takes those as it always did.
   if (form.opgepakt === undefined && form.contactGelegd !== undefined) return leesConvenantvelden(form);
@@ -109,7 +110,7 @@ export function leesTerugkoppeling(form: Formulier, nu: Date, ontvangenOp: strin
     const datum = leesDatum(v('datum'));
     const dagdeel = DAGDELEN.find((d) => d === v('dagdeel'));
     if (!soort) fouten[`poging-${i}-soort`] = 'Kies hoe u contact zocht.';
-    if (bereikt === undefined) fouten[`poging-${i}-bereikt`] = 'Kies of u de huurder bereikte.';
+    if (bereikt === undefined) fouten[`poging-${i}-bereikt`] = `Kies of u de ${betrokkene} bereikte.`;
     if (!v('datum')) fouten[`poging-${i}-datum`] = 'Vul de datum van de contactpoging in.';
     else if (!datum) fouten[`poging-${i}-datum`] = `Vul een bestaande datum in, ${VOORBEELD}.`;
     else if (datum > vandaag) fouten[`poging-${i}-datum`] = 'Een contactpoging kan niet in de toekomst liggen.';
@@ -209,7 +210,10 @@ function samenvatting(velden: { id: string; label: string; eersteId?: string }[]
 }
 
 /** View model of the eerste terugkoppeling for templates/portaal/bericht.hbs, with values and errors tied to fields. */
-export function formulierModel(waarden: Waarden = {}, fouten: Record<string, string> = {}, o: { rijen?: number } = {}) {
+/** `betrokkene`: how the person is called (huurder; klant or verzekerde for another signal partner's signal). */
+export function formulierModel(waarden: Waarden = {}, fouten: Record<string, string> = {}, o: { rijen?: number; betrokkene?: string } = {}) {
+  const wie = o.betrokkene ?? 'huurder';
+  const Wie = `${wie.charAt(0).toUpperCase()}${wie.slice(1)}`;
   const soorten = [['', 'Kies…'], ...CONTACTSOORTEN.map((s) => [s, s] as const)] as const;
   const dagdelen = [['', 'Onbekend'], ...DAGDELEN.map((d) => [d, d] as const)] as const;
   const gevuld = Object.keys(waarden).filter((k) => /^poging-\d+-/.test(k)).map((k) => Number(k.split('-')[1]) + 1);
@@ -226,13 +230,13 @@ export function formulierModel(waarden: Waarden = {}, fouten: Record<string, str
     contactpogingen: Array.from({ length: rijen }, (_, i) => ({
       nummer: i + 1,
       soort: select(`poging-${i}-soort`, 'Soort contact', soorten),
-      bereikt: kies(`poging-${i}-bereikt`, 'Huurder bereikt?', waarden, fouten, JA_NEE),
+      bereikt: kies(`poging-${i}-bereikt`, `${Wie} bereikt?`, waarden, fouten, JA_NEE),
       datum: veld(`poging-${i}-datum`, 'Datum', waarden, fouten),
       dagdeel: select(`poging-${i}-dagdeel`, 'Dagdeel', dagdelen),
     })),
     incassoHervatten: kies('incassoHervatten', 'Mag de corporatie de incasso hervatten?', waarden, fouten,
       [...JA_NEE, ['onbekend', 'Weet ik niet']], { verplicht: 'verplicht', hint: 'Weet u het nog niet, kies dan "Weet ik niet": de corporatie hervat de incasso dan niet op grond van deze terugkoppeling.' }),
-    hervattingBetalingOp: veld('hervattingBetalingOp', 'Afgesproken datum waarop de huurbetaling weer begint', waarden, fouten,
+    hervattingBetalingOp: veld('hervattingBetalingOp', `Afgesproken datum waarop de ${wie === 'huurder' ? 'huurbetaling' : 'betaling'} weer begint`, waarden, fouten,
       { hint: `Laat leeg als er geen datum is afgesproken. Niet meer dan ${HERVATTING_DAGEN_TERUG} dagen terug.` }),
   };
   const alle = [velden.opgepakt, velden.datumOpgepakt, velden.redenNietOpgepakt,

@@ -32,7 +32,8 @@ export function standVan(gebeurtenissen: readonly Gebeurtenis[]): Stand {
 const jaNee = (v: boolean | null | undefined) => (v === true ? 'Ja' : v === false ? 'Nee' : 'Weet ik niet');
 
 /** The feedback as sent, question by question, in the form's words; and what the corporation sees where that differs. */
-export function terugkoppelingOverzicht(k: OpgeslagenTerugkoppeling) {
+/** `betrokkene`: how the person is called (huurder; klant or verzekerde for another signal partner's signal). */
+export function terugkoppelingOverzicht(k: OpgeslagenTerugkoppeling, betrokkene = 'huurder') {
   const regels: { vraag: string; antwoord: string }[] = [];
   const pogingen: { dag: string; dagdeel: string; soort: string; bereikt: string }[] = [];
   let corporatieZiet: string | null = null;
@@ -47,11 +48,11 @@ export function terugkoppelingOverzicht(k: OpgeslagenTerugkoppeling) {
     for (const p of k.ddas.contactpogingen)
       pogingen.push({ dag: datum(p.datum), dagdeel: p.dagdeel ?? 'dagdeel onbekend', soort: p.soort, bereikt: p.bereikt ? 'bereikt' : 'niet bereikt' });
   } else {
-    regels.push({ vraag: 'Is er contact gelegd met de huurder?', antwoord: jaNee(k.contactGelegd) });
+    regels.push({ vraag: `Is er contact gelegd met de ${betrokkene}?`, antwoord: jaNee(k.contactGelegd) });
     regels.push({ vraag: 'Is de melding in behandeling genomen?', antwoord: jaNee(k.inBehandeling) });
     for (const d of k.contactpogingen ?? []) pogingen.push({ dag: datum(d), dagdeel: '', soort: 'Contactpoging', bereikt: '' });
   }
   regels.push({ vraag: 'Mag de corporatie de incasso hervatten?', antwoord: jaNee(k.incassoHervatten) });
-  regels.push({ vraag: 'Hervatting huurbetaling op', antwoord: k.hervattingBetalingOp ? datum(k.hervattingBetalingOp) : 'geen datum afgesproken' });
+  regels.push({ vraag: betrokkene === 'huurder' ? 'Hervatting huurbetaling op' : 'Hervatting betaling op', antwoord: k.hervattingBetalingOp ? datum(k.hervattingBetalingOp) : 'geen datum afgesproken' });
   return { regels, pogingen: pogingen.length ? pogingen : null, corporatieZiet };
 }

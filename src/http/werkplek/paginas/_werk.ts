@@ -68,6 +68,9 @@ export const SOORT_LABELS: Record<Soort, string> = {
   'complexe-problematiek': 'Complexe problematiek',
   'betalingsregeling-niet-nagekomen': 'Betalingsregeling niet nagekomen',
   'ontruimingsdatum-bekend': 'Ontruimingsdatum bekend',
+  'betalingsachterstand-energie': 'Betalingsachterstand energie',
+  'betalingsachterstand-water': 'Betalingsachterstand drinkwater',
+  'premieachterstand-zorgverzekering': 'Premieachterstand zorgverzekering',
 };
 
 export const soortLabel = (s: Soort) => `${SOORT_LABELS[s]} (${ARTIKEL[s]})`;

@@ -43,7 +43,7 @@ export default (async (app, ctx) => {
       staten: WACHTRIJ_STATEN,
       wachtrijen: Object.entries(t.wachtrijen).map(([naam, telling]) => ({ naam, aantallen: WACHTRIJ_STATEN.map((s) => telling[s] ?? 0) })),
       organisaties: config.organisaties.map((o) => ({
-        naam: o.naam, oin: o.oin, rol: o.rol === 'corporatie' ? 'Woningcorporatie' : 'Gemeente', terugkoppeling: o.terugkoppeling ? 'Ja' : 'Nee',
+        naam: o.naam, oin: o.oin, rol: o.rol === 'corporatie' ? 'Woningcorporatie' : o.rol === 'signaalpartner' ? `Signaalpartner (${o.signaalpartner})` : 'Gemeente', terugkoppeling: o.terugkoppeling ? 'Ja' : 'Nee',
       })),
       wijkteams: config.wijkteams.map((w) => ({
         id: w.id, naam: w.naam, gemeente: gemeenten.get(w.organisatie) ?? w.organisatie, postcodes: w.postcodes.map((r) => (r.van === r.tot ? String(r.van) : `${r.van}-${r.tot}`)).join(', '), bezorging: w.bezorging,

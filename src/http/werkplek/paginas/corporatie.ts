@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eindresultaatVoorCorporatie } from '../../../domain/ddas.js';
 import { invalidParams } from '../../../domain/invoerfouten.js';
 import { meldingSchemaOp } from '../../../domain/melding.js';
+import { isSignaal } from '../../../domain/signaal.js';
 import { INTREKKING_LABELS } from '../../../domain/portaalberichten.js';
 import { terugkoppelingVoorCorporatie } from '../../../domain/terugkoppeling.js';
 import { INTREKKINGSREDENEN, type Intrekkingsreden } from '../../../diensten/intrekking.js';
@@ -104,6 +105,8 @@ export default (async (app, ctx) => {
     const zichtbaar = k && terugkoppelingVoorCorporatie(k);
     const eerdere = await aanvullingen.eerdere(r.id);
     const m = r.gegevens;
+    // The werkplek is for corporations; a signal of another partner shows its customer all the same.
+    const persoon = isSignaal(m) ? m.klant : m.huurder;
     const finaal = r.status === 'ingetrokken' || r.status === 'afgesloten';
     const fouten = w.fouten ?? {};
     const waarden = w.waarden ?? {};
@@ -116,8 +119,8 @@ export default (async (app, ctx) => {
       bericht, fouten: samenvatting.length ? samenvatting : null,
       referentie: m.referentie, soort: soortLabel(r.soort), status: STATUS_LABELS[r.status], wijkteam: werklijsten.wijkteamNaam(r.wijkteam),
       ontvangen: moment(r.ontvangenOp), uiterlijk: datum(r.terugkoppelingUiterlijk),
-      huurder: [m.huurder.voorletters, m.huurder.tussenvoegsel, m.huurder.achternaam].filter(Boolean).join(' '),
-      relatienummer: m.huurder.relatienummer,
+      huurder: [persoon.voorletters, persoon.tussenvoegsel, persoon.achternaam].filter(Boolean).join(' '),
+      relatienummer: isSignaal(m) ? m.klant.klantnummer : m.huurder.relatienummer,
       adres: `${m.adres.straatnaam} ${m.adres.huisnummer}${m.adres.huisnummertoevoeging ? ` ${m.adres.huisnummertoevoeging}` : ''}, ${m.adres.postcode.slice(0, 4)} ${m.adres.postcode.slice(4)} ${m.adres.woonplaats}`,
       verloop: gebeurtenissen.map((x) => ({ wat: VERLOOP[x.soort]!, op: moment(x.op) })),
       terugkoppeling: zichtbaar ? {

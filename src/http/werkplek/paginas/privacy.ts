@@ -8,6 +8,7 @@
 // searches are POSTed. Every inzage is a logboek record with the organisation and the user's
 // pseudonymous id.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isMelder } from '../../../config.js';
 import { ARTIKEL_9_3, type Datalek, type DatalekVan } from '../../../diensten/datalekken.js';
 import type { Verwerking } from '../../../domain/verwerking.js';
 import { SignaalbrugError } from '../../../errors.js';
@@ -69,7 +70,8 @@ export default (async (app, ctx) => {
   const { rechten, datalekken } = sb.diensten;
   const basis = app.prefix;
   const organisaties = new Map(sb.config.organisaties.map((o) => [o.oin, o]));
-  const corporaties = sb.config.organisaties.filter((o) => o.rol === 'corporatie');
+  // A signal partner's customer has the same rights as a corporation's tenant.
+  const corporaties = sb.config.organisaties.filter(isMelder);
   const naamVan = (oin: string | undefined) => (oin ? organisaties.get(oin)?.naam ?? oin : '');
   const verzoeker = (g: Gebruiker) => ({ organisatie: g.oin, gebruiker: g.id });
   const isCorporatie = (g: Gebruiker) => organisaties.get(g.oin)?.rol === 'corporatie';

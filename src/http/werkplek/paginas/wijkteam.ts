@@ -4,7 +4,9 @@
 // (DDAS) and eindresultaat forms of the portal (src/http/portaal/formulier.ts), calling the same
 // service as the portal and the API. Outside the user's scope a melding does not exist (404).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { meldingAanWijkteamModel } from '../../../domain/berichten.js';
+import { meldingAanWijkteamModel, sjabloonVan } from '../../../domain/berichten.js';
+import { partnerVanSoort } from '../../../domain/signaal.js';
+import { BETROKKENE_NOEMER } from '../../../domain/signaalpartner.js';
 import { eindresultaatVoorCorporatie } from '../../../domain/ddas.js';
 import type { Status } from '../../../domain/status.js';
 import { naarTerugkoppeling } from '../../../domain/terugkoppeling.js';
@@ -96,7 +98,7 @@ export default (async (app, ctx) => {
     if (!r) throw new SignaalbrugError('SB_NIET_GEVONDEN', 'melding niet gevonden');
     await gelezen(request, r.id, r.status, g);
     const t = lezen.berichtcasus(r);
-    const mail = sb.sjablonen.render('melding-aan-wijkteam', meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
+    const mail = sb.sjablonen.render(sjabloonVan('melding-aan-wijkteam', t.gegevens), meldingAanWijkteamModel(t, null, (await lezen.herhaling(r.id)) ?? null));
     const stand = standVan(await lezen.gebeurtenissen(r.id));
     const k = await lezen.terugkoppeling(r.id);
     const e = r.status === 'afgesloten' ? await lezen.eindresultaat(r.id) : undefined;
@@ -106,12 +108,14 @@ export default (async (app, ctx) => {
     const toonFormulier = r.status !== 'afgesloten' && r.status !== 'ingetrokken' && (!beantwoord || wijzigen || w.formulier === 'terugkoppeling');
     const waarden = w.formulier === 'terugkoppeling' ? w.waarden : wijzigen && k ? waardenVan(k) : undefined;
     const eindresultaat = (!toonFormulier || !beantwoord) && OPEN_VOOR_EINDRESULTAAT.includes(r.status);
-    const formulierM = toonFormulier ? formulierModel(waarden, w.formulier === 'terugkoppeling' ? fouten : {}) : null;
+    const betrokkene = BETROKKENE_NOEMER[partnerVanSoort(r.soort)].enkelvoud;
+    const formulierM = toonFormulier ? formulierModel(waarden, w.formulier === 'terugkoppeling' ? fouten : {}, { betrokkene }) : null;
     const eind = eindresultaat ? eindresultaatModel(w.formulier === 'eindresultaat' ? w.waarden : undefined, w.formulier === 'eindresultaat' ? fouten : {}) : null;
     const foutoverzicht = formulierM?.fouten ?? eind?.fouten ?? null;
     const vandaag = amsterdamDatum(sb.klok());
     return ctx.pagina(reply, request, 'wijkteam/melding', {
       titel: `${foutoverzicht ? 'Fout: ' : ''}Melding ${kenmerk(r.id)} van ${t.corporatie}`, kenmerk: kenmerk(r.id), corporatie: t.corporatie,
+      betrokkene,
       terug: `${basis}/werklijst`, csrf: ctx.csrf(reply), fouten: foutoverzicht,
       bericht: w.melding ?? BERICHTEN[param(request.query, 'bericht') ?? ''] ?? null,
       soort: soortLabel(r.soort), status: STATUS_LABELS[r.status], wijkteam: t.wijkteam, ontvangen: moment(r.ontvangenOp),
@@ -119,7 +123,7 @@ export default (async (app, ctx) => {
       overTijd: !beantwoord && regel.open && r.terugkoppelingUiterlijk < vandaag,
       melding: meldingSectie(mail.html),
       gegeven: k ? {
-        ...terugkoppelingOverzicht(k), verstuurdOp: moment(stand.teruggekoppeldOp ?? k.ontvangenOp), gewijzigdOp: stand.gewijzigdOp ? moment(stand.gewijzigdOp) : null,
+        ...terugkoppelingOverzicht(k, betrokkene), verstuurdOp: moment(stand.teruggekoppeldOp ?? k.ontvangenOp), gewijzigdOp: stand.gewijzigdOp ? moment(stand.gewijzigdOp) : null,
         opTijd: k.opTijd, wijzig: r.status === 'teruggekoppeld' && !toonFormulier ? `${basis}/werklijst/${r.id}?wijzigen=1` : null,
       } : null,
       formulier: formulierM ? {
@@ -144,7 +148,7 @@ export default (async (app, ctx) => {
     const g = await ctx.gebruiker(request, reply, ROLLEN);
     if (!g) return reply;
     const regel = await werklijsten.casus(request.params.id, bereikVan(g));
-    const f = leesTerugkoppeling(formulierObject(request.body), sb.klok(), regel.ontvangenOp);
+    const f = leesTerugkoppeling(formulierObject(request.body), sb.klok(), regel.ontvangenOp, BETROKKENE_NOEMER[partnerVanSoort(regel.soort)].enkelvoud);
     if (!f.ok) return detail(reply, request, g, { status: 400, formulier: 'terugkoppeling', waarden: f.waarden, fouten: f.fouten });
     const eerder = Boolean(regel.teruggekoppeldOp);
     try {
