@@ -33,10 +33,10 @@ t.test('certs --dev is idempotent; sleutels nieuw never overwrites', async (t) =
   const dir = t.testdir();
   const eerste = await cli(['certs', '--dev', '--dir', path.join(dir, 'dev')]);
   t.equal(eerste.code, 0, eerste.stderr);
-  t.match(eerste.stdout, /64 aangemaakt, 0 bestonden al/);
+  t.match(eerste.stdout, /66 aangemaakt, 0 bestonden al/);
   const caKey = readFileSync(path.join(dir, 'dev/ca.key'));
   const tweede = await cli(['certs', '--dev', '--dir', path.join(dir, 'dev')]);
-  t.match(tweede.stdout, /0 aangemaakt, 64 bestonden al/);
+  t.match(tweede.stdout, /0 aangemaakt, 66 bestonden al/);
   t.same(readFileSync(path.join(dir, 'dev/ca.key')), caKey);
   t.equal((await cli(['certs'])).code, 2, 'only --dev');
 

@@ -69,7 +69,7 @@ t.test('errors name the file and the field', async (t) => {
     ['a wijkteam without a gemeente', (d) => (d.wijkteams = [{ ...d.gemeenten[0].wijkteams[0], id: 'los', postcodes: ['3000'], organisatie: '00000099000000000010' }]),
       /x\.yaml: wijkteams: een wijkteam hoort bij een gemeente: zet het onder gemeenten\[\]\.wijkteams/],
     ['a partner naming an unknown gemeente', (d) => d.partners[0].gemeenten.push('0363'), /partners\.0\.gemeenten\.1: onbekende gemeente 0363: die code staat niet in gemeenten/],
-    ['duplicate OIN', (d) => d.partners.push({ ...d.partners[0] }), /partners\.3\.oin: OIN .* twee keer/],
+    ['duplicate OIN', (d) => d.partners.push({ ...d.partners[0] }), /partners\.4\.oin: OIN .* twee keer/],
     ['a partner with a gemeente\'s OIN', (d) => (d.partners[0].oin = '00000099000000000020'), /partners\.0\.oin: OIN 00000099000000000020 staat er twee keer in \(ook bij Gemeente Hilversum\)/],
     ['duplicate gemeentecode', (d) => (d.gemeenten[1].code = '0392'), /gemeenten\.1\.code: gemeentecode 0392 staat er twee keer in/],
     ['a gemeentecode that is no CBS code', (d) => (d.gemeenten[0].code = '392'), /gemeenten\.0\.code: een CBS-gemeentecode is vier cijfers/],
@@ -170,7 +170,7 @@ t.test('the single-convenant shape still works: one gemeente without a code, eve
   const [haarlem] = d.gemeenten;
   const oud = {
     ...d, convenant: haarlem.convenant, troubleshooter: haarlem.troubleshooter, tweedeEscalatie: haarlem.tweedeEscalatie,
-    organisaties: [...d.partners.map((p: any) => ({ oin: p.oin, naam: p.naam, rol: 'corporatie' })), { oin: haarlem.oin, naam: haarlem.naam, rol: 'gemeente' }],
+    organisaties: [...d.partners.map((p: any) => ({ oin: p.oin, naam: p.naam, rol: p.signaalpartner === 'Huur' ? 'corporatie' : 'signaalpartner', signaalpartner: p.signaalpartner })), { oin: haarlem.oin, naam: haarlem.naam, rol: 'gemeente' }],
     wijkteams: haarlem.wijkteams.map((w: any) => ({ ...w, organisatie: haarlem.oin })),
     werkplek: { ...d.werkplek, issuers: d.werkplek.issuers.filter((i: any) => i.naam !== 'hilversum') },
   };
@@ -180,7 +180,7 @@ t.test('the single-convenant shape still works: one gemeente without a code, eve
   t.equal(c.gemeenten.length, 1);
   t.match(c.gemeenten[0], { code: '', oin: haarlem.oin, naam: 'Gemeente Haarlem', convenant: { werkdagenTerugkoppeling: 5 } });
   t.same(c.wijkteams.map((w) => [w.id, w.gemeente]), [['noord', ''], ['oost', ''], ['zuid', '']]);
-  t.same(c.partners.map((p) => [p.naam, p.signaalpartner, p.gemeenten]), [['Elan Wonen', 'Huur', undefined], ['Pré Wonen', 'Huur', undefined], ['Ymere', 'Huur', undefined]]);
+  t.same(c.partners.map((p) => [p.naam, p.signaalpartner, p.gemeenten]), [['Elan Wonen', 'Huur', undefined], ['Pré Wonen', 'Huur', undefined], ['Ymere', 'Huur', undefined], ['Energie Noord-Holland', 'Energie', undefined]]);
   t.equal(c.gemeenten[0]!.troubleshooter.certificaat, '/srv/sb/certs/dev/recipients/troubleshooter.crt');
   const zonder = { ...oud };
   delete zonder.wijkteams;
