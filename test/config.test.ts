@@ -185,4 +185,12 @@ t.test('the single-convenant shape still works: one gemeente without a code, eve
   const zonder = { ...oud };
   delete zonder.wijkteams;
   t.throws(() => parseConfig(stringify(zonder), 'x.yaml'), /x\.yaml: wijkteams: verplicht \(of geef gemeenten en partners voor een regionale hub\)/);
+  // In this shape the partner type sits on the organisation, and must fit its rol.
+  const org = (i: number, o: Record<string, unknown>) => ({ ...oud, organisaties: oud.organisaties.map((x: any, j: number) => (j === i ? { ...x, ...o } : x)) });
+  const fout: [string, object, RegExp][] = [
+    ['a signal partner without its type', org(3, { signaalpartner: undefined }), /organisaties\.3\.signaalpartner: rol signaalpartner vraagt signaalpartner Energie, Water of Zorg/],
+    ['a corporation as an energy company', org(0, { signaalpartner: 'Energie' }), /organisaties\.0\.signaalpartner: een corporatie is signaalpartner Huur; gebruik rol signaalpartner voor Energie/],
+    ['a gemeente as a signal partner', org(4, { signaalpartner: 'Water' }), /organisaties\.4\.signaalpartner: een gemeente is geen signaalpartner/],
+  ];
+  for (const [naam, doc, verwacht] of fout) t.throws(() => parseConfig(stringify(doc), 'x.yaml'), verwacht, naam);
 });
