@@ -69,3 +69,16 @@ export function messageIds(bestanden: string[]): Map<string, number> {
   }
   return m;
 }
+
+/** How many stored mails match `past`, reading each file once (the waits poll often). */
+export function teller(sink: { bestanden(): string[] }, past: (bestand: string) => boolean): () => number {
+  const gezien = new Map<string, boolean>();
+  return () => {
+    let n = 0;
+    for (const f of sink.bestanden()) {
+      if (!gezien.has(f)) gezien.set(f, past(f));
+      if (gezien.get(f)) n++;
+    }
+    return n;
+  };
+}

@@ -10,7 +10,7 @@ import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';
 import { termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, verwachteMessageId } from '../helpers/mail.js';
 import type { TestRedis } from '../helpers/redis.js';
-import { burst, get, mtlsAgent, post, type Uitslag } from './last.js';
+import { burst, get, mtlsAgent, post, teller, type Uitslag } from './last.js';
 import { geschaald } from './schaal.js';
 
 // The issue's 5000-melding burst is SB_FOUTTEST_SCHAAL=2.5 (about 5 minutes on a loaded 2-core
@@ -19,19 +19,6 @@ const N = geschaald(2000, 100);
 /** Meldingen received a week before the burst: their escalation is due after the failover. */
 const VROEG = geschaald(100, 10);
 const WAIT = { replicas: 1, timeoutMs: 500 };
-
-/** How many stored mails match `past`, reading each file once. */
-function teller(sink: { bestanden(): string[] }, past: (bestand: string) => boolean): () => number {
-  const gezien = new Map<string, boolean>();
-  return () => {
-    let n = 0;
-    for (const f of sink.bestanden()) {
-      if (!gezien.has(f)) gezien.set(f, past(f));
-      if (gezien.get(f)) n++;
-    }
-    return n;
-  };
-}
 
 /** The case hashes in a Redis (one per stored melding; a duplicate would be a second one). */
 async function casussen(server: TestRedis, prefix: string): Promise<Set<string>> {

@@ -7,23 +7,10 @@ import { start } from '../../src/server.js';
 import { build, voorbeeldMelding, wachtOpVoortgang } from '../helpers/build.js';
 import { termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, verwachteMessageId } from '../helpers/mail.js';
-import { burst, get, messageIds, mtlsAgent, post } from './last.js';
+import { burst, get, messageIds, mtlsAgent, post, teller } from './last.js';
 import { geschaald } from './schaal.js';
 
 const N = geschaald(200, 10);
-
-/** How many stored mails match `past`, reading each file once (the waits poll often). */
-function teller(sink: { bestanden(): string[] }, past: (bestand: string) => boolean): () => number {
-  const gezien = new Map<string, boolean>();
-  return () => {
-    let n = 0;
-    for (const f of sink.bestanden()) {
-      if (!gezien.has(f)) gezien.set(f, past(f));
-      if (gezien.get(f)) n++;
-    }
-    return n;
-  };
-}
 
 /** The same through Redis Sentinel (primary + replica, WAIT 1), smaller so CI time grows little. */
 const N_SENTINEL = geschaald(50, 10);
@@ -66,7 +53,7 @@ async function tweeVanElk(t: Test, N: number, sentinel: boolean) {
   await wachtOpVoortgang(() => app.sink!.bestanden().length, N, { wat: 'bezorgd' });
   const bezorgd = Date.now();
   // Every melding was received at c.nu(): a second past the end of its deadline day, both workers'
-  // sweeps and alarms race.
+  // schedulers race for the lease (and for each timer, whose transition gate lets one win).
   const termijn = termijnVan(c.nu());
   c.zet(new Date(termijn.verstreken.getTime() + 1000));
   const naarTroubleshooter = teller(app.sink!, (f) => kop(readFileSync(f, 'utf8'), 'To')?.includes('troubleshooter') ?? false);
