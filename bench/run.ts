@@ -2,6 +2,7 @@
 // run (the machine is shared and noisy, so ratios matter more than absolute numbers).
 // `--alleen-intake`, `--alleen-bezorging` or `--alleen-geheugen` run one part and only print it;
 // `--schaal` adds the memory per open case at a million cases.
+// The intake is also measured through Redis Sentinel with WAIT off and with WAIT 1 (bench/wacht.ts).
 //  - intake: POST /v1/meldingen over mTLS with keep-alive, 50 concurrent clients from a separate
 //    load-generator process (bench/last.ts), against a bare
 //    Fastify HTTPS server with the same TLS settings that parses the same JSON and answers 201;
@@ -28,6 +29,7 @@ import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
 import { build, testConfigDoc, testPki, voorbeeldMelding } from '../test/helpers/build.js';
 import { ROOT } from '../test/helpers/root.js';
+import { meetWacht } from './wacht.js';
 
 const quick = process.argv.includes('--quick');
 const N_INTAKE = quick ? 2000 : 20000;
@@ -366,8 +368,11 @@ async function main() {
   }
   const i = await intake();
   console.log('intake', JSON.stringify(i));
+  // The same intake with and without WAIT 1 (primary + replica + sentinels), beside the figure above.
+  const wacht = await meetWacht({ n: N_INTAKE, gelijktijdig: CONCURRENCY });
+  console.log('intake-wait', JSON.stringify(wacht));
   if (process.argv.includes('--alleen-intake')) {
-    console.log(i);
+    console.log(i, wacht);
     return;
   }
   const smime = await aflevering('2011DE', 'smime');
@@ -389,6 +394,7 @@ async function main() {
       baselinePerSecond: i.baseline.perSecond, baselineP99Ms: i.baseline.p99Ms, ratio: +(i.ours.perSecond / i.baseline.perSecond).toFixed(2),
       cpuMsPerRequest: i.ours.cpuMsPerRequest, baselineCpuMsPerRequest: i.baseline.cpuMsPerRequest,
       handshakePerSecond: i.handdruk.perSecond, handshakeP99Ms: i.handdruk.p99Ms, handshakeRatio: +(i.handdruk.perSecond / i.baseline.perSecond).toFixed(2),
+      sentinel: wacht,
     },
     delivery: {
       aantal: N_DELIVERY,
@@ -404,6 +410,8 @@ async function main() {
     ['intake (mTLS keep-alive, 50 clients)', `${resultaat.intake.perSecond}/s p50 ${i.ours.p50Ms} ms p99 ${i.ours.p99Ms} ms`, `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${resultaat.intake.ratio}`],
     ['intake CPU per request (ms): service / load generator / Redis', `${i.ours.cpuMsPerRequest.dienst} / ${i.ours.cpuMsPerRequest.lastgenerator} / ${i.ours.cpuMsPerRequest.redis}`,
       `${i.baseline.cpuMsPerRequest.dienst} / ${i.baseline.cpuMsPerRequest.lastgenerator} / -`, `${+(i.ours.cpuMsPerRequest.dienst / i.baseline.cpuMsPerRequest.dienst).toFixed(2)} (service)`],
+    ['intake through Sentinel, WAIT off / WAIT 1 (primary + replica)', `${wacht.zonder.perSecond}/s p99 ${wacht.zonder.p99Ms} ms / ${wacht.met.perSecond}/s p99 ${wacht.met.p99Ms} ms`,
+      `bare Fastify HTTPS ${i.baseline.perSecond}/s`, `${+(wacht.zonder.perSecond / i.baseline.perSecond).toFixed(2)} / ${+(wacht.met.perSecond / i.baseline.perSecond).toFixed(2)} (WAIT on/off ${wacht.ratio})`],
     ['intake, new mTLS handshake per request', `${i.handdruk.perSecond}/s p99 ${i.handdruk.p99Ms} ms`, `bare Fastify HTTPS (keep-alive) ${i.baseline.perSecond}/s`, `${resultaat.intake.handshakeRatio}`],
     ['delivery S/MIME end to end', `${smime.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.smime.ratioToOpensslCli}`],
     ['delivery PGP/MIME end to end', `${pgp.perSecond}/s`, `openssl cms -encrypt ${openssl}/s`, `${resultaat.delivery.pgp.ratioToOpensslCli}`],
