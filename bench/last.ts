@@ -19,7 +19,10 @@ async function belast(o: Opdracht) {
     ca: readFileSync(path.join(o.pki, 'ca.crt')), cert: readFileSync(path.join(o.pki, 'clients/elan-wonen.crt')), key: readFileSync(path.join(o.pki, 'clients/elan-wonen.key')),
     headers: { 'content-type': 'application/json' },
   };
-  const lichamen = Array.from({ length: o.n }, (_, i) => JSON.stringify(voorbeeldMelding({ referentie: `${o.prefix}-${i}` })));
+  const lichamen = Array.from({ length: o.n }, (_, i) => JSON.stringify(voorbeeldMelding({
+    // Each melding its own tenant, as in real life: a repeat signal (the same tenant again) is rare.
+    referentie: `${o.prefix}-${i}`, huurder: { ...voorbeeldMelding().huurder, relatienummer: `${o.prefix}-${i}`.slice(-32) },
+  })));
   const duren: number[] = [];
   let volgende = 0;
   let fouten = 0;

@@ -114,8 +114,24 @@ const HELE_UREN_VANAF = Date.UTC(1980, 0, 1);
 let laatsteUur = NaN;
 let laatsteDatum = '';
 
-/** Europe/Amsterdam wall-clock time of an instant, as if it were UTC (ms). */
+/** Amsterdam's offset from UTC (ms) per UTC hour since 1980 (it changes only on the hour); bounded. */
+const offsetPerUur = new Map<number, number>();
+
+/** Europe/Amsterdam wall-clock time of an instant, as if it were UTC (ms, whole seconds). */
 function amsterdamWandklok(moment: number): number {
+  const seconde = Math.floor(moment / 1000) * 1000;
+  const uur = moment >= HELE_UREN_VANAF ? Math.floor(moment / 3_600_000) : NaN;
+  const bekend = offsetPerUur.get(uur);
+  if (bekend !== undefined) return seconde + bekend;
+  const wandklok = berekenWandklok(moment);
+  if (!Number.isNaN(uur)) {
+    if (offsetPerUur.size >= 4096) offsetPerUur.clear();
+    offsetPerUur.set(uur, wandklok - seconde);
+  }
+  return wandklok;
+}
+
+function berekenWandklok(moment: number): number {
   tijdFormatter ??= new Intl.DateTimeFormat('en-CA', {
     timeZone: TIJDZONE,
     year: 'numeric',
