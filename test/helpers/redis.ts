@@ -122,6 +122,8 @@ async function vraagRedis<T>(port: number, werk: (r: Redis) => Promise<T>): Prom
   }
 }
 
+const WACHTFACTOR = Math.max(1, Number(process.env.SB_TEST_WACHTFACTOR) || 1);
+
 async function wachtTot<T>(wat: string, ms: number, probeer: () => Promise<T | undefined | false>): Promise<T> {
   const eind = Date.now() + ms;
   for (;;) {
@@ -144,7 +146,9 @@ export async function startRedisSentinel(t: Teardown, o: { naam?: string; downAf
   const replica = await startRedis(t, ['--replicaof', '127.0.0.1', String(primary.port)]);
   const servers = [primary, replica];
   const rol = async (s: TestRedis) => (await vraagRedis(s.port, async (r) => ((await r.call('ROLE')) as string[])[0])) ?? 'weg';
-  const wachtOpReplica = (s: TestRedis, ms = 30_000) => wachtTot(`${s.port} to replicate`, ms, () =>
+  // A returned primary is seen by the sentinels within their 10 s INFO period, reconfigured, then fully
+  // resynced: about 20 s on a quiet machine, more on a loaded one (bounded, SB_TEST_WACHTFACTOR stretches it).
+  const wachtOpReplica = (s: TestRedis, ms = 90_000 * WACHTFACTOR) => wachtTot(`${s.port} to replicate`, ms, () =>
     vraagRedis(s.port, async (r) => /master_link_status:up/.test(await r.info('replication')))).then(() => undefined);
   await wachtOpReplica(replica);
 
