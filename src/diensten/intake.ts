@@ -3,7 +3,7 @@
 // (corporation, referentie): the same melding again is a replay, a different one under the same
 // referentie a conflict.
 import { randomUUID } from 'node:crypto';
-import { signaalpartnerVan, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { herhalingVan } from '../domain/berichten.js';
 import { meldingSchemaOp } from '../domain/melding.js';
@@ -41,7 +41,8 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
     const nu = klok();
     // Dates are checked against the service's own day (Europe/Amsterdam), not the host's.
     // The caller's partner type picks the data set: a corporation's melding, or another partner's signal.
-    const partnertype = signaalpartnerVan(config, oin) ?? 'Huur';
+    const partner = partners.get(oin);
+    const partnertype = partner?.signaalpartner ?? 'Huur';
     const vandaag = amsterdamDatum(nu);
     let melding: Gegevens;
     if (partnertype === 'Huur') {
@@ -62,7 +63,6 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
       ]);
     // The postcode picked the gemeente: its convenant must be signed by the partner, and take this melding.
     const gemeente = gemeenteVan.get(wijkteam.id)!;
-    const partner = partners.get(oin);
     const wie = gemeente.code ? `${gemeente.naam} (${gemeente.code})` : gemeente.naam;
     if (partner?.gemeenten && !partner.gemeenten.includes(gemeente.code))
       throw new SignaalbrugError('SB_GEEN_CONVENANT', `de postcode ligt in ${wie}; ${partner.naam} heeft het convenant van ${wie} niet getekend`, [
