@@ -26,7 +26,7 @@ export const SCRIPTS = {
     ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'gegevens', 'herhaling'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
   overgang: script('overgang',
-    ['melding', 'gebeurtenissen', 'bezorgd', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],
+    ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),
   wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),

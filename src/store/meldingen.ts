@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Casus, Gebeurtenis, Mijlpaal, NieuweCasus, Overgang } from '../domain/overgangen.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
+import { gebeurtenisTekst, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
@@ -81,7 +82,7 @@ export class MeldingenStore {
       termijnen: k.termijnen(), gegevens: k.meldingBlob(c.id, 'gegevens'),
       herhaling: k.meldingBlob(c.id, 'herhaling'),
     }, {
-      id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: JSON.stringify(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
+      id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
     // WAIT on the connection that wrote; a replay (the client's retry) waits too before it answers.
@@ -131,17 +132,18 @@ export class MeldingenStore {
       op: o.gebeurtenis.op, velden: plat(o.velden), eenmalig: o.eenmalig ?? '', stop: o.stop, plan: o.plan, outbox: plat(o.outbox), feed: plat(o.feed?.velden),
       ...(o.logboek ? { logboek: logboekVelden(o.logboek), ms: String(Date.parse(o.logboek.endTime)) } : {}),
       ...(o.verwijderUiterlijk !== undefined ? { bewaar: String(o.verwijderUiterlijk) } : {}),
+      ...(o.bezorgd ? { bezorgd: k.bezorgdVeld(o.bezorgd).veld } : {}),
     });
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.overgang, {
-      melding: k.melding(o.meldingId), gebeurtenissen: k.gebeurtenissen(o.meldingId), bezorgd: o.bezorgd ? k.bezorgd(o.bezorgd) : '',
+      melding: k.melding(o.meldingId), gebeurtenissen: k.gebeurtenissen(o.meldingId),
       termijnen: k.termijnen(), outbox: k.outbox(), feed: o.feed ? k.feed(o.feed.oin) : '', logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
-    }, { verwacht: o.van, nieuw: o.naar, gebeurtenis: JSON.stringify(o.gebeurtenis), poort: o.poort ?? '', extra, id: o.meldingId }));
+    }, { verwacht: o.van, nieuw: o.naar, gebeurtenis: gebeurtenisTekst(o.gebeurtenis), poort: o.poort ?? '', extra, id: o.meldingId }));
     return r === 1 ? 'gedaan' : r === -1 ? 'poort-weg' : 'verschoven';
   }
 
   async gebeurtenissen(id: string): Promise<Gebeurtenis[]> {
     const items = await opslag(() => this.redis.lrange(this.namen.gebeurtenissen(id), 0, -1));
-    return items.map((s) => JSON.parse(s) as Gebeurtenis);
+    return items.map(uitGebeurtenisTekst);
   }
 
   /** The cases that still hold personal data of this data subject (the index written at intake). */
@@ -155,8 +157,11 @@ export class MeldingenStore {
     return id;
   }
 
+  /** Whether the message was delivered: its marker on the case, or the key of a marker written before that. */
   async isBezorgd(markering: string): Promise<boolean> {
-    return (await opslag(() => this.redis.exists(this.namen.bezorgd(markering)))) === 1;
+    const { melding, veld } = this.namen.bezorgdVeld(markering);
+    const [nu, eerder] = await opslag(() => Promise.all([this.redis.hexists(melding, veld), this.redis.exists(this.namen.bezorgd(markering))]));
+    return nu === 1 || eerder === 1;
   }
 
   /** Timers due at or before `nu` (ms), oldest first, after skipping `vanaf`: members `<meldingId>|<actie>` and their moments. */

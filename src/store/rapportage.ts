@@ -8,6 +8,7 @@ import type { Gebeurtenis } from '../domain/overgangen.js';
 import type { CasusMeta } from '../domain/rapportage.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
+import { uitGebeurtenisTekst } from './gebeurtenis-velden.js';
 import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 
@@ -85,7 +86,7 @@ export class RapportageStore {
       const extra: Record<string, string> = Object.fromEntries(inHash.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
       const gegevens = blob ? (r[i * stap + stap - 1]?.[1] as string | null) : null;
       if (gegevens) extra.gegevens = gegevens;
-      const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map((s) => JSON.parse(s) as Gebeurtenis) : [];
+      const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map(uitGebeurtenisTekst) : [];
       uit.push({
         id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,
         ontvangenOp, terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,

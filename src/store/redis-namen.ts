@@ -32,7 +32,15 @@ export class RedisNamen {
    */
   betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
   betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');
-  /** Marker of a message delivered (by its delivery job id). */
+  /**
+   * Marker of a message delivered, by its delivery job id (`<meldingId>.<bericht>.<ontvanger>…`): a
+   * short field of its case's hash (`bezorgd:<bericht>.<ontvanger>…`), no key of its own.
+   */
+  bezorgdVeld = (jobId: string) => {
+    const punt = jobId.indexOf('.');
+    return { melding: this.melding(jobId.slice(0, punt)), veld: `bezorgd:${jobId.slice(punt + 1)}` };
+  };
+  /** The key a delivered-marker had before it became a field of the case (still honoured and removed). */
   bezorgd = (jobId: string) => this.k('bezorgd', jobId);
   bezorgdBasis = () => this.k('bezorgd', '');
 

@@ -3,6 +3,7 @@
 // withdrawal, a cap for cases that never end; metadata for the counts stays; the logboek is trimmed.
 import { Redis } from 'ioredis';
 import t, { type Test } from 'tap';
+import { uitGebeurtenisTekst } from '../../src/store/gebeurtenis-velden.js';
 import { jobId } from '../../src/store/wachtrijen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { BASIS } from '../helpers/klok.js';
@@ -26,8 +27,8 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
   const post = async (m: Record<string, unknown>) => (await app.vraag('elan-wonen', 'POST', '/v1/meldingen', m)).body.id as string;
   const lichaamA = voorbeeldMelding();
   const [a, b, c, d] = [await post(lichaamA), await post(voorbeeldMelding()), await post(voorbeeldMelding()), await post(voorbeeldMelding())];
-  const bezorgd = (id: string) => namen.bezorgd(jobId({ meldingId: id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }));
-  for (const id of [a, b, c, d]) await wachtOp(async () => (await r.exists(bezorgd(id))) === 1);
+  const bezorgd = (id: string) => namen.bezorgdVeld(jobId({ meldingId: id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }));
+  for (const id of [a, b, c, d]) await wachtOp(async () => (await r.hexists(bezorgd(id).melding, bezorgd(id).veld)) === 1);
   nu = T1;
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${a}/terugkoppeling`, tk(false))).status, 201);
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${b}/terugkoppeling`, tk(true))).status, 201);
@@ -86,11 +87,12 @@ async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: str
   t.match(h, { soort: 'huurachterstand', wijkteam: 'noord', oin: '00000099000000000001', ontvangenOp: /Z$/, status: /./, verwijderdOp: /Z$/ },
     'metadata for the counts stays');
   t.equal(await r.exists(namen.meldingBlob(id, 'gegevens'), namen.meldingBlob(id, 'herhaling')), 0, 'no encrypted melding, no repeat link');
-  t.same(await r.keys(namen.bezorgd(`${id}*`)), [], 'no delivered-markers');
+  t.same(Object.keys(h).filter((v) => v.startsWith('bezorgd:')), [], 'no delivered-markers');
+  t.same(await r.keys(namen.bezorgd(`${id}*`)), [], 'no delivered-markers of the earlier form');
   t.notOk((await r.zrange(namen.termijnen(), '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
   t.notOk((await r.xrange(namen.feed('00000099000000000001'), '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
   const index = await r.keys(namen.betrokkeneIndex('*'));
   for (const k of index) t.equal(await r.zscore(k, id), null, 'not in the pseudonymous index');
-  const g = (await r.lrange(namen.gebeurtenissen(id), 0, -1)).map((x) => JSON.parse(x));
+  const g = (await r.lrange(namen.gebeurtenissen(id), 0, -1)).map(uitGebeurtenisTekst);
   t.match(g.at(-1), { soort: 'gegevens-verwijderd', reden: 'bewaartermijn' });
 }

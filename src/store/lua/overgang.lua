@@ -1,5 +1,5 @@
 -- One state change, all or nothing: compare-and-set of the status, the event, and what the domain
--- said must happen with it (delivered-marker, timers claimed, stopped or planned, fields, an outbox
+-- said must happen with it (delivered-marker as a field of the case, timers claimed, stopped or planned, fields, an outbox
 -- entry, the corporation's feed, the logboek record, the moment its personal data must go).
 -- Returns 1 done, 0 the status moved meanwhile (the service reads again), -1 the gate timer is gone.
 --- @include logboek
@@ -7,22 +7,22 @@ if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
 local x = cjson.decode(ARGV[5])
 -- a once-only milestone already set: the case moved (the service computes again and is refused)
 if x.eenmalig ~= '' and redis.call('HEXISTS', KEYS[1], x.eenmalig) == 1 then return 0 end
-if ARGV[4] ~= '' and redis.call('ZREM', KEYS[4], ARGV[4]) == 0 then return -1 end
+if ARGV[4] ~= '' and redis.call('ZREM', KEYS[3], ARGV[4]) == 0 then return -1 end
 if x.eenmalig ~= '' then redis.call('HSET', KEYS[1], x.eenmalig, x.op) end
 if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
-if KEYS[3] ~= '' then redis.call('SET', KEYS[3], x.op) end
+if x.bezorgd then redis.call('HSET', KEYS[1], x.bezorgd, x.op) end
 if #x.velden > 0 then redis.call('HSET', KEYS[1], unpack(x.velden)) end
-for _, lid in ipairs(x.stop) do redis.call('ZREM', KEYS[4], lid) end
-for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[4], p[2], p[1]) end
-if #x.outbox > 0 then redis.call('XADD', KEYS[5], '*', unpack(x.outbox)) end
-if KEYS[6] ~= '' then
+for _, lid in ipairs(x.stop) do redis.call('ZREM', KEYS[3], lid) end
+for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[3], p[2], p[1]) end
+if #x.outbox > 0 then redis.call('XADD', KEYS[4], '*', unpack(x.outbox)) end
+if KEYS[5] ~= '' then
   -- remembered on the case (space-separated), so retention can remove exactly these feed entries
-  local id = redis.call('XADD', KEYS[6], '*', unpack(x.feed))
+  local id = redis.call('XADD', KEYS[5], '*', unpack(x.feed))
   local eerder = redis.call('HGET', KEYS[1], 'feedId')
   redis.call('HSET', KEYS[1], 'feedId', eerder and (eerder .. ' ' .. id) or id)
 end
-if x.logboek then logboek(KEYS[7], x.ms, x.logboek) end
+if x.logboek then logboek(KEYS[6], x.ms, x.logboek) end
 -- LT: the earliest moment wins (a refusal of help shortens the term, whatever follows)
-if x.bewaar then redis.call('ZADD', KEYS[8], 'LT', x.bewaar, ARGV[6]) end
+if x.bewaar then redis.call('ZADD', KEYS[7], 'LT', x.bewaar, ARGV[6]) end
 return 1

@@ -1,0 +1,49 @@
+// How a case's events are kept in its list: compactly, since they stay for the case's whole life
+// (years, when the retention term is long) and a million open cases hold several each. Writing keeps
+// the event's own keys and order but spells the keys the domain writes on every event in one letter,
+// the moment `op` as epoch milliseconds (when that reads back as the same ISO string) and the
+// delivery's TLS statement as a code. Reading restores the event exactly as the domain built it, and
+// still reads events written before the compact form (plain JSON, as retention's Lua script writes
+// its own event).
+import type { Gebeurtenis } from '../domain/overgangen.js';
+
+/** The mark of the compact form: a plain event is a JSON object and starts with `{`. */
+const COMPACT = '~';
+
+/** One-letter names of the keys the domain writes most; any other key is kept as it is. */
+const KORT: Record<string, string> = {
+  soort: 's', op: 'o', bericht: 'b', kanaal: 'k', ontvanger: 'r', poging: 'p', smtpAntwoord: 'a', tls: 't', messageId: 'm',
+  door: 'd', reden: 'n', versleuteld: 'v',
+};
+const LANG: Record<string, string> = Object.fromEntries(Object.entries(KORT).map(([l, k]) => [k, l]));
+
+/** Values written on every delivery, by their code. */
+const WAARDEN: Record<string, string> = { 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)': '1' };
+const CODES: Record<string, string> = Object.fromEntries(Object.entries(WAARDEN).map(([w, c]) => [c, w]));
+
+/** The list entry of one event. */
+export function gebeurtenisTekst(g: Gebeurtenis): string {
+  const uit: Record<string, unknown> = {};
+  for (const [sleutel, waarde] of Object.entries(g)) {
+    // A one-letter key of the event's own would read back as a long one: keep such an event as it is.
+    if (sleutel.length === 1) return JSON.stringify(g);
+    if (sleutel === 'op' && typeof waarde === 'string') {
+      const ms = Date.parse(waarde);
+      uit.o = Number.isFinite(ms) && new Date(ms).toISOString() === waarde ? ms : waarde;
+    } else if (sleutel === 'tls' && typeof waarde === 'string' && WAARDEN[waarde]) uit.t = WAARDEN[waarde];
+    else uit[KORT[sleutel] ?? sleutel] = waarde;
+  }
+  return COMPACT + JSON.stringify(uit);
+}
+
+/** The event of one list entry, in either form. */
+export function uitGebeurtenisTekst(tekst: string): Gebeurtenis {
+  if (!tekst.startsWith(COMPACT)) return JSON.parse(tekst) as Gebeurtenis;
+  const g: Record<string, unknown> = {};
+  for (const [sleutel, waarde] of Object.entries(JSON.parse(tekst.slice(COMPACT.length)) as Record<string, unknown>)) {
+    const lang = LANG[sleutel] ?? sleutel;
+    g[lang] = lang === 'op' && typeof waarde === 'number' ? new Date(waarde).toISOString()
+      : lang === 'tls' && typeof waarde === 'string' && CODES[waarde] ? CODES[waarde] : waarde;
+  }
+  return g as Gebeurtenis;
+}
