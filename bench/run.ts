@@ -289,6 +289,7 @@ async function geheugen(pki: string, n: number) {
   await maakOpenCasussen(kaal, n);
   await r.del(sb.namen.outbox()); // relayed in the steady state
   const na = await usedMemory(r);
+  const waarheen = await verdeling(r, n);
   await stop();
   const basisRedis = await kaleSignaalbrug(pki);
   const b = basisRedis.r;
@@ -300,7 +301,35 @@ async function geheugen(pki: string, n: number) {
   await basisRedis.stop();
   const perCase = Math.round((na - voor) / n);
   const basis = Math.round((basisNa - basisVoor) / n);
-  return { aantal: n, bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2) };
+  return { aantal: n, bytesPerOpenCase: perCase, openCasesPerGiB: Math.floor(2 ** 30 / perCase), baselineBytesPerCase: basis, ratio: +(perCase / basis).toFixed(2), verdeling: waarheen };
+}
+
+/**
+ * Where the bytes go: Redis's own MEMORY USAGE per kind of key (ids and keyed hashes in the name
+ * replaced by a placeholder), divided by the number of cases. Keys of a kind with many members are
+ * sampled (at most 1000 each) and their total extrapolated from the count.
+ */
+async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
+  const soorten = new Map<string, { aantal: number; voorbeelden: string[] }>();
+  let cursor = '0';
+  do {
+    const [volgende, keys] = await r.scan(cursor, 'COUNT', 5000);
+    cursor = volgende;
+    for (const k of keys) {
+      const soort = k.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>').replace(/[A-Za-z0-9_-]{40,}/g, '<hash>');
+      const s = soorten.get(soort) ?? { aantal: 0, voorbeelden: [] };
+      s.aantal++;
+      if (s.voorbeelden.length < 1000) s.voorbeelden.push(k);
+      soorten.set(soort, s);
+    }
+  } while (cursor !== '0');
+  const uit: [string, number][] = [];
+  for (const [soort, { aantal, voorbeelden }] of soorten) {
+    const bytes = await Promise.all(voorbeelden.map(async (k) => Number(await r.memory('USAGE', k, 'SAMPLES', 0))));
+    const totaal = (bytes.reduce((a, b) => a + b, 0) / voorbeelden.length) * aantal;
+    if (totaal / n >= 1) uit.push([soort, Math.round(totaal / n)]);
+  }
+  return Object.fromEntries(uit.sort((a, b) => b[1] - a[1]));
 }
 
 /**
@@ -420,6 +449,8 @@ async function main() {
   for (const m of [mem, ...(memSchaal ? [memSchaal] : [])])
     rijen.push([`Redis memory per open case with timers (${m.aantal} cases)`, `${m.bytesPerOpenCase} B (${m.openCasesPerGiB} per GiB)`,
       `plain JSON in a bare hash ${m.baselineBytesPerCase} B`, `${m.ratio}`]);
+  console.log('\nwhere the bytes of an open case go (MEMORY USAGE per kind of key / cases):');
+  for (const [soort, bytes] of Object.entries(mem.verdeling)) console.log(`  ${String(bytes).padStart(6)} B  ${soort}`);
   rijen.push([`firing ${timers.timers} due timers (scheduler only)`, `${timers.ms} ms (${timers.perSecond}/s)`, `bare ZRANGEBYSCORE + ZREM ${timers.baselineMs} ms`, `${timers.ratio}`]);
   console.log('\n| figure | signaalbrug | baseline (same run) | ratio |\n| --- | --- | --- | --- |');
   for (const r of rijen) console.log(`| ${r.join(' | ')} |`);
