@@ -1,12 +1,13 @@
-// Deadlines of the convenant: each case's timers live in one sorted set, and only there (planned at
-// intake, in the same step as the case; scored by the moment they are due on the service clock).
-// There is no alarm per timer: one scheduler loop in the worker role reads the due range of the set
-// every `termijnen.sweepSeconden` (a few seconds) and fires what it finds in batches, a bounded number
-// at a time, so a reminder or escalation is at most one interval late and memory per open case is a
-// sorted-set member per timer. Several workers take turns: a short lease per round keeps two of them
-// from reading the same batch, and whoever fires a timer claims it atomically (the transition's gate,
-// ZREM in the same script), so a reminder or escalation happens exactly once, also when a lease runs
-// out mid-round, after restarts, and when feedback races the deadline.
+// Deadlines of the convenant: each case's timers are fields of its hash, and the case is once in one
+// sorted set, scored by its earliest timer (planned at intake, in the same step as the case; moments
+// on the service clock). There is no alarm per timer: one scheduler loop in the worker role reads the
+// due range of the set every `termijnen.sweepSeconden` (a few seconds) and fires what it finds in
+// batches, a bounded number at a time, so a reminder or escalation is at most one interval late and
+// memory per open case is one sorted-set member and a short field per timer. Several workers take
+// turns: a short lease per round keeps two of them from reading the same batch, and whoever fires a
+// timer claims it atomically (the transition's gate, HDEL in the same script), so a reminder or
+// escalation happens exactly once, also when a lease runs out mid-round, after restarts, and when
+// feedback races the deadline.
 import type { Logger } from 'pino';
 import { termijnLid, uitLid, type Termijnactie } from '../domain/termijnen.js';
 import { SignaalbrugError } from '../errors.js';
@@ -59,38 +60,42 @@ export function createTermijnen({ casussen, store, log, klok }: TermijnDeps) {
   }
 
   /**
-   * Every timer that is due now, oldest first, in batches of `batch` with at most `gelijktijdig` at
-   * once; returns how many fired. A timer that fails stays in the set for the next round (and is
-   * skipped for the rest of this one). `verder` is asked between batches (the scheduler renews its
-   * lease there; false ends the round).
+   * Every timer that is due now, oldest first, in batches of `batch` cases with at most `gelijktijdig`
+   * timers at once; returns how many fired. A timer that fails stays with its case for the next round
+   * (and the case is skipped for the rest of this one). `verder` is asked between batches (the
+   * scheduler renews its lease there; false ends the round).
    */
   async function sweep(o: { batch?: number; gelijktijdig?: number; verder?: () => Promise<boolean> } = {}): Promise<number> {
     const batch = o.batch ?? BATCH;
     const gelijktijdig = o.gelijktijdig ?? GELIJKTIJDIG;
     const nu = klok().getTime();
     let gevuurd = 0;
-    let overgeslagen = 0; // still in the set after this round's attempt: read past them
+    let overgeslagen = 0; // cases still in the due range after this round's attempt: read past them
     for (;;) {
-      const due = await store.verstrekenTermijnen(nu, batch, overgeslagen);
+      const groepen = await store.verstrekenTermijnen(nu, batch, overgeslagen);
+      // Each due timer with the case it belongs to; a case with nothing due to us is read past.
+      const due = groepen.flatMap((g, i) => g.map(([lid, op]) => ({ lid, op, i })));
+      const blijft = new Set(groepen.flatMap((g, i) => (g.length ? [] : [i])));
       let volgende = 0;
       await Promise.all(Array.from({ length: Math.min(gelijktijdig, due.length) }, async () => {
         while (volgende < due.length) {
-          const [lid, op] = due[volgende++]!;
+          const { lid, op, i } = due[volgende++]!;
           const t = uitLid(lid);
           if (!t) {
-            overgeslagen++; // not ours to judge: left alone
+            blijft.add(i); // not ours to judge: left alone
             continue;
           }
           try {
             if ((await voerUit(t.meldingId, t.actie, op)) !== 'nog-niet') gevuurd++;
-            else overgeslagen++;
+            else blijft.add(i);
           } catch (err) {
-            overgeslagen++;
+            blijft.add(i);
             log.warn({ meldingId: t.meldingId, actie: t.actie, err: (err as Error).message }, 'termijn niet uitgevoerd, volgende ronde opnieuw');
           }
         }
       }));
-      if (due.length < batch || (o.verder && !(await o.verder()))) return gevuurd;
+      overgeslagen += blijft.size;
+      if (groepen.length < batch || (o.verder && !(await o.verder()))) return gevuurd;
     }
   }
 

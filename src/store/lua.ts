@@ -30,6 +30,7 @@ export const SCRIPTS = {
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),
   wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),
+  termijnStop: script('termijn-stop', ['melding', 'termijnen'], ['id', 'leden']),
   linkMaak: script('link-maak', ['link', 'vanMelding', 'alle'], ['hash', 'meldingId', 'geldigTot', 'ttl', 'linkBasis', 'codeBasis', 'rol', 'herinnering']),
   linkCode: script('link-code', ['link', 'code'], ['codeHash', 'nu', 'maxPogingen']),
   linkNieuweCode: script('link-nieuwe-code', ['code'], ['codeHash', 'geldigTot', 'ttl']),

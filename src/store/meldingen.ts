@@ -69,8 +69,8 @@ export class MeldingenStore {
     const k = this.namen;
     const ms = Date.parse(c.ontvangenOp);
     // The case hash: pseudonymous and short only (Redis keeps it as a listpack); the ciphertexts of
-    // the melding and of the repeat link are strings of their own.
-    const velden = ['id', c.id, 'oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
+    // the melding and of the repeat link are strings of their own. Its id is in its key.
+    const velden = ['oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
       'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
       ...(c.gemeente ? ['gemeente', c.gemeente] : [])];
@@ -132,7 +132,7 @@ export class MeldingenStore {
       op: o.gebeurtenis.op, velden: plat(o.velden), eenmalig: o.eenmalig ?? '', stop: o.stop, plan: o.plan, outbox: plat(o.outbox), feed: plat(o.feed?.velden),
       ...(o.logboek ? { logboek: logboekVelden(o.logboek), ms: String(Date.parse(o.logboek.endTime)) } : {}),
       ...(o.verwijderUiterlijk !== undefined ? { bewaar: String(o.verwijderUiterlijk) } : {}),
-      ...(o.bezorgd ? { bezorgd: k.bezorgdVeld(o.bezorgd).veld } : {}),
+      ...(o.bezorgd ? { bezorgd: k.bezorgdVeld(o.bezorgd).veld, bezorgdOp: Date.parse(o.gebeurtenis.op) } : {}),
     });
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.overgang, {
       melding: k.melding(o.meldingId), gebeurtenissen: k.gebeurtenissen(o.meldingId),
@@ -164,12 +164,27 @@ export class MeldingenStore {
     return nu === 1 || eerder === 1;
   }
 
-  /** Timers due at or before `nu` (ms), oldest first, after skipping `vanaf`: members `<meldingId>|<actie>` and their moments. */
-  async verstrekenTermijnen(nu: number, max = 500, vanaf = 0): Promise<[string, number][]> {
+  /**
+   * Timers due at or before `nu` (ms), oldest case first, after skipping `vanaf` members of the
+   * sorted set: per member its due timers (`<meldingId>|<actie>` and their moments, oldest first).
+   * A member is a case (its timers are fields of its hash) or a timer planned before they moved
+   * there; a member that has nothing due (moved meanwhile, or not ours) comes back empty.
+   */
+  async verstrekenTermijnen(nu: number, max = 500, vanaf = 0): Promise<[string, number][][]> {
     const r = await opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'WITHSCORES', 'LIMIT', vanaf, max));
-    const uit: [string, number][] = [];
-    for (let i = 0; i < r.length; i += 2) uit.push([r[i]!, Number(r[i + 1])]);
-    return uit;
+    const leden = Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i]!, Number(r[2 * i + 1])] as const);
+    const p = this.redis.pipeline();
+    for (const [lid] of leden) if (!lid.includes('|')) p.hgetall(this.namen.melding(lid));
+    const velden = (await opslag(() => p.exec())) ?? [];
+    let i = 0;
+    return leden.map(([lid, score]) => {
+      if (lid.includes('|')) return [[lid, score]];
+      const [fout, h] = velden[i++] ?? [];
+      if (fout) throw fout;
+      return Object.entries((h ?? {}) as Record<string, string>)
+        .flatMap(([veld, ms]): [string, number][] => (veld.startsWith('t:') && Number(ms) <= nu ? [[`${lid}|${veld.slice(2)}`, Number(ms)]] : []))
+        .sort((a, b) => a[1] - b[1]);
+    });
   }
 
   /**
@@ -182,13 +197,24 @@ export class MeldingenStore {
     return (await opslag(() => voerScriptUit(this.redis, SCRIPTS.slot, { slot: k }, { token, ms: actie === 'verleng' ? ms : 0 }))) === 1;
   }
 
+  /** A pending timer's moment (ms): a field of its case, or a member planned before timers moved there. */
   async termijn(lid: string): Promise<number | undefined> {
-    const s = await opslag(() => this.redis.zscore(this.namen.termijnen(), lid));
+    const [id, actie] = lid.split('|');
+    const [veld, oud] = await opslag(() => Promise.all([
+      id && actie ? this.redis.hget(this.namen.melding(id), `t:${actie}`) : null, this.redis.zscore(this.namen.termijnen(), lid)]));
+    const s = veld ?? oud;
     return s === null ? undefined : Number(s);
   }
 
+  /** Stop these timers (`<meldingId>|<actie>`, of any cases); each case moves to its next timer in the sorted set. */
   async stopTermijnen(leden: string[]): Promise<void> {
-    if (leden.length) await opslag(() => this.redis.zrem(this.namen.termijnen(), ...leden));
+    const perCasus = new Map<string, string[]>();
+    for (const lid of leden) {
+      const [id, actie] = lid.split('|');
+      if (id && actie) perCasus.set(id, [...(perCasus.get(id) ?? []), lid]);
+    }
+    await Promise.all([...perCasus].map(([id, timers]) => opslag(() => voerScriptUit(this.redis, SCRIPTS.termijnStop,
+      { melding: this.namen.melding(id), termijnen: this.namen.termijnen() }, { id, leden: JSON.stringify(timers) }))));
   }
 
   /** One page of a corporation's feed after `sinds` (exclusive), oldest first. */

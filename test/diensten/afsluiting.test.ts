@@ -3,6 +3,7 @@
 import t from 'tap';
 import { build, voorbeeldMelding } from '../helpers/build.js';
 import { logboekVan } from '../helpers/privacy.js';
+import { timersVan } from '../helpers/termijnen.js';
 
 const GEMEENTE_OIN = '00000099000000000010';
 
@@ -13,7 +14,7 @@ t.test('a case answered by the gemeente can be closed: afgesloten, timers gone, 
   const res = await app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: 'AFSLUIT-1' }));
   t.equal(res.status, 201);
   const id: string = res.body.id;
-  const timers = async () => (await sb.redis.zrange(sb.namen.termijnen(), '0', '-1')).filter((lid) => lid.startsWith(id));
+  const timers = async () => Object.keys(await timersVan(sb.redis, sb.namen, id));
   t.equal((await timers()).length, 2, 'the new case has its reminder and escalation timers');
 
   await t.rejects(terugkoppeling.sluitAf(id, { oin: GEMEENTE_OIN, kanaal: 'api' }, 'klaar'), { code: 'SB_CONFLICT' }, 'not before it was answered');

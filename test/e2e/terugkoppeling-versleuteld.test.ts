@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { termijnLid } from '../../src/domain/termijnen.js';
 import { build, httpsVraag, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { kop, openPgp, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
+import { vervroegTimer } from '../helpers/termijnen.js';
 
 const ELAN = 'elan-wonen';
 const LINK = /https:\/\/localhost:\d+\/b\/([A-Za-z0-9_-]{43})/;
@@ -75,7 +75,7 @@ t.test('the reminder carries a fresh feedback link that replaces the one in the 
   // The reminder is due at the start of the deadline day: move its timer to now, and the worker's
   // sweep fires it as it would on that day.
   const { sb } = app.draaiend;
-  t.equal(await sb.redis.zadd(sb.namen.termijnen(), 'XX', 'CH', Date.now() - 1000, termijnLid(id, 'herinnering')), 1, 'the reminder timer was pending');
+  t.ok(await vervroegTimer(sb.redis, sb.namen, id, 'herinnering', Date.now() - 1000), 'the reminder timer was pending');
   const herinnering = await wachtOp(async () => app.sink!.bestanden().find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, id, 'herinnering', 'wijkteam')));
   const tekst = platteTekst(openSmime(herinnering, app.pki, 'wijkteam-noord').inhoud);
   const nieuw = LINK.exec(tekst)![1]!;

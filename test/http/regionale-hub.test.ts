@@ -9,6 +9,7 @@ import { termijnLid } from '../../src/domain/termijnen.js';
 import { build, voorbeeldMelding, type Gebouwd } from '../helpers/build.js';
 import { HAARLEM, HILVERSUM, alsRegionaleHub } from '../helpers/hub.js';
 import { BASIS, plusDagen, testKlok } from '../helpers/klok.js';
+import { timersVan } from '../helpers/termijnen.js';
 
 const YMERE = 'ymere';
 const ELAN = 'elan-wonen';
@@ -29,7 +30,7 @@ async function post(app: Gebouwd, client: string, m: Record<string, unknown>): P
 }
 
 const timer = async (app: Gebouwd, id: string, actie: string) =>
-  app.draaiend.sb.redis.zscore(app.draaiend.sb.namen.termijnen(), termijnLid(id, actie as never));
+  (await timersVan(app.draaiend.sb.redis, app.draaiend.sb.namen, id))[termijnLid(id, actie as never)] ?? null;
 
 t.test('one corporation, two gemeenten: each melding gets its own gemeente, deadline and terms', async (t) => {
   const c = testKlok(BASIS);

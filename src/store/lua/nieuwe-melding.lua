@@ -1,8 +1,10 @@
 -- A new case with everything that belongs to it, all or nothing: idempotency key, case hash and its
 -- ciphertexts (the melding, the repeat link), first event, corporation index, outbox entry, the data
--- subject's index, timers, logboek record, retention.
+-- subject's index, timers (fields of the case, the case in the timers' sorted set), logboek record,
+-- retention.
 -- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency key exists.
 --- @include logboek
+--- @include termijnen
 local bestaand = redis.call('GET', KEYS[1])
 if bestaand then return {0, bestaand} end
 local x = cjson.decode(ARGV[4])
@@ -16,7 +18,13 @@ redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
 -- the data subject's meldingen that hold personal data, by moment of receipt (rights requests, and
 -- the latest within the window for repeat signals)
 redis.call('ZADD', KEYS[6], x.ms, ARGV[1])
-for _, p in ipairs(x.plan) do redis.call('ZADD', KEYS[9], p[2], p[1]) end
+-- a new case has no other timers: its place in the sorted set is the earliest of its plan
+local eerste
+for _, p in ipairs(x.plan) do
+  termijnZet(KEYS[2], p[1], p[2])
+  if not eerste or p[2] < eerste then eerste = p[2] end
+end
+if eerste then redis.call('ZADD', KEYS[9], string.format('%d', eerste), ARGV[1]) end
 logboek(KEYS[7], x.ms, x.logboek)
 if x.bewaar then redis.call('ZADD', KEYS[8], x.bewaar, ARGV[1]) end
 return {1, ARGV[1]}

@@ -8,9 +8,11 @@ if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
 local h = redis.call('HMGET', KEYS[1], 'betrokkene', 'idem', 'oin', 'feedId')
 local weg = {'gegevens', 'terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling', 'idem', 'feedId'}
--- the corporation's updates, one encrypted field each, and the delivered-markers
+-- the corporation's updates, one encrypted field each, the delivered-markers and pending timers
 for _, veld in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(veld, 1, 11) == 'aanvulling:' or string.sub(veld, 1, 8) == 'bezorgd:' then table.insert(weg, veld) end
+  if string.sub(veld, 1, 11) == 'aanvulling:' or string.sub(veld, 1, 8) == 'bezorgd:' or string.sub(veld, 1, 2) == 't:' then
+    table.insert(weg, veld)
+  end
 end
 redis.call('HDEL', KEYS[1], unpack(weg))
 redis.call('DEL', KEYS[5], KEYS[6])
@@ -27,6 +29,8 @@ end
 if h[3] and h[4] then
   for id in string.gmatch(h[4], '%S+') do redis.call('XDEL', x.feedBasis .. h[3], id) end
 end
+-- the case leaves the timers' sorted set, and so do timers planned there before they moved into the case
+redis.call('ZREM', KEYS[4], ARGV[1])
 for _, lid in ipairs(x.timers) do redis.call('ZREM', KEYS[4], lid) end
 -- delivered-markers written as keys of their own before they became fields of the case
 for _, m in ipairs(x.markers) do redis.call('DEL', x.bezorgdBasis .. m) end
