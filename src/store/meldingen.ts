@@ -43,7 +43,12 @@ const MIJLPAALVELDEN = Object.keys({
   geescaleerdOp: 1, opgepaktOp: 1, uitkomstOp: 1, tweedeEscalatieOp: 1, ontruimingsdatumOp: 1,
 } satisfies Record<Mijlpaal, 1>) as Mijlpaal[];
 
-const plat = (r: Record<string, string> | undefined) => Object.entries(r ?? {}).flat();
+/** A record as a flat field list (`Array.prototype.flat` is several times slower on this hot path). */
+function plat(r: Record<string, string> | undefined): string[] {
+  const uit: string[] = [];
+  for (const k in r) uit.push(k, r[k]!);
+  return uit;
+}
 
 export class MeldingenStore {
   /** Connections the intake writes take turns on (the first is the store's own). */
