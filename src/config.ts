@@ -299,7 +299,7 @@ const configVorm = z
       sweepSeconden: z.number().min(0.05).max(60).default(10),
     }).default({ sweepSeconden: 10 }),
     /**
-     * The logboek's archive (README "Logboek dataverwerkingen"): the worker role moves records older
+     * The logboek's archive (README "Privacy"): the worker role moves records older
      * than `archiveerNaSeconden` (service clock) out of the stream into compressed blocks of
      * `blokRecords` records in Redis, looking every `archiveerElkeSeconden`. Only whole blocks: fewer
      * older records wait in the stream.
