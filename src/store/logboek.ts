@@ -50,7 +50,7 @@ const delen = (id: string): [bigint, bigint] => {
   return [BigInt(ms!), BigInt(seq ?? 0)];
 };
 /** Order of two entry ids (negative: a before b). */
-export function vergelijkId(a: string, b: string): number {
+function vergelijkId(a: string, b: string): number {
   const [am, as] = delen(a);
   const [bm, bs] = delen(b);
   return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
