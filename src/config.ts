@@ -299,6 +299,17 @@ const configVorm = z
       sweepSeconden: z.number().min(0.05).max(60).default(10),
     }).default({ sweepSeconden: 10 }),
     /**
+     * The logboek's archive (README "Privacy"): the worker role moves records older
+     * than `archiveerNaSeconden` (service clock) out of the stream into compressed blocks of
+     * `blokRecords` records in Redis, looking every `archiveerElkeSeconden`. Only whole blocks: fewer
+     * older records wait in the stream.
+     */
+    logboek: z.strictObject({
+      archiveerNaSeconden: z.number().min(0).max(31 * 86_400).default(300),
+      archiveerElkeSeconden: z.number().min(0.05).max(86_400).default(60),
+      blokRecords: z.number().int().min(1).max(5000).default(2000),
+    }).default({ archiveerNaSeconden: 300, archiveerElkeSeconden: 60, blokRecords: 2000 }),
+    /**
      * A regional hub (README "Running a regional hub"): each gemeente with its own convenant, wijkteams,
      * troubleshooter and sender; partners are defined once. Instead of the single-convenant shape
      * (convenant, organisaties, wijkteams, troubleshooter, tweedeEscalatie), which still works for one gemeente.

@@ -17,6 +17,7 @@ import { createEscalaties } from './diensten/escalaties.js';
 import { createIntake } from './diensten/intake.js';
 import { createIntrekking } from './diensten/intrekking.js';
 import { createLezen } from './diensten/lezen.js';
+import { createLogboekarchief } from './diensten/logboekarchief.js';
 import { createOpruimer } from './diensten/opruimen.js';
 import { createRapportage } from './diensten/rapportage.js';
 import { createRechten } from './diensten/rechten.js';
@@ -162,6 +163,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
   const termijnen = createTermijnen({ casussen, store, log, klok });
+  const logboekarchief = createLogboekarchief({ config, logboek, klok });
   const rapportage = createRapportage({ config, store: new RapportageStore(redis, namen), sleutels, klok, wachtrijen,
     vastleggen: (id, oin) => lezen.vastleggen(id, { actie: 'ddas-geleverd', oin, extra: { kanaal: 'ddas' } }) });
   metrics.koppelStand(() => rapportage.toestand());
@@ -186,6 +188,8 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
       outbox: new OutboxStore(relay, namen),
       /** The timer scheduler's lease. */
       termijnslot: store,
+      /** The logboek archiver's lease. */
+      logboekslot: logboek,
       jobId,
       bezorging: createBezorging({
         config, casussen, store, lezen, sjablonen, smtp: smtp('bezorging'), kanaal: (x, afzender) => kanalen.voor(x, afzender),
@@ -198,7 +202,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   return {
     config, klok, log, metrics, namen, redis, sleutels, sjablonen,
     diensten: { casussen, lezen, intake, terugkoppeling, intrekking, escalaties, aanvullingen, toegang, opruimer, rechten, datalekken, sleutelbeheer, termijnen, rapportage,
-      werkplek,
+      werkplek, logboekarchief,
       werklijsten: createWerklijsten({ config, store: new RapportageStore(redis, namen), klok }) },
     wachtrijen,
     werkdelen,

@@ -43,6 +43,19 @@ t.test('privacy settings: dev.yaml states them, a config without them gets the s
   t.match(parseConfig(stringify(d), 'dev.yaml').privacy, { logboekJaren: 2, weigeringBewaartermijnDagen: 183 }, 'a partial section keeps the other defaults');
 });
 
+t.test('logboek archive settings: dev.yaml states them, a config without them gets the same defaults, bounds hold', async (t) => {
+  const verwacht = { archiveerNaSeconden: 300, archiveerElkeSeconden: 60, blokRecords: 2000 };
+  t.same(parseConfig(dev, 'dev.yaml').logboek, verwacht);
+  const zonder = parse(dev);
+  delete zonder.logboek;
+  t.same(parseConfig(stringify(zonder), 'dev.yaml').logboek, verwacht);
+  const d = parse(dev);
+  d.logboek = { blokRecords: 500 };
+  t.same(parseConfig(stringify(d), 'dev.yaml').logboek, { ...verwacht, blokRecords: 500 }, 'a partial section keeps the other defaults');
+  d.logboek = { blokRecords: 50_000 };
+  t.throws(() => parseConfig(stringify(d), 'x.yaml'), /x\.yaml: logboek\.blokRecords/, 'a block has a bounded size');
+});
+
 t.test('PORT and PORTAL_PORT override the ports', async (t) => {
   const c = parseConfig(dev, 'dev.yaml', { PORT: '9443', PORTAL_PORT: '9444' });
   t.equal(c.api.port, 9443);

@@ -31,6 +31,8 @@ export const SCRIPTS = {
   wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),
   termijnStop: script('termijn-stop', ['melding', 'termijnen'], ['id', 'leden']),
+  logboekArchiveer: script('logboek-archiveer', ['logboek', 'archief', 'blok'], ['eerste', 'laatste', 'volgende', 'lid', 'score', 'blok']),
+  logboekBlokVervang: script('logboek-blok-vervang', ['archief', 'blok', 'nieuw'], ['lid', 'nieuwLid', 'nieuwScore', 'nieuwBlok']),
   linkMaak: script('link-maak', ['link', 'vanMelding', 'alle'], ['hash', 'meldingId', 'geldigTot', 'ttl', 'linkBasis', 'codeBasis', 'rol', 'herinnering']),
   linkCode: script('link-code', ['link', 'code'], ['codeHash', 'nu', 'maxPogingen']),
   linkNieuweCode: script('link-nieuwe-code', ['code'], ['codeHash', 'geldigTot', 'ttl']),
@@ -55,13 +57,13 @@ export function definieerScripts(redis: Redis): Redis {
   return redis;
 }
 
-/** Run a script on a connection, with its keys and arguments by name. */
+/** Run a script on a connection, with its keys and arguments by name (a Buffer goes as binary). */
 export function voerScriptUit<K extends string, A extends string>(
-  redis: Redis, s: LuaScript<K, A>, keys: Record<K, string>, args: Record<A, string | number>,
+  redis: Redis, s: LuaScript<K, A>, keys: Record<K, string>, args: Record<A, string | number | Buffer>,
 ): Promise<unknown> {
   definieerScripts(redis);
-  const lijst: (string | number)[] = [];
+  const lijst: (string | number | Buffer)[] = [];
   for (const k of s.keys) lijst.push(keys[k]);
   for (const a of s.args) lijst.push(args[a]);
-  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[s.commando]!(...lijst);
+  return (redis as unknown as Record<string, (...a: (string | number | Buffer)[]) => Promise<unknown>>)[s.commando]!(...lijst);
 }

@@ -47,6 +47,15 @@ export class RedisNamen {
   // Shared streams and sets.
   outbox = () => this.k('outbox');
   logboek = () => this.k('logboek');
+  /**
+   * The logboek's archive: compressed blocks of the stream's oldest records, each a binary string
+   * named by its first entry id, and their index (a sorted set of `<first> <last> <count>` by the
+   * last record's moment). The blocks stay in Redis, replicated and persisted like the stream.
+   */
+  logboekArchief = () => this.k('logboek', 'archief');
+  logboekBlok = (eersteId: string) => this.k('logboek', 'archief', eersteId);
+  /** The archiver's lease on a round (one worker moves records into blocks at a time). */
+  logboekslot = () => this.k('logboek', 'slot');
   termijnen = () => this.k('termijnen');
   /** The timer scheduler's lease on a round (one worker reads the due range at a time). */
   termijnslot = () => this.k('termijnen', 'slot');

@@ -9,9 +9,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import t from 'tap';
 import { voorbeeldMelding } from '../helpers/build.js';
+import { logboekVan } from '../helpers/privacy.js';
 import { ROOT } from '../helpers/root.js';
 import { bouwWerkplek } from '../helpers/werkplek.js';
-import { uitStreamVelden } from '../../src/store/logboek-velden.js';
 
 const SCHERMAFDRUKKEN = path.join(ROOT, 'test-results', 'werkplek');
 const ELAN = '00000099000000000001';
@@ -52,7 +52,7 @@ t.test('privacy officer runs an inzage; coordinator opens the figures; axe finds
   await privacy.getByRole('heading', { name: `Melding ${record.id}` }).waitFor();
   t.match(await privacy.locator('main').innerText(), 'Dijk', 'the tenant\'s data as sent');
   await controleer(privacy, 'inzage-resultaat');
-  const records = (await sb.redis.xrange(sb.namen.logboek(), '-', '+')).map(([, v]) => uitStreamVelden(v));
+  const records = await logboekVan(w.app);
   t.ok(records.some((r) => r.name === 'inzage-verstrekt' && r.attributes['dpl.signaalbrug.kanaal'] === 'werkplek'), 'the inzage is in the logboek');
 
   await privacy.getByRole('link', { name: 'Datalekkenregister' }).click();

@@ -6,10 +6,17 @@ import { Redis } from 'ioredis';
 import { httpsVraag, wachtOp, type Antwoord, type Gebouwd } from './build.js';
 import { platteTekst } from './mail.js';
 import type { Verwerking } from '../../src/domain/verwerking.js';
+import { leesBlok } from '../../src/store/logboek-blok.js';
+import { LogboekStore } from '../../src/store/logboek.js';
 import { RedisNamen } from '../../src/store/redis-namen.js';
-import { uitStreamVelden } from '../../src/store/logboek-velden.js';
 
-/** Every key with its whole value, whatever its type: what a copy of Redis would give away. */
+/** A logboek archive block (compressed, so read as the records it holds). */
+const LOGBOEKBLOK = /:logboek:archief:\d+-\d+$/;
+
+/**
+ * Every key with its whole value, whatever its type: what a copy of Redis would give away. The
+ * logboek's archive blocks are shown unpacked, as anyone with the copy could unpack them.
+ */
 export async function redisDump(url: string): Promise<string> {
   const r = new Redis(url);
   try {
@@ -20,7 +27,8 @@ export async function redisDump(url: string): Promise<string> {
       cursor = volgende;
       for (const k of keys) {
         const type = await r.type(k);
-        const waarde = type === 'string' ? await r.get(k)
+        const waarde = type === 'string' && LOGBOEKBLOK.test(k) ? await leesBlok((await r.getBuffer(k))!)
+          : type === 'string' ? await r.get(k)
           : type === 'hash' ? await r.hgetall(k)
           : type === 'list' ? await r.lrange(k, 0, -1)
           : type === 'set' ? await r.smembers(k)
@@ -52,16 +60,17 @@ export async function aofNaHerschrijven(url: string, dir: string): Promise<strin
 }
 
 /**
- * The logboek records (of one melding, or all), read straight from the stream. Pass the app, so the
- * stream's name comes from its own RedisNamen; a bare Redis URL reads the default prefix's stream.
+ * The logboek records (of one melding, or all), read through the store (archive blocks, then the
+ * stream). Pass the app, so the keys come from its own RedisNamen; a bare Redis URL reads the
+ * default prefix's logboek.
  */
 export async function logboekVan(app: Gebouwd | string, meldingId?: string): Promise<Verwerking[]> {
   const [url, namen] = typeof app === 'string' ? [app, new RedisNamen('sb')] : [app.redis.url, app.draaiend.sb.namen];
   const r = new Redis(url);
   try {
-    return (await r.xrange(namen.logboek(), '-', '+'))
-      .map(([, v]) => uitStreamVelden(v))
-      .filter((s) => !meldingId || s.attributes['dpl.signaalbrug.melding_id'] === meldingId);
+    const uit: Verwerking[] = [];
+    for await (const s of new LogboekStore(r, namen).lees(meldingId ? { melding: meldingId } : {})) uit.push(s);
+    return uit;
   } finally {
     r.disconnect();
   }

@@ -6,8 +6,8 @@
 import t from 'tap';
 import { voorbeeldMelding } from '../helpers/build.js';
 import { testKlok, wandtijd } from '../helpers/klok.js';
+import { logboekVan } from '../helpers/privacy.js';
 import { bouwWerkplek, type Werkplek } from '../helpers/werkplek.js';
-import { uitStreamVelden } from '../../src/store/logboek-velden.js';
 
 const ELAN = '00000099000000000001';
 const PRE = '00000099000000000002';
@@ -45,8 +45,7 @@ async function opzet(t: Parameters<typeof bouwWerkplek>[0]) {
   };
 }
 
-const records = async (w: Werkplek) => (await w.app.draaiend.sb.redis.xrange(w.app.draaiend.sb.namen.logboek(), '-', '+'))
-  .map(([, v]) => uitStreamVelden(v));
+const records = (w: Werkplek) => logboekVan(w.app);
 
 t.test('a gemeente\'s privacy officer: logboek, inzage and erasure of its own cases only', async (t) => {
   const { w, sb, haarlem, bloemendaal, pre } = await opzet(t);
