@@ -315,7 +315,7 @@ async function geheugen(pki: string, n: number) {
 
 /**
  * Where the bytes go: Redis's own MEMORY USAGE per kind of key (ids and keyed hashes in the name
- * replaced by a placeholder), divided by the number of cases. Keys of a kind with many members are
+ * and entry ids replaced by a placeholder), divided by the number of cases. Keys of a kind with many members are
  * sampled (at most 1000 each) and their total extrapolated from the count.
  */
 async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
@@ -325,7 +325,8 @@ async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
     const [volgende, keys] = await r.scan(cursor, 'COUNT', 5000);
     cursor = volgende;
     for (const k of keys) {
-      const soort = k.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>').replace(/[A-Za-z0-9_-]{40,}/g, '<hash>');
+      const soort = k.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>').replace(/[A-Za-z0-9_-]{40,}/g, '<hash>')
+        .replace(/\d{13}-\d+/g, '<ms-seq>');
       const s = soorten.get(soort) ?? { aantal: 0, voorbeelden: [] };
       s.aantal++;
       if (s.voorbeelden.length < 1000) s.voorbeelden.push(k);
