@@ -54,13 +54,13 @@ export function definieerScripts(redis: Redis): Redis {
   return redis;
 }
 
-/** Run a script on a connection, with its keys and arguments by name. */
+/** Run a script on a connection, with its keys and arguments by name (a Buffer goes as its bytes). */
 export function voerScriptUit<K extends string, A extends string>(
-  redis: Redis, s: LuaScript<K, A>, keys: Record<K, string>, args: Record<A, string | number>,
+  redis: Redis, s: LuaScript<K, A>, keys: Record<K, string>, args: Record<A, string | number | Buffer>,
 ): Promise<unknown> {
   definieerScripts(redis);
-  const lijst: (string | number)[] = [];
+  const lijst: (string | number | Buffer)[] = [];
   for (const k of s.keys) lijst.push(keys[k]);
   for (const a of s.args) lijst.push(args[a]);
-  return (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[s.commando]!(...lijst);
+  return (redis as unknown as Record<string, (...a: (string | number | Buffer)[]) => Promise<unknown>>)[s.commando]!(...lijst);
 }
