@@ -52,6 +52,8 @@ function ontleed(blob: Versleuteld): Delen {
     if (blob[0] === V2_BYTE) return ontleedV2(blob);
     if (blob[0] !== V1_BYTE) throw new Error(blob.length ? `onbekend versleutelformaat (versiebyte ${blob[0]})` : 'onbekend versleutelformaat (leeg)');
   }
+  // A v2 value someone read as text (GET instead of GETBUFFER) has lost bytes on the way: say so.
+  if (typeof blob === 'string' && blob.charCodeAt(0) === V2_BYTE) throw new Error('onbekend versleutelformaat (een v2-waarde als tekst gelezen; lees bytes)');
   const delen = (typeof blob === 'string' ? blob : blob.toString('latin1')).split('.');
   if (delen[0] !== 'v1' || delen.length !== 5) throw new Error('onbekend versleutelformaat');
   const [, kid, iv, ct, tag] = delen as [string, string, string, string, string];

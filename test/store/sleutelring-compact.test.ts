@@ -139,6 +139,7 @@ t.test('tampering, wrong keys, unknown versions and truncation are refused with 
     t.throws(() => ring.ontsleutel(blob.subarray(0, n), 'ctx'), n === 0 ? /onbekend versleutelformaat \(leeg\)/ : n < kop + 30 ? /afgekapt/ : /niet te ontsleutelen/,
       `truncated to ${n} bytes`);
   t.throws(() => ring.ontsleutel(Buffer.concat([blob, Buffer.from([0])]), 'ctx'), /niet te ontsleutelen/, 'a byte appended');
+  t.throws(() => ring.ontsleutel(blob.toString('utf8'), 'ctx'), /een v2-waarde als tekst gelezen/, 'bytes read as text (GET instead of GETBUFFER)');
 
   // Authentic bytes (made here with the key: no writer makes them) are still checked before they are
   // handed out: the version inside must be the header's, and the rest a deflate stream.
