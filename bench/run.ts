@@ -254,6 +254,8 @@ async function maakOpenCasussen({ sb, r }: Awaited<ReturnType<typeof kaleSignaal
   }
   const s = sjabloon!;
   const tekst = JSON.stringify(s);
+  // The ciphertexts are bytes: JSON writes a Buffer as { type, data }, read it back as one.
+  const metBytes = (_: string, w: unknown) => ((w as { type?: unknown })?.type === 'Buffer' ? Buffer.from((w as { data: number[] }).data) : w);
   // Its own connection, without the service's command timeout: a batch of 1000 scripts that each
   // wait for the fsync may take longer than one request ever does.
   const store = new MeldingenStore(r, sb.namen);
@@ -264,7 +266,7 @@ async function maakOpenCasussen({ sb, r }: Awaited<ReturnType<typeof kaleSignaal
   for (let i = 1; i < n; i += PARTIJ) {
     const partij = Array.from({ length: Math.min(PARTIJ, n - i) }, () => randomUUID());
     await Promise.all(partij.map((id) => store.bewaar(JSON.parse(tekst.replaceAll(eerste, id)
-      .replaceAll(s.casus.betrokkene, randomBytes(32).toString('base64url')).replaceAll(s.idem, randomBytes(32).toString('base64url'))) as NieuwRecord)));
+      .replaceAll(s.casus.betrokkene, randomBytes(32).toString('base64url')).replaceAll(s.idem, randomBytes(32).toString('base64url')), metBytes) as NieuwRecord)));
     ids.push(...partij);
   }
   for (let i = 0; i < ids.length; i += PARTIJ)

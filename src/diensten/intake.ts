@@ -100,9 +100,10 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
     // by earlier versions, which a replay still matches below.
     const json = JSON.stringify(melding);
     const vingerafdruk = `j:${sleutels.pseudoniem('vingerafdruk', json)}`;
+    // The melding and the repeat link in the compact format: deflated with its dictionary, then encrypted.
     const uitkomst = await store.bewaar({
-      ...n, gegevens: sleutels.versleutel(json, CONTEXT.gegevens(id)), idem: sleutels.pseudoniem('idem', oin, melding.referentie), vingerafdruk,
-      ...(herhaling ? { herhaling: sleutels.versleutel(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}), herhalingVensterMs: vensterMs,
+      ...n, gegevens: sleutels.versleutelCompact(json, CONTEXT.gegevens(id)), idem: sleutels.pseudoniem('idem', oin, melding.referentie), vingerafdruk,
+      ...(herhaling ? { herhaling: sleutels.versleutelCompact(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}), herhalingVensterMs: vensterMs,
     });
     if (uitkomst.nieuw) return { nieuw: true, record: { ...n.casus, gegevens: melding } };
     const zelfdeInhoud = uitkomst.vingerafdruk?.startsWith('j:')

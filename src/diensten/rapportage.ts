@@ -17,7 +17,7 @@ import { amsterdamDatum } from '../domain/werkdagen.js';
 import { invalidParams } from '../domain/invoerfouten.js';
 import { SignaalbrugError } from '../errors.js';
 import type { RapportageStore, RuweCasus } from '../store/rapportage.js';
-import type { Sleutelring } from '../store/sleutelring.js';
+import type { Sleutelring, Versleuteld } from '../store/sleutelring.js';
 import type { Wachtrijen } from '../store/wachtrijen.js';
 import { ddasFouten } from './ddas-levering.js';
 import { INTREKKINGSREDENEN } from './intrekking.js';
@@ -78,7 +78,7 @@ export function createRapportage({ config, store, sleutels, klok, wachtrijen, va
   const binnen = (r: Reikwijdte) => (c: Pick<RuweCasus, 'oin' | 'wijkteamOin'>) =>
     r.rol === 'beheer' || (r.rol === 'gemeente' ? c.wijkteamOin === r.oin : c.oin === r.oin);
 
-  const ontsleutel = <T>(blob: string | undefined, context: string): T | undefined =>
+  const ontsleutel = <T>(blob: Versleuteld | undefined, context: string): T | undefined =>
     blob ? (JSON.parse(sleutels.ontsleutel(blob, context)) as T) : undefined;
 
   /** Every case of the period in scope, read in batches; with the ciphertexts asked for. */

@@ -57,7 +57,7 @@ export function definieerScripts(redis: Redis): Redis {
   return redis;
 }
 
-/** Run a script on a connection, with its keys and arguments by name (a Buffer goes as binary). */
+/** Run a script on a connection, with its keys and arguments by name (a Buffer goes as its bytes). */
 export function voerScriptUit<K extends string, A extends string>(
   redis: Redis, s: LuaScript<K, A>, keys: Record<K, string>, args: Record<A, string | number | Buffer>,
 ): Promise<unknown> {

@@ -2,7 +2,8 @@
 // domain's rules and knows none of them: a new case in one script (case, idempotency key, indexes,
 // timers, outbox entry, logboek record), a transition in another (compare-and-set on the status).
 // Personal data arrives here encrypted by the services and lives only in the `gegevens` and
-// `herhaling` strings and the encrypted fields of the case hash (feedback, outcomes, updates).
+// `herhaling` strings (compact binary ciphertexts, stored and read as bytes) and the encrypted fields
+// of the case hash (feedback, outcomes, updates).
 import type { Redis } from 'ioredis';
 import type { Casus, Gebeurtenis, Mijlpaal, NieuweCasus, Overgang } from '../domain/overgangen.js';
 import type { Soort } from '../domain/melding.js';
@@ -13,19 +14,20 @@ import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
 import { isBlobveld, type RedisNamen } from './redis-namen.js';
 import { generatie, wachtOpReplicas, type Replicabevestiging } from './redis.js';
+import type { Versleuteld } from './sleutelring.js';
 
 export type { Gebeurtenis };
 
 /** A new case as the intake service built it: the domain's part, and the encrypted and keyed values. */
 export interface NieuwRecord extends NieuweCasus {
-  /** The melding, encrypted (AAD: the case id). */
-  gegevens: string;
+  /** The melding, encrypted in the compact binary format (AAD: the case id). */
+  gegevens: Buffer;
   /** Keyed hash of (corporation, referentie): the idempotency key. */
   idem: string;
   /** Keyed fingerprint of the validated melding: tells a replay from a different melding. */
   vingerafdruk: string;
-  /** The link to an earlier melding of the same data subject (repeat signal), encrypted. */
-  herhaling?: string;
+  /** The link to an earlier melding of the same data subject (repeat signal), encrypted as `gegevens`. */
+  herhaling?: Buffer;
   /** How long a melding counts as earlier signal for the next one (ms; the intake's lookup uses it). */
   herhalingVensterMs: number;
 }
@@ -124,9 +126,12 @@ export class MeldingenStore {
     return r;
   }
 
-  /** One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`), wherever it is kept. */
-  async veld(id: string, naam: string): Promise<string | undefined> {
-    if (isBlobveld(naam)) return (await opslag(() => this.redis.get(this.namen.meldingBlob(id, naam)))) ?? undefined;
+  /**
+   * One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`), wherever it is kept: a
+   * string of its own is read as bytes (binary ciphertext, or the text of an older one).
+   */
+  async veld(id: string, naam: string): Promise<Versleuteld | undefined> {
+    if (isBlobveld(naam)) return (await opslag(() => this.redis.getBuffer(this.namen.meldingBlob(id, naam)))) ?? undefined;
     return (await opslag(() => this.redis.hget(this.namen.melding(id), naam))) ?? undefined;
   }
 

@@ -18,7 +18,8 @@ export interface RuweCasus extends CasusMeta {
   gebeurtenissen: Gebeurtenis[];
   eindresultaat?: string;
   terugkoppeling?: string;
-  gegevens?: string;
+  /** Bytes: the compact binary ciphertext (or the text of an older one). */
+  gegevens?: Buffer;
 }
 
 export interface Leesopties {
@@ -72,7 +73,7 @@ export class RapportageStore {
     for (const id of ids) {
       p.hmget(this.namen.melding(id), ...VELDEN, ...inHash);
       if (o.gebeurtenissen) p.lrange(this.namen.gebeurtenissen(id), 0, -1);
-      if (blob) p.get(this.namen.meldingBlob(id, 'gegevens'));
+      if (blob) p.getBuffer(this.namen.meldingBlob(id, 'gegevens'));
     }
     const r = (await opslag(() => p.exec())) ?? [];
     const stap = 1 + (o.gebeurtenissen ? 1 : 0) + (blob ? 1 : 0);
@@ -84,12 +85,12 @@ export class RapportageStore {
       const [oin, wijkteam, wijkteamOin, soort, status, ontvangenOp, terugkoppelingUiterlijk, verwijderdOp] = v;
       if (!soort || !status || !ontvangenOp) return;
       const extra: Record<string, string> = Object.fromEntries(inHash.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
-      const gegevens = blob ? (r[i * stap + stap - 1]?.[1] as string | null) : null;
-      if (gegevens) extra.gegevens = gegevens;
+      const gegevens = blob ? (r[i * stap + stap - 1]?.[1] as Buffer | null) : null;
       const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map(uitGebeurtenisTekst) : [];
       uit.push({
         id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,
         ontvangenOp, terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,
+        ...(gegevens ? { gegevens } : {}),
       });
     });
     return uit;

@@ -19,6 +19,7 @@ export class RedisNamen {
   /**
    * The case's large ciphertexts, each a string of its own (`gegevens`: the melding; `herhaling`: the
    * link to an earlier melding), so the case hash keeps only short values in Redis's compact encoding.
+   * Their values are bytes (the compact ciphertext format, see Sleutelring.versleutelCompact).
    */
   meldingBlob = (id: string, veld: Blobveld) => this.k('melding', id, veld);
   /** Idempotency key of (corporation, referentie), by its keyed hash. */

@@ -2,12 +2,13 @@
 // key while the service runs. SCAN in batches, and per field a compare-and-set, so a value the service
 // wrote meanwhile (e.g. feedback arriving) is never overwritten with an older one. Passes repeat until
 // no ciphertext with another key id is left (a service that has not yet taken up the new keyring may
-// still write with the old key for a moment).
+// still write with the old key for a moment). A string key of its own (the melding, the repeat link)
+// is written in the compact binary format, also when only its format is old (`v1` text).
 import type { Redis } from 'ioredis';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
-import { Sleutelring } from './sleutelring.js';
+import { Sleutelring, type Versleuteld } from './sleutelring.js';
 
 /**
  * Every encrypted field in Redis, with the context (AAD) it was bound to: `context(id, field)` names it,
@@ -21,8 +22,8 @@ export const VERSLEUTELD: { sleutel: RegExp; waarde?: true; context: (id: string
   { sleutel: /^datalek:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? `datalek:${id}` : undefined) },
 ];
 
-/** One ciphertext: a field of a hash, or a string key of its own (`waarde`). */
-interface Versleuteld { key: string; veld: string; context: string; blob: string; waarde?: true }
+/** One ciphertext: a field of a hash, or a string key of its own (`waarde`, read as bytes). */
+interface Doel { key: string; veld: string; context: string; blob: Versleuteld; waarde?: true }
 
 export interface Rotatieverslag {
   herversleuteld: number;
@@ -43,7 +44,7 @@ export class Sleutelrotatie {
   }
 
   /** Every encrypted field: key, field, context, current ciphertext; in SCAN batches. */
-  private async *velden(batch: number): AsyncGenerator<Versleuteld[]> {
+  private async *velden(batch: number): AsyncGenerator<Doel[]> {
     let cursor = '0';
     do {
       const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.alles(), 'COUNT', batch));
@@ -56,11 +57,11 @@ export class Sleutelrotatie {
       });
       if (!doelen.length) continue;
       const p = this.redis.pipeline();
-      for (const d of doelen) (d.waarde ? p.get(d.key) : p.hgetall(d.key));
+      for (const d of doelen) (d.waarde ? p.getBuffer(d.key) : p.hgetall(d.key));
       const waarden = (await opslag(() => p.exec())) ?? [];
-      yield doelen.flatMap((d, i): Versleuteld[] => {
+      yield doelen.flatMap((d, i): Doel[] => {
         const w = waarden[i]?.[1];
-        if (d.waarde) return typeof w === 'string' ? [{ key: d.key, veld: d.veld!, context: d.context(d.id, d.veld!)!, blob: w, waarde: true }] : [];
+        if (d.waarde) return Buffer.isBuffer(w) ? [{ key: d.key, veld: d.veld!, context: d.context(d.id, d.veld!)!, blob: w, waarde: true }] : [];
         return Object.entries((w ?? {}) as Record<string, string>).flatMap(([veld, blob]) => {
           const context = d.context(d.id, veld);
           return context ? [{ key: d.key, veld, context, blob }] : [];
@@ -79,11 +80,17 @@ export class Sleutelrotatie {
     return telling;
   }
 
+  /** Whether a ciphertext needs writing again: another key id, or a string key still in the `v1` text format. */
+  private teHerschrijven(blob: Versleuteld, waarde: boolean | undefined): boolean {
+    return Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel || (waarde === true && Sleutelring.formaatVan(blob) !== 'v2');
+  }
+
   /** One field: re-encrypt with the active key unless the service changed it meanwhile (then read again). */
-  private async roteerVeld(v: Versleuteld, verslag: Rotatieverslag): Promise<void> {
-    let blob: string | null = v.blob;
-    for (let poging = 0; poging < 5 && blob && Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel; poging++) {
-      const nieuw = this.sleutels.versleutel(this.sleutels.ontsleutel(blob, v.context), v.context);
+  private async roteerVeld(v: Doel, verslag: Rotatieverslag): Promise<void> {
+    let blob: Versleuteld | null = v.blob;
+    for (let poging = 0; poging < 5 && blob && this.teHerschrijven(blob, v.waarde); poging++) {
+      const platte = this.sleutels.ontsleutel(blob, v.context);
+      const nieuw = v.waarde ? this.sleutels.versleutelCompact(platte, v.context) : this.sleutels.versleutel(platte, v.context);
       const gezet = v.waarde
         ? await opslag(() => voerScriptUit(this.redis, SCRIPTS.waardeCas, { sleutel: v.key }, { verwacht: blob!, nieuw }))
         : await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: v.key }, { veld: v.veld, verwacht: blob!, nieuw }));
@@ -92,18 +99,17 @@ export class Sleutelrotatie {
         return;
       }
       verslag.gelijktijdigGewijzigd++;
-      blob = await opslag(() => (v.waarde ? this.redis.get(v.key) : this.redis.hget(v.key, v.veld)));
+      blob = await opslag<Versleuteld | null>(() => (v.waarde ? this.redis.getBuffer(v.key) : this.redis.hget(v.key, v.veld)));
     }
   }
 
   async roteer(o: { batch?: number; pauzeMs?: number; maxRondes?: number } = {}): Promise<Rotatieverslag> {
     const verslag: Rotatieverslag = { herversleuteld: 0, gelijktijdigGewijzigd: 0, rondes: 0, perSleutel: {} };
-    const actief = this.sleutels.actieveSleutel;
     for (let ronde = 1; ronde <= (o.maxRondes ?? 10); ronde++) {
       verslag.rondes = ronde;
       let oud = 0;
       for await (const b of this.velden(o.batch ?? 200)) {
-        for (const v of b) if (Sleutelring.sleutelVan(v.blob) !== actief) {
+        for (const v of b) if (this.teHerschrijven(v.blob, v.waarde)) {
           oud++;
           await this.roteerVeld(v, verslag);
         }

@@ -2,6 +2,7 @@
 // logboek of a melding, and reading a melding through the portal as a wijkteam would.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { httpsVraag, wachtOp, type Antwoord, type Gebouwd } from './build.js';
 import { platteTekst } from './mail.js';
@@ -12,10 +13,39 @@ import { RedisNamen } from '../../src/store/redis-namen.js';
 
 /** A logboek archive block (compressed, so read as the records it holds). */
 const LOGBOEKBLOK = /:logboek:archief:\d+-\d+$/;
+import { WOORDENBOEK_V2 } from '../../src/store/woordenboek.js';
 
 /**
- * Every key with its whole value, whatever its type: what a copy of Redis would give away. The
- * logboek's archive blocks are shown unpacked, as anyone with the copy could unpack them.
+ * What bytes inflate to with the compact format's dictionary, which is no secret (it is in the
+ * source): compressed is not encrypted, and a value stored deflated but not encrypted would hide its
+ * plaintext from a plain text search. Tried where a deflate stream would start: at the first byte, and
+ * where the compact format's plaintext starts (after version byte, key id, IV, tag and the repeated
+ * version byte, or without that byte). What fails to inflate gives nothing.
+ */
+export function ontpakt(b: Buffer): string[] {
+  if (b.length < 16) return [];
+  const kid = b[1] ?? 0;
+  const plekken = [0, ...(b[0] === 0x02 && kid >= 1 && kid <= 32 ? [2 + kid + 28, 2 + kid + 28 + 1] : [])];
+  return plekken.flatMap((i) => {
+    try {
+      return [inflateRawSync(b.subarray(i), { dictionary: WOORDENBOEK_V2, maxOutputLength: 1 << 20 }).toString('utf8')];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A string value as text (UTF-8), plus base64 for bytes that are no text, plus what it inflates to. */
+function stringwaarde(b: Buffer): string {
+  const tekst = b.toString('utf8');
+  return [tekst, ...(Buffer.from(tekst, 'utf8').equals(b) ? [] : [`base64:${b.toString('base64')}`]), ...ontpakt(b).map((o) => `ontpakt:${o}`)].join('\n');
+}
+
+/**
+ * Every key with its whole value, whatever its type: what a copy of Redis would give away. A string
+ * holding bytes (the compact ciphertexts) shows as base64 besides its text, so a test can find a
+ * ciphertext by its base64; and anything that inflates is shown inflated. The logboek's archive
+ * blocks are shown unpacked, as anyone with the copy could unpack them.
  */
 export async function redisDump(url: string): Promise<string> {
   const r = new Redis(url);
@@ -28,7 +58,7 @@ export async function redisDump(url: string): Promise<string> {
       for (const k of keys) {
         const type = await r.type(k);
         const waarde = type === 'string' && LOGBOEKBLOK.test(k) ? await leesBlok((await r.getBuffer(k))!)
-          : type === 'string' ? await r.get(k)
+          : type === 'string' ? stringwaarde((await r.getBuffer(k))!)
           : type === 'hash' ? await r.hgetall(k)
           : type === 'list' ? await r.lrange(k, 0, -1)
           : type === 'set' ? await r.smembers(k)
@@ -43,7 +73,11 @@ export async function redisDump(url: string): Promise<string> {
   }
 }
 
-/** BGREWRITEAOF, wait until done, then the text of every AOF file (history files are gone by then). */
+/**
+ * BGREWRITEAOF, wait until done, then the text of every AOF file (history files are gone by then),
+ * read as latin1 (a binary value's bytes are found by `buffer.toString('latin1')`), followed by what
+ * any of its bulk strings inflates to (see ontpakt).
+ */
 export async function aofNaHerschrijven(url: string, dir: string): Promise<string> {
   const r = new Redis(url);
   try {
@@ -53,7 +87,16 @@ export async function aofNaHerschrijven(url: string, dir: string): Promise<strin
       return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) && /aof_last_bgrewrite_status:ok/.test(info);
     });
     const map = path.join(dir, 'appendonlydir');
-    return readdirSync(map).map((f) => readFileSync(path.join(map, f), 'latin1')).join('\n');
+    const bestanden = readdirSync(map).map((f) => readFileSync(path.join(map, f)));
+    const ontpakkingen: string[] = [];
+    // RESP bulk strings: $<length>\r\n<bytes>\r\n.
+    for (const b of bestanden) {
+      for (const m of b.toString('latin1').matchAll(/\$(\d+)\r\n/g)) {
+        const begin = m.index + m[0].length;
+        ontpakkingen.push(...ontpakt(b.subarray(begin, begin + Number(m[1]))));
+      }
+    }
+    return [...bestanden.map((b) => b.toString('latin1')), ...ontpakkingen.map((o) => `ontpakt:${o}`)].join('\n');
   } finally {
     r.disconnect();
   }

@@ -1,14 +1,17 @@
 // The tenant's rights through the real CLI: `inzage` shows everything held (decrypted, with origin,
 // recipients, purposes and the logboek); `verwijder` erases it, withdraws the pending delivery and its
 // timers, and afterwards neither a scan of every key nor the AOF after a rewrite holds any of it.
+import { deflateRawSync } from 'node:zlib';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { build, wachtOp } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
-import { aofNaHerschrijven, leesInPortaal, logboekVan, redisDump } from '../helpers/privacy.js';
+import { aofNaHerschrijven, leesInPortaal, logboekVan, ontpakt, redisDump } from '../helpers/privacy.js';
 import { ELAN_OIN, KANARIE, kanarieMelding } from '../helpers/portaal.js';
 import { BEZORG_QUEUE, jobId } from '../../src/store/wachtrijen.js';
+import { Sleutelring } from '../../src/store/sleutelring.js';
+import { WOORDENBOEK_V2 } from '../../src/store/woordenboek.js';
 
 const PERSOONSGEGEVENS = [KANARIE.achternaam, KANARIE.telefoonnummer, KANARIE.straatnaam, KANARIE.relatienummer, KANARIE.woonplaats,
   KANARIE.postcode, KANARIE.geboortedatumIso, KANARIE.referentie];
@@ -61,11 +64,24 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   const verwerkingen = doc.verwerkingen.map((v: any) => v.name);
   for (const n of ['melding-ontvangen', 'melding-bezorgd', 'melding-gelezen', 'terugkoppeling-ontvangen', 'inzage-verstrekt']) t.ok(verwerkingen.includes(n), n);
 
-  // Before: the ciphertexts are there (so their absence afterwards means something).
-  const geheimen = [await r.get(namen.meldingBlob(k1, 'gegevens')), await r.hget(namen.melding(k1), 'terugkoppeling'), await r.get(namen.meldingBlob(k2, 'gegevens'))] as string[];
+  // Before: the ciphertexts are there (so their absence afterwards means something). The melding's are
+  // bytes: the dump shows them in base64, the AOF (read as latin1) as they are.
+  const meldingen = [(await r.getBuffer(namen.meldingBlob(k1, 'gegevens')))!, (await r.getBuffer(namen.meldingBlob(k2, 'gegevens')))!];
+  const terugkoppeling = (await r.hget(namen.melding(k1), 'terugkoppeling'))!;
+  const geheimen = { Redis: [...meldingen.map((b) => b.toString('base64')), terugkoppeling], AOF: [...meldingen.map((b) => b.toString('latin1')), terugkoppeling] };
   const voor = await redisDump(app.redis.url);
-  for (const g of geheimen) t.ok(voor.includes(g), 'ciphertext present before');
+  for (const g of geheimen.Redis) t.ok(voor.includes(g), 'ciphertext present before');
   for (const p of PERSOONSGEGEVENS) t.notOk(voor.includes(p), `encrypted at rest: no ${p} in plain text`);
+  // Absent from the dump because encrypted, not merely because compressed: the stored melding is a
+  // ciphertext that opens only with the service's key, and the dump would show a compressed plaintext.
+  const sleutels = app.draaiend.sb.sleutels;
+  for (const [b, id] of [[meldingen[0]!, k1], [meldingen[1]!, k2]] as const) {
+    t.equal(Sleutelring.formaatVan(b), 'v2', 'the melding in the compact format');
+    t.match(sleutels.ontsleutel(b, id), KANARIE.achternaam, 'encrypted with the service key');
+  }
+  const gepakt = deflateRawSync(JSON.stringify(eerste), { dictionary: WOORDENBOEK_V2, windowBits: 12 });
+  for (const [hoe, b] of [['bare', gepakt], ['in the compact frame', Buffer.concat([meldingen[0]!.subarray(0, 4 + 28), Buffer.of(2), gepakt])]] as const)
+    t.ok(ontpakt(b).some((o) => o.includes(KANARIE.achternaam)), `a melding compressed but not encrypted (${hoe}) would show in the dump`);
   t.ok(await r.exists(namen.linkVanMelding(k1)), 'a link before');
 
   const verwijder = await cli(['verwijder', '--corporatie', ELAN_OIN, '--relatienummer', KANARIE.relatienummer], { env });
@@ -82,7 +98,7 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
   t.ok(aof.includes(namen.melding(k1)), 'the AOF is readable text (no RDB preamble)');
   for (const [waar, tekst] of [['Redis', na], ['AOF', aof]] as const) {
     for (const p of PERSOONSGEGEVENS) t.notOk(tekst.includes(p), `${waar}: no ${p}`);
-    for (const g of geheimen) t.notOk(tekst.includes(g), `${waar}: no ciphertext of the erased data`);
+    for (const g of geheimen[waar]) t.notOk(tekst.includes(g), `${waar}: no ciphertext of the erased data`);
     t.notOk(tekst.includes(namen.linkVanMelding(k1)), `${waar}: no link`);
     t.notOk(tekst.includes(`${namen.bull()}:${BEZORG_QUEUE}:${job}`), `${waar}: no delivery job`);
   }

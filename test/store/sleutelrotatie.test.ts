@@ -72,6 +72,12 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   t.ok(tussendoor, 'the concurrent write happened');
   t.match(verslag, { herversleuteld: 9, gelijktijdigGewijzigd: 1, perSleutel: { k2: 9 } });
   t.notOk('k1' in verslag.perSleutel, 'no ciphertext with the old key id remains');
+  // The melding and the repeat link are written again as the intake writes them: compact bytes.
+  for (const k of [...ids.map((id) => na.namen.meldingBlob(id, 'gegevens')), na.namen.meldingBlob(ids[6]!, 'herhaling')]) {
+    const w = (await redis.getBuffer(k))!;
+    t.same([w[0], Sleutelring.formaatVan(w), Sleutelring.sleutelVan(w)], [0x02, 'v2', 'k2'], 'compact, with the new key');
+  }
+  t.equal(Sleutelring.formaatVan((await redis.hget(melding0, 'terugkoppeling'))!), 'v1', 'a field of the hash stays short text');
   t.equal(ring2.ontsleutel((await redis.hget(melding0, 'terugkoppeling'))!, `${ids[0]}:terugkoppeling`), '{"wilHulp":false}',
     'the newer value survived, re-encrypted');
   for (const id of ids) t.equal(((await na.diensten.lezen.melding(id))?.gegevens as Melding | undefined)?.huurder.achternaam, 'Dijk');

@@ -1,0 +1,104 @@
+// The melding and the repeat link in a real Redis: stored as bytes in the compact format, much smaller
+// than the text of before; values of before (v1 text) still read everywhere (the case, the repeat
+// link, the DDAS export) and `sleutel roteer` rewrites them in the compact format.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import t, { type Test } from 'tap';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createSignaalbrug } from '../../src/signaalbrug.js';
+import { Sleutelring } from '../../src/store/sleutelring.js';
+import { amsterdamDatum } from '../../src/domain/werkdagen.js';
+import type { Melding } from '../../src/domain/melding.js';
+import { testConfigDoc, testPki, voorbeeldMelding } from '../helpers/build.js';
+import { lopendeKlok } from '../helpers/klok.js';
+import { startRedis } from '../helpers/redis.js';
+
+async function signaalbrug(t: Test, url: string) {
+  const dir = t.testdir();
+  const sleutelbestand = path.join(dir, 'sleutels.json');
+  writeFileSync(sleutelbestand, Sleutelring.nieuw('k1'), { mode: 0o600 });
+  const config = parseConfig(JSON.stringify(testConfigDoc(await testPki(), url, sleutelbestand)), path.join(dir, `${randomUUID()}.config.json`));
+  const sb = await createSignaalbrug(config, { log: createLogger(undefined, 'silent'), klok: lopendeKlok, env: {} });
+  t.teardown(() => sb.sluit());
+  return sb;
+}
+
+t.test('stored as bytes, much smaller; the values of before still read, and roteer rewrites them', async (t) => {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  const sb = await signaalbrug(t, r.url);
+  const { intake, lezen, rapportage, sleutelbeheer } = sb.diensten;
+  const CORPORATIE = '00000099000000000001';
+  const huurder = (achternaam: string) => ({ ...voorbeeldMelding().huurder, relatienummer: 'COMPACT-1', achternaam });
+  const a = (await intake.ontvang(CORPORATIE, voorbeeldMelding({ huurder: huurder('Eerstemelding') }))).record.id;
+  const b = (await intake.ontvang(CORPORATIE, voorbeeldMelding({ huurder: huurder('Tweedemelding') }))).record.id;
+  const gegevensA = sb.namen.meldingBlob(a, 'gegevens');
+  const herhalingB = sb.namen.meldingBlob(b, 'herhaling');
+
+  // As the intake stores them: bytes of the compact format, with the key id, that open to the melding.
+  const opgeslagen = (await redis.getBuffer(gegevensA))!;
+  const herhaling = (await redis.getBuffer(herhalingB))!;
+  for (const [naam, w] of [['melding', opgeslagen], ['repeat link', herhaling]] as const) {
+    t.equal(w[0], 0x02, `${naam}: v2 version byte`);
+    t.equal(Sleutelring.formaatVan(w), 'v2');
+    t.equal(Sleutelring.sleutelVan(w), 'k1');
+  }
+  const json = sb.sleutels.ontsleutel(opgeslagen, a);
+  t.equal((JSON.parse(json) as Melding).huurder.achternaam, 'Eerstemelding', 'the stored bytes are the melding, encrypted (AAD: the case id)');
+  t.notOk(opgeslagen.includes('Eerstemelding') || opgeslagen.includes('huurachterstand') || opgeslagen.includes('"referentie"'), 'no plaintext in the bytes');
+  t.match(JSON.parse(sb.sleutels.ontsleutel(herhaling, `${b}:herhaling`)), { vorigeMelding: a }, 'the repeat link, encrypted');
+  const v2 = { bytes: opgeslagen.length, geheugen: (await redis.memory('USAGE', gegevensA))! };
+
+  // What the version before wrote: the same melding and repeat link as v1 text.
+  const tekst = sb.sleutels.versleutel(json, a);
+  await redis.set(gegevensA, tekst);
+  await redis.set(herhalingB, sb.sleutels.versleutel(sb.sleutels.ontsleutel(herhaling, `${b}:herhaling`), `${b}:herhaling`));
+  const v1 = { bytes: (await redis.strlen(gegevensA)), geheugen: (await redis.memory('USAGE', gegevensA))! };
+  t.comment(`the example melding (${Buffer.byteLength(json)} bytes of JSON): v1 ${v1.bytes} bytes of text (MEMORY USAGE ${v1.geheugen}), `
+    + `v2 ${v2.bytes} bytes (MEMORY USAGE ${v2.geheugen}), ${Math.round((100 * v2.bytes) / v1.bytes)} %`);
+  t.ok(v2.bytes < v1.bytes * 0.6, `v2 ${v2.bytes} bytes < 60 % of v1 ${v1.bytes}`);
+  t.ok(v2.geheugen < v1.geheugen * 0.6, `in Redis ${v2.geheugen} < 60 % of ${v1.geheugen} bytes`);
+
+  // Values of before read everywhere: the case, the repeat link, the DDAS export (which reads in bulk).
+  t.equal(((await lezen.melding(a))?.gegevens as Melding).huurder.achternaam, 'Eerstemelding', 'an old v1 melding reads');
+  t.match(await lezen.herhaling(b), { vorigeMelding: a }, 'an old v1 repeat link reads');
+  t.equal(((await lezen.melding(b))?.gegevens as Melding).huurder.achternaam, 'Tweedemelding', 'a v2 melding reads');
+  const vandaag = amsterdamDatum(lopendeKlok());
+  const ddas = JSON.stringify(await rapportage.ddas({ van: vandaag, tot: vandaag, gemeente: '00000099000000000010', gemeentecode: '0392' }));
+  t.ok(ddas.includes('Eerstemelding') && ddas.includes('Tweedemelding'), 'the DDAS export reads both formats');
+
+  // Rotation without a new key rewrites what is still text; the old format counts as work to do.
+  t.same(await sleutelbeheer.status(), { k1: 3 }, 'two meldingen and a repeat link, all of k1');
+  const verslag = await sleutelbeheer.roteer({});
+  t.match(verslag, { herversleuteld: 2, gelijktijdigGewijzigd: 0, perSleutel: { k1: 3 } }, 'the two v1 values, and nothing else');
+  for (const k of [gegevensA, herhalingB]) t.equal((await redis.getBuffer(k))![0], 0x02, 'rewritten in the compact format');
+  t.equal(await redis.strlen(gegevensA), v2.bytes, 'as small as the intake writes it');
+  t.equal(((await lezen.melding(a))?.gegevens as Melding).huurder.achternaam, 'Eerstemelding', 'and still the same melding');
+  t.match(await lezen.herhaling(b), { vorigeMelding: a });
+  t.match(await sleutelbeheer.roteer({}), { herversleuteld: 0, rondes: 1 }, 'nothing left to do');
+});
+
+t.test('a value that is not a ciphertext is refused when read, not handed out', async (t) => {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  const sb = await signaalbrug(t, r.url);
+  const id = (await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id;
+  const sleutel = sb.namen.meldingBlob(id, 'gegevens');
+  const echt = (await redis.getBuffer(sleutel))!;
+  // The melding in plain JSON, as a store without encryption would keep it.
+  await redis.set(sleutel, JSON.stringify((await sb.diensten.lezen.melding(id))!.gegevens));
+  await t.rejects(sb.diensten.lezen.melding(id), /onbekend versleutelformaat/, 'plain JSON');
+  const gekanteld = Buffer.from(echt);
+  gekanteld[gekanteld.length - 1]! ^= 0x80;
+  await redis.set(sleutel, gekanteld);
+  await t.rejects(sb.diensten.lezen.melding(id), /niet te ontsleutelen/, 'a flipped bit');
+  await redis.set(sleutel, echt.subarray(0, 20));
+  await t.rejects(sb.diensten.lezen.melding(id), /afgekapt/, 'truncated');
+  await redis.set(sleutel, echt);
+  t.ok(await sb.diensten.lezen.melding(id), 'the real value reads');
+});
