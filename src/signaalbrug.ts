@@ -162,7 +162,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   const rechten = createRechten({ config, store, lezen, logboek, opruimer, klok, pseudoniem: intake.betrokkene });
   const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
-  const termijnen = createTermijnen({ casussen, store, log, klok });
+  const termijnen = createTermijnen({ casussen, store, log, klok, bewaartermijn: (id) => opruimer.wis(id, 'bewaartermijn', { kanaal: 'werker' }) });
   const logboekarchief = createLogboekarchief({ config, logboek, klok });
   const rapportage = createRapportage({ config, store: new RapportageStore(redis, namen), sleutels, klok, wachtrijen,
     vastleggen: (id, oin) => lezen.vastleggen(id, { actie: 'ddas-geleverd', oin, extra: { kanaal: 'ddas' } }) });

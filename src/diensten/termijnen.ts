@@ -19,6 +19,8 @@ export interface TermijnDeps {
   store: MeldingenStore;
   log: Logger;
   klok: () => Date;
+  /** The case's retention moment came (timer `bewaar`): remove its personal data (opruimen). */
+  bewaartermijn?: (meldingId: string) => Promise<unknown>;
 }
 
 export type Termijnuitkomst = 'niet-meer-open' | 'nog-niet' | 'geen-melding' | 'verstreken' | 'herinnerd' | 'geescaleerd' | 'al-gedaan';
@@ -27,7 +29,7 @@ export type Termijnuitkomst = 'niet-meer-open' | 'nog-niet' | 'geen-melding' | '
 export const BATCH = 500;
 export const GELIJKTIJDIG = 16;
 
-export function createTermijnen({ casussen, store, log, klok }: TermijnDeps) {
+export function createTermijnen({ casussen, store, log, klok, bewaartermijn }: TermijnDeps) {
   /**
    * Fire one timer if it is due and still pending; returns what happened. The service clock rules:
    * a timer fires only once `klok()` has reached its moment, whatever the clock of Redis says.
@@ -80,6 +82,18 @@ export function createTermijnen({ casussen, store, log, klok }: TermijnDeps) {
       await Promise.all(Array.from({ length: Math.min(gelijktijdig, due.length) }, async () => {
         while (volgende < due.length) {
           const { lid, op, i } = due[volgende++]!;
+          const [meldingId = '', actie] = lid.split('|');
+          if (actie === 'bewaar' && bewaartermijn) {
+            // The retention timer: its removal stops it (WisStore.klaar), or it stays for the next round.
+            try {
+              await bewaartermijn(meldingId);
+              gevuurd++;
+            } catch (err) {
+              blijft.add(i);
+              log.warn({ meldingId, actie, err: (err as Error).message }, 'bewaartermijn niet uitgevoerd, volgende ronde opnieuw');
+            }
+            continue;
+          }
           const t = uitLid(lid);
           if (!t) {
             blijft.add(i); // not ours to judge: left alone

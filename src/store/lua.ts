@@ -23,10 +23,10 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'bewaartermijnen', 'termijnen', 'gegevens', 'herhaling'],
+    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'termijnen', 'gegevens', 'herhaling'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
   overgang: script('overgang',
-    ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek', 'bewaartermijnen'],
+    ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),
   wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),

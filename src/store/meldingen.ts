@@ -85,7 +85,7 @@ export class MeldingenStore {
     const sinds = generatie(verbinding);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
-      outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
+      outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(),
       termijnen: k.termijnen(), gegevens: k.meldingBlob(c.id, 'gegevens'),
       herhaling: k.meldingBlob(c.id, 'herhaling'),
     }, {
@@ -146,7 +146,7 @@ export class MeldingenStore {
     });
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.overgang, {
       melding: k.melding(o.meldingId), gebeurtenissen: k.gebeurtenissen(o.meldingId),
-      termijnen: k.termijnen(), outbox: k.outbox(), feed: o.feed ? k.feed(o.feed.oin) : '', logboek: k.logboek(), bewaartermijnen: k.bewaartermijnen(),
+      termijnen: k.termijnen(), outbox: k.outbox(), feed: o.feed ? k.feed(o.feed.oin) : '', logboek: k.logboek(),
     }, { verwacht: o.van, nieuw: o.naar, gebeurtenis: gebeurtenisTekst(o.gebeurtenis), poort: o.poort ?? '', extra, id: o.meldingId }));
     return r === 1 ? 'gedaan' : r === -1 ? 'poort-weg' : 'verschoven';
   }

@@ -40,19 +40,27 @@ export class WisStore {
     return r === 1 ? 'gewist' : r === 0 ? 'al-gewist' : 'onbekend';
   }
 
-  /** Cases whose personal data is due for removal at `nu`, oldest first. */
+  /**
+   * Cases whose personal data is due for removal at `nu`, oldest first, as planned in the retention
+   * set before the moment became a timer of the case (`t:bewaar`, fired by the timers' scheduler).
+   */
   async verlopen(nu: Date, max = 100): Promise<string[]> {
     return opslag(() => this.redis.zrangebyscore(this.namen.bewaartermijnen(), '-inf', nu.getTime(), 'LIMIT', 0, max));
   }
 
-  /** When the case will lose its personal data (ms), if planned. */
+  /** When the case will lose its personal data (ms), if planned: its retention timer, or the earlier retention set. */
   async gepland(id: string): Promise<number | undefined> {
-    const s = await opslag(() => this.redis.zscore(this.namen.bewaartermijnen(), id));
-    return s === null ? undefined : Number(s);
+    const [veld, oud] = await opslag(() => Promise.all([
+      this.redis.hget(this.namen.melding(id), 't:bewaar'), this.redis.zscore(this.namen.bewaartermijnen(), id)]));
+    const momenten = [veld, oud].filter((s): s is string => s !== null).map(Number);
+    return momenten.length ? Math.min(...momenten) : undefined;
   }
 
-  /** Everything of the case is gone (also its links and jobs): take it off the retention list. */
+  /** Everything of the case is gone (also its links and jobs): its retention timer stops. */
   async klaar(id: string): Promise<void> {
-    await opslag(() => this.redis.zrem(this.namen.bewaartermijnen(), id));
+    await opslag(() => Promise.all([
+      voerScriptUit(this.redis, SCRIPTS.termijnStop, { melding: this.namen.melding(id), termijnen: this.namen.termijnen() }, { id, leden: JSON.stringify([`${id}|bewaar`]) }),
+      this.redis.zrem(this.namen.bewaartermijnen(), id),
+    ]));
   }
 }

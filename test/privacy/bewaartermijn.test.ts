@@ -8,6 +8,7 @@ import { jobId } from '../../src/store/wachtrijen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { BASIS } from '../helpers/klok.js';
 import { logboekVan } from '../helpers/privacy.js';
+import { timersVan } from '../helpers/termijnen.js';
 
 const DAG = 86_400_000;
 const T0 = BASIS.getTime();
@@ -67,7 +68,8 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
     t.equal(v.length, 1, 'the deletion is logged once');
     t.equal(v[0]!.attributes['dpl.signaalbrug.reden'], 'bewaartermijn');
   }
-  t.same(await r.zrange(namen.bewaartermijnen(), '0', '-1'), [opnieuw.body.id], 'only the new melding is still planned');
+  t.same(await r.zrange(namen.termijnen(), '0', '-1'), [opnieuw.body.id], 'only the new melding is still planned');
+  t.same(Object.keys(await timersVan(r, namen, opnieuw.body.id)), [`${opnieuw.body.id}|bewaar`], 'its retention is its only timer');
 
   // The logboek itself: 5 years, trimmed by entry time.
   const grens = new Date(T1);
@@ -82,6 +84,8 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
 async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: string) {
   const namen = app.draaiend.sb.namen;
   t.equal((await app.vraag('elan-wonen', 'GET', `/v1/meldingen/${id}`)).status, 404, 'gone for the API');
+  // The retention timer stops last, once links and jobs are gone too (WisStore.klaar).
+  await wachtOp(async () => (await r.hexists(namen.melding(id), 't:bewaar')) === 0);
   const h = await r.hgetall(namen.melding(id));
   for (const veld of ['gegevens', 'terugkoppeling', 'idem', 'feedId']) t.notOk(veld in h, `no ${veld}`);
   t.match(h, { soort: 'huurachterstand', wijkteam: 'noord', oin: '00000099000000000001', ontvangenOp: /Z$/, status: /./, verwijderdOp: /Z$/ },
@@ -90,9 +94,41 @@ async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: str
   t.same(Object.keys(h).filter((v) => v.startsWith('bezorgd:')), [], 'no delivered-markers');
   t.same(await r.keys(namen.bezorgd(`${id}*`)), [], 'no delivered-markers of the earlier form');
   t.notOk((await r.zrange(namen.termijnen(), '0', '-1')).some((l) => l.startsWith(id)), 'no timers');
+  t.same(Object.keys(h).filter((v) => v.startsWith('t:')), [], 'no timer fields, retention included');
   t.notOk((await r.xrange(namen.feed('00000099000000000001'), '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
   const index = await r.keys(namen.betrokkeneIndex('*'));
   for (const k of index) t.equal(await r.zscore(k, id), null, 'not in the pseudonymous index');
   const g = (await r.lrange(namen.gebeurtenissen(id), 0, -1)).map(uitGebeurtenisTekst);
   t.match(g.at(-1), { soort: 'gegevens-verwijderd', reden: 'bewaartermijn' });
 }
+
+t.test('retention is a timer of the case, fired by the timers\' scheduler; a moment in the earlier retention set still counts', async (t) => {
+  let nu = T0;
+  const app = await build(t, { rollen: ['api'], klok: () => new Date(nu) });
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  const { namen, diensten } = app.draaiend.sb;
+  const post = async () => (await app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
+  const [nieuw, oud] = [await post(), await post()];
+  const gepland = (await diensten.opruimer.gepland(nieuw))!;
+  t.equal((await timersVan(r, namen, nieuw))[`${nieuw}|bewaar`], gepland, 'a field of the case');
+  t.ok(gepland > T0 + 365 * DAG, 'far after its deadlines');
+  t.equal(Number(await r.zscore(namen.termijnen(), nieuw)), Math.min(...Object.values(await timersVan(r, namen, nieuw))), 'the case is at its earliest timer');
+  // The earlier form: the moment in the retention set, none on the case.
+  await r.hdel(namen.melding(oud), 't:bewaar');
+  await r.zadd(namen.bewaartermijnen(), gepland, oud);
+  t.equal(await diensten.opruimer.gepland(oud), gepland, 'read from the retention set');
+  // Past every deadline and the retention term: the scheduler escalates and removes; the round removes the earlier form.
+  nu = gepland + 1000;
+  await diensten.termijnen.sweep();
+  t.ok(await r.hexists(namen.melding(nieuw), 'verwijderdOp'), 'the retention timer removed the personal data');
+  t.equal(await r.exists(namen.meldingBlob(nieuw, 'gegevens')), 0);
+  t.equal(await r.zscore(namen.termijnen(), nieuw), null, 'and left the timers');
+  t.equal(await diensten.opruimer.gepland(nieuw), undefined, 'nothing planned any more');
+  t.notOk(await r.hexists(namen.melding(oud), 'verwijderdOp'), 'the earlier form waits for the retention round');
+  t.same(await diensten.opruimer.ruimOp(), { gewist: 1, logboekIngekort: 0 });
+  t.ok(await r.hexists(namen.melding(oud), 'verwijderdOp'));
+  t.equal(await r.zcard(namen.bewaartermijnen()), 0, 'the retention set is empty');
+  t.equal(await diensten.termijnen.sweep(), 0, 'nothing left to fire');
+  t.equal((await logboekVan(app, nieuw)).filter((s) => s.name === 'gegevens-verwijderd').length, 1, 'logged once');
+});

@@ -268,7 +268,7 @@ t.test('withdrawal stops the timers and tells the wijkteam', async (t) => {
   t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${id}/intrekking`)).status, 200, 'idempotent');
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
-  t.same(await r.zrange(app.draaiend.sb.namen.termijnen(), '0', '-1'), [], 'timers removed');
+  t.same(Object.keys(await timersVan(r, app.draaiend.sb.namen, id)), [`${id}|bewaar`], 'timers removed, only the retention moment stays');
   await wachtOp(async () => mailsAan(app, 'wijkteam-noord').length === 2);
   const intrekking = mailsAan(app, 'wijkteam-noord').find((f) => kop(readFileSync(f, 'utf8'), 'Message-ID') === verwachteMessageId(app.config, id, 'intrekking', 'wijkteam'))!;
   t.match(platteTekst(openSmime(intrekking, app.pki, 'wijkteam-noord').inhoud), 'ingetrokken');
@@ -312,21 +312,21 @@ t.test('a case is once in the timers\' sorted set, at its earliest timer; timers
   t.teardown(() => r.disconnect());
   const [nieuw, oud, ingetrokken] = await Promise.all([melding(app), melding(app), melding(app)]);
   const timers = await timersVan(r, namen, nieuw);
-  t.same(Object.keys(timers).sort(), [`${nieuw}|escalatie`, `${nieuw}|herinnering`], 'a reminder and an escalation, as fields of the case');
+  t.same(Object.keys(timers).sort(), [`${nieuw}|bewaar`, `${nieuw}|escalatie`, `${nieuw}|herinnering`], 'a reminder, an escalation and the retention moment, as fields of the case');
   t.equal(Number(await r.zscore(namen.termijnen(), nieuw)), Math.min(...Object.values(timers)), 'scored by the earliest');
   // The earlier form: each timer a member `<id>|<actie>` of the sorted set, nothing on the case.
   for (const id of [oud, ingetrokken]) {
-    const eigen = await timersVan(r, namen, id);
+    const eigen = Object.fromEntries(Object.entries(await timersVan(r, namen, id)).filter(([lid]) => !lid.endsWith('|bewaar')));
     await r.hdel(namen.melding(id), ...Object.keys(eigen).map((lid) => `t:${lid.split('|')[1]}`));
     await r.zrem(namen.termijnen(), id);
     await r.zadd(namen.termijnen(), ...Object.entries(eigen).flatMap(([lid, ms]) => [ms, lid]));
   }
   t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${ingetrokken}/intrekking`, { reden: 'achterstand-betaald' })).status, 201);
-  t.same((await r.zrange(namen.termijnen(), '0', '-1')).filter((l) => l.startsWith(ingetrokken)), [], 'withdrawal stops timers of the earlier form too');
+  t.same((await r.zrange(namen.termijnen(), '0', '-1')).filter((l) => l.startsWith(`${ingetrokken}|`)), [], 'withdrawal stops timers of the earlier form too');
   c.zet(NA_HERINNERING);
   t.equal(await termijnen.sweep(), 2, 'both reminders fire');
   t.equal(Number(await r.zscore(namen.termijnen(), nieuw)), timers[`${nieuw}|escalatie`], 'the case moves to its escalation');
-  t.same(Object.keys(await timersVan(r, namen, nieuw)), [`${nieuw}|escalatie`]);
+  t.same(Object.keys(await timersVan(r, namen, nieuw)).sort(), [`${nieuw}|bewaar`, `${nieuw}|escalatie`]);
   t.equal(await termijnen.sweep(), 0, 'nothing twice');
   c.zet(NA_TERMIJN);
   t.equal(await termijnen.sweep(), 2, 'both escalations fire');

@@ -3,14 +3,16 @@
 -- and log the deletion in the same step. Metadata (soort, wijkteam, OINs, dates, status, events) stays.
 -- Returns 1 removed, 0 already removed, -1 no such case.
 --- @include logboek
+--- @include termijnen
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
 local h = redis.call('HMGET', KEYS[1], 'betrokkene', 'idem', 'oin', 'feedId')
 local weg = {'gegevens', 'terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling', 'idem', 'feedId'}
--- the corporation's updates, one encrypted field each, the delivered-markers and pending timers
+-- the corporation's updates, one encrypted field each, the delivered-markers and pending timers (the
+-- retention timer stays until everything that leads to the case is gone: WisStore.klaar)
 for _, veld in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(veld, 1, 11) == 'aanvulling:' or string.sub(veld, 1, 8) == 'bezorgd:' or string.sub(veld, 1, 2) == 't:' then
+  if string.sub(veld, 1, 11) == 'aanvulling:' or string.sub(veld, 1, 8) == 'bezorgd:' or (string.sub(veld, 1, 2) == 't:' and veld ~= 't:bewaar') then
     table.insert(weg, veld)
   end
 end
@@ -29,8 +31,9 @@ end
 if h[3] and h[4] then
   for id in string.gmatch(h[4], '%S+') do redis.call('XDEL', x.feedBasis .. h[3], id) end
 end
--- the case leaves the timers' sorted set, and so do timers planned there before they moved into the case
-redis.call('ZREM', KEYS[4], ARGV[1])
+-- the case moves to its retention timer (or leaves the timers' sorted set), and timers planned there
+-- before they moved into the case go
+termijnenHerbereken(KEYS[1], KEYS[4], ARGV[1])
 for _, lid in ipairs(x.timers) do redis.call('ZREM', KEYS[4], lid) end
 -- delivered-markers written as keys of their own before they became fields of the case
 for _, m in ipairs(x.markers) do redis.call('DEL', x.bezorgdBasis .. m) end
