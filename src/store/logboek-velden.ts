@@ -79,7 +79,3 @@ export function uitLogboekVelden(v: Record<string, string>): Verwerking {
     attributes,
   };
 }
-
-/** The same, from a stream entry's flat field list. */
-export const uitStreamVelden = (velden: string[]): Verwerking =>
-  uitLogboekVelden(Object.fromEntries(velden.flatMap((x, i) => (i % 2 ? [] : [[x, velden[i + 1]!]]))));
