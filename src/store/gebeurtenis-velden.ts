@@ -1,4 +1,4 @@
-// How a case's events are kept in its list: compactly, since they stay for the case's whole life
+// How a case's events are kept (lines of its hash field `gebeurtenissen`): compactly, since they stay for the case's whole life
 // (years, when the retention term is long) and a million open cases hold several each. Writing keeps
 // the event's own keys and order but spells the keys the domain writes on every event in one letter,
 // the moment `op` as epoch milliseconds (when that reads back as the same ISO string) and the
@@ -21,7 +21,7 @@ const LANG: Record<string, string> = Object.fromEntries(Object.entries(KORT).map
 const WAARDEN: Record<string, string> = { 'STARTTLS (TLS 1.2+ vereist, certificaat gecontroleerd)': '1' };
 const CODES: Record<string, string> = Object.fromEntries(Object.entries(WAARDEN).map(([w, c]) => [c, w]));
 
-/** The list entry of one event. */
+/** The stored text of one event. */
 export function gebeurtenisTekst(g: Gebeurtenis): string {
   const uit: Record<string, unknown> = {};
   for (const [sleutel, waarde] of Object.entries(g)) {
@@ -46,4 +46,13 @@ export function uitGebeurtenisTekst(tekst: string): Gebeurtenis {
       : lang === 'tls' && typeof waarde === 'string' && CODES[waarde] ? CODES[waarde] : waarde;
   }
   return g as Gebeurtenis;
+}
+
+/**
+ * A case's event texts, oldest first: those of the list key it had before (events went there while
+ * it existed) and then the lines of its field `gebeurtenissen` (a compact or JSON event never holds
+ * a raw newline: JSON escapes it).
+ */
+export function gebeurtenisRegels(lijst: readonly string[] | null | undefined, regels: string | null | undefined): string[] {
+  return regels ? [...(lijst ?? []), ...regels.split('\n')] : [...(lijst ?? [])];
 }

@@ -23,7 +23,7 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'gebeurtenissen', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'termijnen', 'gegevens', 'herhaling'],
+    ['idem', 'melding', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'termijnen'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek'],

@@ -1,14 +1,14 @@
 // The store of cases in Redis, the system of record. It executes what the services computed with the
 // domain's rules and knows none of them: a new case in one script (case, idempotency key, indexes,
 // timers, outbox entry, logboek record), a transition in another (compare-and-set on the status).
-// Personal data arrives here encrypted by the services and lives only in the `gegevens` and
-// `herhaling` strings (compact binary ciphertexts, stored and read as bytes) and the encrypted fields
-// of the case hash (feedback, outcomes, updates).
+// Personal data arrives here encrypted by the services and lives only in the encrypted fields of the
+// case hash: `gegevens` and `herhaling` (compact binary ciphertexts, stored and read as bytes), and
+// feedback, outcomes and updates.
 import type { Redis } from 'ioredis';
 import type { Casus, Gebeurtenis, Mijlpaal, NieuweCasus, Overgang } from '../domain/overgangen.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
-import { gebeurtenisTekst, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
+import { gebeurtenisRegels, gebeurtenisTekst, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
@@ -75,8 +75,9 @@ export class MeldingenStore {
     const c = n.casus;
     const k = this.namen;
     const ms = Date.parse(c.ontvangenOp);
-    // The case hash: pseudonymous and short only (Redis keeps it as a listpack); the ciphertexts of
-    // the melding and of the repeat link are strings of their own. Its id is in its key.
+    // The case is one hash (Redis keeps it as a listpack: see the README on hash-max-listpack-value):
+    // pseudonymous fields, the ciphertexts of the melding and the repeat link as bytes, and the
+    // events. Its id is in its key.
     const velden = ['oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
       'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
@@ -84,10 +85,8 @@ export class MeldingenStore {
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const sinds = generatie(verbinding);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
-      idem: k.idem(n.idem), melding: k.melding(c.id), gebeurtenissen: k.gebeurtenissen(c.id), corporatieIndex: k.corporatieIndex(c.oin),
-      outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(),
-      termijnen: k.termijnen(), gegevens: k.meldingBlob(c.id, 'gegevens'),
-      herhaling: k.meldingBlob(c.id, 'herhaling'),
+      idem: k.idem(n.idem), melding: k.melding(c.id), corporatieIndex: k.corporatieIndex(c.oin),
+      outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), termijnen: k.termijnen(),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
@@ -127,12 +126,14 @@ export class MeldingenStore {
   }
 
   /**
-   * One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`), wherever it is kept: a
-   * string of its own is read as bytes (binary ciphertext, or the text of an older one).
+   * One field of the case (e.g. the encrypted `gegevens` or `terugkoppeling`). The ciphertexts in
+   * bytes are read as bytes, from the case or from the string of their own they had before.
    */
   async veld(id: string, naam: string): Promise<Versleuteld | undefined> {
-    if (isBlobveld(naam)) return (await opslag(() => this.redis.getBuffer(this.namen.meldingBlob(id, naam)))) ?? undefined;
-    return (await opslag(() => this.redis.hget(this.namen.melding(id), naam))) ?? undefined;
+    if (!isBlobveld(naam)) return (await opslag(() => this.redis.hget(this.namen.melding(id), naam))) ?? undefined;
+    const [nu, eerder] = await opslag(() => Promise.all([
+      this.redis.hgetBuffer(this.namen.melding(id), naam), this.redis.getBuffer(this.namen.meldingBlob(id, naam))]));
+    return nu ?? eerder ?? undefined;
   }
 
   /** Execute a transition atomically: all of it, or nothing when the status moved or the gate timer is gone. */
@@ -151,9 +152,11 @@ export class MeldingenStore {
     return r === 1 ? 'gedaan' : r === -1 ? 'poort-weg' : 'verschoven';
   }
 
+  /** The case's events, oldest first (the lines of its field, or the list key of a case written before). */
   async gebeurtenissen(id: string): Promise<Gebeurtenis[]> {
-    const items = await opslag(() => this.redis.lrange(this.namen.gebeurtenissen(id), 0, -1));
-    return items.map(uitGebeurtenisTekst);
+    const [regels, lijst] = await opslag(() => Promise.all([
+      this.redis.hget(this.namen.melding(id), 'gebeurtenissen'), this.redis.lrange(this.namen.gebeurtenissen(id), 0, -1)]));
+    return gebeurtenisRegels(lijst, regels).map(uitGebeurtenisTekst);
   }
 
   /** The cases that still hold personal data of this data subject (the index written at intake). */

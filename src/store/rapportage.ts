@@ -8,7 +8,7 @@ import type { Gebeurtenis } from '../domain/overgangen.js';
 import type { CasusMeta } from '../domain/rapportage.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
-import { uitGebeurtenisTekst } from './gebeurtenis-velden.js';
+import { gebeurtenisRegels, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
 import { opslag } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 
@@ -67,16 +67,18 @@ export class RapportageStore {
     if (!ids.length) return [];
     const versleuteld = o.versleuteld ?? [];
     const p = this.redis.pipeline();
-    // The melding's ciphertext is a string of its own; the other ciphertexts are fields of the hash.
+    // The melding's ciphertext is bytes: read on its own, from the case or from the string of its own
+    // it had before; the other ciphertexts are text fields. The events are lines of a field, or a list
+    // key of a case written before.
     const inHash = versleuteld.filter((v) => v !== 'gegevens');
     const blob = versleuteld.includes('gegevens');
     for (const id of ids) {
-      p.hmget(this.namen.melding(id), ...VELDEN, ...inHash);
+      p.hmget(this.namen.melding(id), ...VELDEN, ...inHash, ...(o.gebeurtenissen ? ['gebeurtenissen'] : []));
       if (o.gebeurtenissen) p.lrange(this.namen.gebeurtenissen(id), 0, -1);
-      if (blob) p.getBuffer(this.namen.meldingBlob(id, 'gegevens'));
+      if (blob) p.hgetBuffer(this.namen.melding(id), 'gegevens').getBuffer(this.namen.meldingBlob(id, 'gegevens'));
     }
     const r = (await opslag(() => p.exec())) ?? [];
-    const stap = 1 + (o.gebeurtenissen ? 1 : 0) + (blob ? 1 : 0);
+    const stap = 1 + (o.gebeurtenissen ? 1 : 0) + (blob ? 2 : 0);
     const uit: RuweCasus[] = [];
     ids.forEach((id, i) => {
       const [fout, waarden] = r[i * stap] ?? [];
@@ -85,8 +87,9 @@ export class RapportageStore {
       const [oin, wijkteam, wijkteamOin, soort, status, ontvangenOp, terugkoppelingUiterlijk, verwijderdOp] = v;
       if (!soort || !status || !ontvangenOp) return;
       const extra: Record<string, string> = Object.fromEntries(inHash.flatMap((veld, j) => (v[VELDEN.length + j] ? [[veld, v[VELDEN.length + j]!]] : [])));
-      const gegevens = blob ? (r[i * stap + stap - 1]?.[1] as Buffer | null) : null;
-      const gebeurtenissen = o.gebeurtenissen ? ((r[i * stap + 1]?.[1] ?? []) as string[]).map(uitGebeurtenisTekst) : [];
+      const gegevens = blob ? ((r[i * stap + stap - 2]?.[1] ?? r[i * stap + stap - 1]?.[1]) as Buffer | null) : null;
+      const gebeurtenissen = o.gebeurtenissen
+        ? gebeurtenisRegels(r[i * stap + 1]?.[1] as string[] | null, v[VELDEN.length + inHash.length]).map(uitGebeurtenisTekst) : [];
       uit.push({
         id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,
         ontvangenOp, terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,

@@ -1,7 +1,7 @@
 // The one place that names Redis keys. Every store, script and test builds its keys here, from the
 // configured prefix; Lua scripts get whole keys (or a key base for keys they derive, such as another
 // link of the same melding) as arguments and never spell a name themselves.
-/** Encrypted values of a case kept outside its hash (see `meldingBlob`). */
+/** The case's encrypted values kept as bytes: fields of its hash, once strings of their own (see `meldingBlob`). */
 export const BLOBVELDEN = ['gegevens', 'herhaling'] as const;
 export type Blobveld = (typeof BLOBVELDEN)[number];
 export const isBlobveld = (veld: string): veld is Blobveld => (BLOBVELDEN as readonly string[]).includes(veld);
@@ -15,11 +15,15 @@ export class RedisNamen {
 
   // A case and what belongs to it.
   melding = (id: string) => this.k('melding', id);
+  /**
+   * The list key of a case's events as they were kept before they became lines of the case's field
+   * `gebeurtenissen`: still read, and appended to while it exists (so a case's events stay in order).
+   */
   gebeurtenissen = (id: string) => this.k('melding', id, 'gebeurtenissen');
   /**
-   * The case's large ciphertexts, each a string of its own (`gegevens`: the melding; `herhaling`: the
-   * link to an earlier melding), so the case hash keeps only short values in Redis's compact encoding.
-   * Their values are bytes (the compact ciphertext format, see Sleutelring.versleutelCompact).
+   * Where the case's ciphertexts in bytes (`gegevens`: the melding; `herhaling`: the link to an
+   * earlier melding) were kept before they became fields of the case hash: strings of their own,
+   * still read when the field is absent, and removed on erasure.
    */
   meldingBlob = (id: string, veld: Blobveld) => this.k('melding', id, veld);
   /** Idempotency key of (corporation, referentie), by its keyed hash. */

@@ -183,20 +183,32 @@ export interface Duurzaamheid {
   appendfsync: string;
   maxmemoryPolicy: string;
   problemen: string[];
+  /** Redis's largest value a hash keeps in its compact encoding (hash-max-listpack-value). */
+  hashMaxListpackValue: string;
+  /** Settings that cost memory, not data (logged as GEHEUGEN). */
+  geheugen: string[];
 }
 
 /**
- * Durability: the service checks AOF and noeviction at start and warns loudly if not.
+ * The smallest `hash-max-listpack-value` that keeps a case in Redis's compact hash encoding: its
+ * fields include the encrypted melding and its events (hundreds of bytes); at Redis's default of 64
+ * every case hash is a hash table and takes several hundred bytes more.
+ */
+export const HASH_MAX_LISTPACK_VALUE = 2048;
+
+/**
+ * Durability: the service checks AOF and noeviction at start and warns loudly if not; and the one
+ * setting that decides memory per case (hash-max-listpack-value).
  * Redis 7.0 (Debian bookworm) has no WAITAOF, so only `appendfsync always` makes every 201 survive a
  * host crash; `everysec` may lose the last second and is reported as a risk.
  */
 export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise<Duurzaamheid> {
   let cfg: Record<string, string> = {};
   try {
-    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy')) as string[];
+    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy', 'hash-max-listpack-value')) as string[];
     for (let i = 0; i + 1 < flat.length; i += 2) cfg[flat[i]!] = flat[i + 1]!;
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF en noeviction');
+    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF, noeviction en hash-max-listpack-value');
     cfg = {};
   }
   const d: Duurzaamheid = {
@@ -204,12 +216,17 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
     appendfsync: cfg.appendfsync ?? 'onbekend',
     maxmemoryPolicy: cfg['maxmemory-policy'] ?? 'onbekend',
     problemen: [],
+    hashMaxListpackValue: cfg['hash-max-listpack-value'] ?? 'onbekend',
+    geheugen: [],
   };
   if (d.appendonly !== 'yes') d.problemen.push('appendonly staat niet aan: een herstart van Redis verliest meldingen');
   if (d.appendfsync === 'no') d.problemen.push('appendfsync no: het besturingssysteem bepaalt wanneer data op schijf komt');
   if (d.appendfsync === 'everysec') d.problemen.push('appendfsync everysec: bij een crash van de Redis-host kan de laatste seconde verloren gaan');
   if (d.maxmemoryPolicy !== 'noeviction') d.problemen.push(`maxmemory-policy ${d.maxmemoryPolicy}: Redis kan meldingen weggooien; zet noeviction`);
   for (const p of d.problemen) log.warn({ redis: d }, `DUURZAAMHEID: ${p}`);
+  if (Number(d.hashMaxListpackValue) < HASH_MAX_LISTPACK_VALUE)
+    d.geheugen.push(`hash-max-listpack-value ${d.hashMaxListpackValue}: een casus kost zo honderden bytes meer; zet ${HASH_MAX_LISTPACK_VALUE}`);
+  for (const p of d.geheugen) log.warn({ redis: d }, `GEHEUGEN: ${p}`);
   return d;
 }
 

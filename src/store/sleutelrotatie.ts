@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
-import type { RedisNamen } from './redis-namen.js';
+import { BLOBVELDEN, type RedisNamen } from './redis-namen.js';
 import { Sleutelring, type Versleuteld } from './sleutelring.js';
 
 /**
@@ -15,15 +15,18 @@ import { Sleutelring, type Versleuteld } from './sleutelring.js';
  * or undefined for a field that is not encrypted. Keys relative to the prefix. A `waarde` key is a
  * string holding one ciphertext; its field is the key's second group.
  */
-export const VERSLEUTELD: { sleutel: RegExp; waarde?: true; context: (id: string, veld: string) => string | undefined }[] = [
+export const VERSLEUTELD: { sleutel: RegExp; waarde?: true; bytes?: readonly string[]; context: (id: string, veld: string) => string | undefined }[] = [
   { sleutel: /^melding:([^:]+):(gegevens|herhaling)$/, waarde: true, context: (id, veld) => (veld === 'gegevens' ? id : `${id}:${veld}`) },
-  { sleutel: /^melding:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? id
+  { sleutel: /^melding:([^:]+)$/, bytes: BLOBVELDEN, context: (id, veld) => (veld === 'gegevens' ? id
     : ['terugkoppeling', 'eindresultaat', 'troubleshooterUitkomst', 'herhaling'].includes(veld) || veld.startsWith('aanvulling:') ? `${id}:${veld}` : undefined) },
   { sleutel: /^datalek:([^:]+)$/, context: (id, veld) => (veld === 'gegevens' ? `datalek:${id}` : undefined) },
 ];
 
-/** One ciphertext: a field of a hash, or a string key of its own (`waarde`, read as bytes). */
-interface Doel { key: string; veld: string; context: string; blob: Versleuteld; waarde?: true }
+/**
+ * One ciphertext: a field of a hash, or a string key of its own (`waarde`). `compact`: kept as bytes
+ * in the compact format (a string of its own, or a field the table names under `bytes`).
+ */
+interface Doel { key: string; veld: string; context: string; blob: Versleuteld; waarde?: true; compact?: true }
 
 export interface Rotatieverslag {
   herversleuteld: number;
@@ -53,18 +56,20 @@ export class Sleutelrotatie {
         const rest = this.namen.relatief(key);
         const soort = VERSLEUTELD.find((s) => s.sleutel.test(rest));
         const m = soort?.sleutel.exec(rest);
-        return soort && m ? [{ key, id: m[1]!, veld: m[2], waarde: soort.waarde, context: soort.context }] : [];
+        return soort && m ? [{ key, id: m[1]!, veld: m[2], waarde: soort.waarde, bytes: soort.bytes ?? [], context: soort.context }] : [];
       });
       if (!doelen.length) continue;
       const p = this.redis.pipeline();
-      for (const d of doelen) (d.waarde ? p.getBuffer(d.key) : p.hgetall(d.key));
+      // hashes as bytes too: a field in the compact format must not pass through a text decoder
+      for (const d of doelen) (d.waarde ? p.getBuffer(d.key) : p.hgetallBuffer(d.key));
       const waarden = (await opslag(() => p.exec())) ?? [];
       yield doelen.flatMap((d, i): Doel[] => {
         const w = waarden[i]?.[1];
-        if (d.waarde) return Buffer.isBuffer(w) ? [{ key: d.key, veld: d.veld!, context: d.context(d.id, d.veld!)!, blob: w, waarde: true }] : [];
-        return Object.entries((w ?? {}) as Record<string, string>).flatMap(([veld, blob]) => {
+        if (d.waarde) return Buffer.isBuffer(w) ? [{ key: d.key, veld: d.veld!, context: d.context(d.id, d.veld!)!, blob: w, waarde: true, compact: true }] : [];
+        return Object.entries((w ?? {}) as Record<string, Buffer>).flatMap(([veld, b]): Doel[] => {
           const context = d.context(d.id, veld);
-          return context ? [{ key: d.key, veld, context, blob }] : [];
+          if (!context) return [];
+          return d.bytes.includes(veld) ? [{ key: d.key, veld, context, blob: b, compact: true }] : [{ key: d.key, veld, context, blob: b.toString() }];
         });
       });
     } while (cursor !== '0');
@@ -80,17 +85,17 @@ export class Sleutelrotatie {
     return telling;
   }
 
-  /** Whether a ciphertext needs writing again: another key id, or a string key still in the `v1` text format. */
-  private teHerschrijven(blob: Versleuteld, waarde: boolean | undefined): boolean {
-    return Sleutelring.sleutelVan(blob) !== this.sleutels.actieveSleutel || (waarde === true && Sleutelring.formaatVan(blob) !== 'v2');
+  /** Whether a ciphertext needs writing again: another key id, or a value kept as bytes still in the `v1` text format. */
+  private teHerschrijven(v: Pick<Doel, 'blob' | 'compact'>): boolean {
+    return Sleutelring.sleutelVan(v.blob) !== this.sleutels.actieveSleutel || (v.compact === true && Sleutelring.formaatVan(v.blob) !== 'v2');
   }
 
   /** One field: re-encrypt with the active key unless the service changed it meanwhile (then read again). */
   private async roteerVeld(v: Doel, verslag: Rotatieverslag): Promise<void> {
     let blob: Versleuteld | null = v.blob;
-    for (let poging = 0; poging < 5 && blob && this.teHerschrijven(blob, v.waarde); poging++) {
+    for (let poging = 0; poging < 5 && blob && this.teHerschrijven({ blob, compact: v.compact }); poging++) {
       const platte = this.sleutels.ontsleutel(blob, v.context);
-      const nieuw = v.waarde ? this.sleutels.versleutelCompact(platte, v.context) : this.sleutels.versleutel(platte, v.context);
+      const nieuw = v.compact ? this.sleutels.versleutelCompact(platte, v.context) : this.sleutels.versleutel(platte, v.context);
       const gezet = v.waarde
         ? await opslag(() => voerScriptUit(this.redis, SCRIPTS.waardeCas, { sleutel: v.key }, { verwacht: blob!, nieuw }))
         : await opslag(() => voerScriptUit(this.redis, SCRIPTS.veldCas, { hash: v.key }, { veld: v.veld, verwacht: blob!, nieuw }));
@@ -99,7 +104,8 @@ export class Sleutelrotatie {
         return;
       }
       verslag.gelijktijdigGewijzigd++;
-      blob = await opslag<Versleuteld | null>(() => (v.waarde ? this.redis.getBuffer(v.key) : this.redis.hget(v.key, v.veld)));
+      blob = await opslag<Versleuteld | null>(() => (v.waarde ? this.redis.getBuffer(v.key)
+        : v.compact ? this.redis.hgetBuffer(v.key, v.veld) : this.redis.hget(v.key, v.veld)));
     }
   }
 
@@ -109,7 +115,7 @@ export class Sleutelrotatie {
       verslag.rondes = ronde;
       let oud = 0;
       for await (const b of this.velden(o.batch ?? 200)) {
-        for (const v of b) if (this.teHerschrijven(v.blob, v.waarde)) {
+        for (const v of b) if (this.teHerschrijven(v)) {
           oud++;
           await this.roteerVeld(v, verslag);
         }

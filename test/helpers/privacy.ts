@@ -43,7 +43,7 @@ function stringwaarde(b: Buffer): string {
 
 /**
  * Every key with its whole value, whatever its type: what a copy of Redis would give away. A string
- * holding bytes (the compact ciphertexts) shows as base64 besides its text, so a test can find a
+ * or hash field holding bytes (the compact ciphertexts) shows as base64 besides its text, so a test can find a
  * ciphertext by its base64; and anything that inflates is shown inflated. The logboek's archive
  * blocks are shown unpacked, as anyone with the copy could unpack them.
  */
@@ -59,7 +59,7 @@ export async function redisDump(url: string): Promise<string> {
         const type = await r.type(k);
         const waarde = type === 'string' && LOGBOEKBLOK.test(k) ? await leesBlok((await r.getBuffer(k))!)
           : type === 'string' ? stringwaarde((await r.getBuffer(k))!)
-          : type === 'hash' ? await r.hgetall(k)
+          : type === 'hash' ? Object.fromEntries(Object.entries(await r.hgetallBuffer(k)).map(([v, b]) => [v, stringwaarde(b)]))
           : type === 'list' ? await r.lrange(k, 0, -1)
           : type === 'set' ? await r.smembers(k)
           : type === 'zset' ? await r.zrange(k, '0', '-1', 'WITHSCORES')

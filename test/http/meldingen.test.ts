@@ -66,7 +66,7 @@ t.test('idempotent on (OIN, referentie): replay is 200 with the same id, a diffe
   t.equal(ander.status, 201);
   t.not(ander.body.id, eerste.body.id);
 
-  const aantal = await countKeys(app.redis.url, app.draaiend.sb.namen.gebeurtenissen('*'));
+  const aantal = await countKeys(app.redis.url, app.draaiend.sb.namen.melding('*'));
   t.equal(aantal, 2, 'two cases stored, not three');
 });
 
@@ -138,6 +138,7 @@ t.test('intake writes take turns on redis.intakeVerbindingen connections', async
     t.match(regel, /cmd=eval(sha)? /, regel.match(/name=\S+/)?.[0] ?? regel);
   const stats = await r.info('commandstats');
   const aanroepen = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-  t.equal(aanroepen('rpush'), 6, 'six cases written');
+  t.equal(aanroepen('xadd'), 12, 'six cases written (an outbox entry and a logboek record each)');
+  t.equal(await countKeys(app.redis.url, app.draaiend.sb.namen.melding('*')), 6, 'six cases stored');
   t.equal(aanroepen('evalsha') + aanroepen('eval'), 6, 'six intake scripts, no more');
 });

@@ -151,7 +151,8 @@ t.test('Redis refusing a command is a 500 without internals; Redis away is a 503
   // A key of the wrong type where a case should be: HMGET gets a real WRONGTYPE.
   const vreemd = '5f0c2b1e-0000-4000-8000-00000000beef';
   await r.set(namen.melding(vreemd), 'geen hash');
-  // A script error: the case's event list is a string, so RPUSH inside the state-change script fails.
+  // A script error: a string where a case written before kept its event list, so RPUSH inside the
+  // state-change script fails.
   const melding = (await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
   await r.del(namen.gebeurtenissen(melding));
   await r.set(namen.gebeurtenissen(melding), 'geen lijst');
@@ -184,7 +185,8 @@ t.test('ownership before decryption: a foreign caller never has the personal dat
   const id = (await app.vraag(ELAN, 'POST', '/v1/meldingen', voorbeeldMelding())).body.id as string;
   const sleutel = app.draaiend.sb.namen.melding(id);
   const blob = app.draaiend.sb.namen.meldingBlob(id, 'gegevens');
-  // Reads that return the encrypted melding: of its own key, or of the case hash (HGETALL, or HGET/HMGET naming it).
+  // Reads that return the encrypted melding: of the case hash (HGETALL, or HGET/HMGET naming it), or of
+  // the key of its own it had before.
   const leestGegevens = (c: string[]) => (c[1] === blob && ['get', 'getex'].includes(c[0]!.toLowerCase())) || (c[1] === sleutel
     && (c[0]!.toLowerCase() === 'hgetall' || (['hget', 'hmget'].includes(c[0]!.toLowerCase()) && c.slice(2).includes('gegevens'))));
 

@@ -35,7 +35,7 @@ t.test('each case loses its personal data exactly when its term ends', async (t)
   t.equal((await app.vraag('wijkteam-haarlem', 'POST', `/v1/meldingen/${b}/terugkoppeling`, tk(true))).status, 201);
   t.equal((await app.vraag('elan-wonen', 'POST', `/v1/meldingen/${c}/intrekking`, {})).status, 201);
 
-  const heeftGegevens = async (id: string) => (await r.exists(namen.meldingBlob(id, 'gegevens'))) === 1;
+  const heeftGegevens = async (id: string) => (await r.hexists(namen.melding(id), 'gegevens')) === 1;
   const weg = (id: string) => wachtOp(async () => (await r.hexists(namen.melding(id), 'verwijderdOp')) === 1);
   async function nietVoor(moment: number, ids: string[], wat: string) {
     nu = moment - 1000;
@@ -98,7 +98,7 @@ async function geenPersoonsgegevensMeer(t: Test, app: Gebouwd, r: Redis, id: str
   t.notOk((await r.xrange(namen.feed('00000099000000000001'), '-', '+')).some(([, v]) => v.includes(id)), 'no feed entry');
   const index = await r.keys(namen.betrokkeneIndex('*'));
   for (const k of index) t.equal(await r.zscore(k, id), null, 'not in the pseudonymous index');
-  const g = (await r.lrange(namen.gebeurtenissen(id), 0, -1)).map(uitGebeurtenisTekst);
+  const g = (await r.hget(namen.melding(id), 'gebeurtenissen'))!.split('\n').map(uitGebeurtenisTekst);
   t.match(g.at(-1), { soort: 'gegevens-verwijderd', reden: 'bewaartermijn' });
 }
 
@@ -122,7 +122,7 @@ t.test('retention is a timer of the case, fired by the timers\' scheduler; a mom
   nu = gepland + 1000;
   await diensten.termijnen.sweep();
   t.ok(await r.hexists(namen.melding(nieuw), 'verwijderdOp'), 'the retention timer removed the personal data');
-  t.equal(await r.exists(namen.meldingBlob(nieuw, 'gegevens')), 0);
+  t.equal(await r.hexists(namen.melding(nieuw), 'gegevens'), 0);
   t.equal(await r.zscore(namen.termijnen(), nieuw), null, 'and left the timers');
   t.equal(await diensten.opruimer.gepland(nieuw), undefined, 'nothing planned any more');
   t.notOk(await r.hexists(namen.melding(oud), 'verwijderdOp'), 'the earlier form waits for the retention round');

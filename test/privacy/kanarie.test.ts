@@ -68,7 +68,7 @@ t.test('the canary is nowhere but in the encrypted mail, the portal page and (en
   for (const [naam, tekst] of waar) for (const p of PERSOONSGEGEVENS) t.notOk(tekst.includes(p), `${naam}: no ${p}`);
   // Not in Redis because it is encrypted there (compressing alone would hide it from a text search too,
   // but the dump shows what inflates): the stored melding opens with the service's key only.
-  const opgeslagen = (await r.getBuffer(app.draaiend.sb.namen.meldingBlob(noord, 'gegevens')))!;
+  const opgeslagen = (await r.hgetBuffer(app.draaiend.sb.namen.melding(noord), 'gegevens'))!;
   t.equal(Sleutelring.formaatVan(opgeslagen), 'v2', 'the melding is stored in the compact format');
   t.match(app.draaiend.sb.sleutels.ontsleutel(opgeslagen, noord), KANARIE.achternaam, 'and opens with the service key to the canary');
 });

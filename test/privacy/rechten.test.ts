@@ -66,7 +66,7 @@ t.test('inzage is complete; verwijder leaves no trace in Redis or its AOF', asyn
 
   // Before: the ciphertexts are there (so their absence afterwards means something). The melding's are
   // bytes: the dump shows them in base64, the AOF (read as latin1) as they are.
-  const meldingen = [(await r.getBuffer(namen.meldingBlob(k1, 'gegevens')))!, (await r.getBuffer(namen.meldingBlob(k2, 'gegevens')))!];
+  const meldingen = [(await r.hgetBuffer(namen.melding(k1), 'gegevens'))!, (await r.hgetBuffer(namen.melding(k2), 'gegevens'))!];
   const terugkoppeling = (await r.hget(namen.melding(k1), 'terugkoppeling'))!;
   const geheimen = { Redis: [...meldingen.map((b) => b.toString('base64')), terugkoppeling], AOF: [...meldingen.map((b) => b.toString('latin1')), terugkoppeling] };
   const voor = await redisDump(app.redis.url);

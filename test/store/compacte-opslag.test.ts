@@ -1,6 +1,8 @@
-// The melding and the repeat link in a real Redis: stored as bytes in the compact format, much smaller
-// than the text of before; values of before (v1 text) still read everywhere (the case, the repeat
-// link, the DDAS export) and `sleutel roteer` rewrites them in the compact format.
+// The melding and the repeat link in a real Redis: stored as bytes in the compact format, fields of
+// the case hash, much smaller than the text of before; values of before (v1 text in strings of their
+// own) still read everywhere (the case, the repeat link, the DDAS export) and `sleutel roteer`
+// rewrites them in the compact format. A case is one key; the events of a case written before, in a
+// list key of its own, still read and are appended to in order.
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createSignaalbrug } from '../../src/signaalbrug.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
+import { jobId } from '../../src/store/wachtrijen.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import type { Melding } from '../../src/domain/melding.js';
 import { testConfigDoc, testPki, voorbeeldMelding } from '../helpers/build.js';
@@ -38,10 +41,12 @@ t.test('stored as bytes, much smaller; the values of before still read, and rote
   const b = (await intake.ontvang(CORPORATIE, voorbeeldMelding({ huurder: huurder('Tweedemelding') }))).record.id;
   const gegevensA = sb.namen.meldingBlob(a, 'gegevens');
   const herhalingB = sb.namen.meldingBlob(b, 'herhaling');
+  t.same(await redis.keys(`*${a}*`), [sb.namen.melding(a)], 'a case is one key (its indexes aside)');
+  t.equal(await redis.object('ENCODING', sb.namen.melding(a)), 'listpack', "in Redis's compact hash encoding");
 
   // As the intake stores them: bytes of the compact format, with the key id, that open to the melding.
-  const opgeslagen = (await redis.getBuffer(gegevensA))!;
-  const herhaling = (await redis.getBuffer(herhalingB))!;
+  const opgeslagen = (await redis.hgetBuffer(sb.namen.melding(a), 'gegevens'))!;
+  const herhaling = (await redis.hgetBuffer(sb.namen.melding(b), 'herhaling'))!;
   for (const [naam, w] of [['melding', opgeslagen], ['repeat link', herhaling]] as const) {
     t.equal(w[0], 0x02, `${naam}: v2 version byte`);
     t.equal(Sleutelring.formaatVan(w), 'v2');
@@ -51,9 +56,12 @@ t.test('stored as bytes, much smaller; the values of before still read, and rote
   t.equal((JSON.parse(json) as Melding).huurder.achternaam, 'Eerstemelding', 'the stored bytes are the melding, encrypted (AAD: the case id)');
   t.notOk(opgeslagen.includes('Eerstemelding') || opgeslagen.includes('huurachterstand') || opgeslagen.includes('"referentie"'), 'no plaintext in the bytes');
   t.match(JSON.parse(sb.sleutels.ontsleutel(herhaling, `${b}:herhaling`)), { vorigeMelding: a }, 'the repeat link, encrypted');
+  await redis.set(gegevensA, opgeslagen);
   const v2 = { bytes: opgeslagen.length, geheugen: (await redis.memory('USAGE', gegevensA))! };
 
-  // What the version before wrote: the same melding and repeat link as v1 text.
+  // What the versions before wrote: the same melding and repeat link as v1 text, strings of their own.
+  await redis.hdel(sb.namen.melding(a), 'gegevens');
+  await redis.hdel(sb.namen.melding(b), 'herhaling');
   const tekst = sb.sleutels.versleutel(json, a);
   await redis.set(gegevensA, tekst);
   await redis.set(herhalingB, sb.sleutels.versleutel(sb.sleutels.ontsleutel(herhaling, `${b}:herhaling`), `${b}:herhaling`));
@@ -88,17 +96,44 @@ t.test('a value that is not a ciphertext is refused when read, not handed out', 
   t.teardown(() => redis.disconnect());
   const sb = await signaalbrug(t, r.url);
   const id = (await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id;
-  const sleutel = sb.namen.meldingBlob(id, 'gegevens');
-  const echt = (await redis.getBuffer(sleutel))!;
+  const sleutel = sb.namen.melding(id);
+  const echt = (await redis.hgetBuffer(sleutel, 'gegevens'))!;
   // The melding in plain JSON, as a store without encryption would keep it.
-  await redis.set(sleutel, JSON.stringify((await sb.diensten.lezen.melding(id))!.gegevens));
+  await redis.hset(sleutel, 'gegevens', JSON.stringify((await sb.diensten.lezen.melding(id))!.gegevens));
   await t.rejects(sb.diensten.lezen.melding(id), /onbekend versleutelformaat/, 'plain JSON');
   const gekanteld = Buffer.from(echt);
   gekanteld[gekanteld.length - 1]! ^= 0x80;
-  await redis.set(sleutel, gekanteld);
+  await redis.hset(sleutel, 'gegevens', gekanteld);
   await t.rejects(sb.diensten.lezen.melding(id), /niet te ontsleutelen/, 'a flipped bit');
-  await redis.set(sleutel, echt.subarray(0, 20));
+  await redis.hset(sleutel, 'gegevens', echt.subarray(0, 20));
   await t.rejects(sb.diensten.lezen.melding(id), /afgekapt/, 'truncated');
-  await redis.set(sleutel, echt);
+  await redis.hset(sleutel, 'gegevens', echt);
   t.ok(await sb.diensten.lezen.melding(id), 'the real value reads');
+});
+
+t.test('a case written before its events moved into its hash: read, appended to in order, erased', async (t) => {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  const sb = await signaalbrug(t, r.url);
+  const nieuw = async () => (await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id;
+  const [oud, hier] = [await nieuw(), await nieuw()];
+  // The case `oud` as the version before kept it: its events in a list key of their own.
+  const hash = sb.namen.melding(oud);
+  const lijst = sb.namen.gebeurtenissen(oud);
+  await redis.rpush(lijst, ...(await redis.hget(hash, 'gebeurtenissen'))!.split('\n'));
+  await redis.hdel(hash, 'gebeurtenissen');
+  for (const id of [oud, hier]) {
+    await sb.diensten.casussen.pasToe(id, {
+      soort: 'verzonden', bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam', mailbox: 'wijkteam-noord@haarlem.example', bezorging: 'smime',
+      poging: 1, smtpAntwoord: '250 OK', messageId: `<${id}@test.invalid>`, markering: jobId({ meldingId: id, bericht: 'melding-aan-wijkteam', ontvanger: 'wijkteam' }),
+    });
+  }
+  for (const id of [oud, hier]) {
+    t.same((await sb.diensten.lezen.gebeurtenissen(id)).map((g) => g.soort), ['ontvangen', 'verzonden'], `${id === oud ? 'before' : 'now'}: both events, in order`);
+  }
+  t.equal(await redis.llen(lijst), 2, 'the later event went on the list key the case has');
+  t.equal(await redis.hexists(hash, 'gebeurtenissen'), 0, 'not split over two places');
+  t.equal((await redis.hget(sb.namen.melding(hier), 'gebeurtenissen'))!.split('\n').length, 2, 'a case of now: two lines of its field');
+  t.equal(await redis.exists(sb.namen.gebeurtenissen(hier)), 0, 'and no list key');
 });

@@ -94,8 +94,12 @@ t.test('the service warns loudly when Redis is not durable', async (t) => {
   const logs = app.logs();
   t.match(logs, /DUURZAAMHEID: appendonly staat niet aan/);
   t.match(logs, /DUURZAAMHEID: maxmemory-policy allkeys-lru/);
+  t.notMatch(logs, /GEHEUGEN/, 'the harness runs Redis with the compact hashes a case needs');
   const goed = await build(t);
   t.notMatch(goed.logs(), /DUURZAAMHEID/, 'no warning with AOF always and noeviction');
+  const standaard = await build(t, { redisArgs: ['--hash-max-listpack-value', '64'] });
+  t.match(standaard.logs(), /GEHEUGEN: hash-max-listpack-value 64: .*zet 2048/, 'Redis\'s default costs memory per case: said at start');
+  t.notMatch(standaard.logs(), /DUURZAAMHEID/, 'memory, not durability');
 });
 
 t.test('ops listener: live, ready and metrics without personal data', async (t) => {

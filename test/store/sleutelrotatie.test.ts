@@ -43,7 +43,7 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
     const huurder = { ...voorbeeldMelding().huurder, relatienummer: `ROT-${i % 6}` };
     ids.push((await voor.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding({ huurder }))).record.id);
   }
-  t.ok(await redis.exists(voor.namen.meldingBlob(ids[6]!, 'herhaling')), 'the seventh repeats the first');
+  t.equal(await redis.hexists(voor.namen.melding(ids[6]!), 'herhaling'), 1, 'the seventh repeats the first');
   const melding0 = voor.namen.melding(ids[0]!);
   await redis.hset(melding0, 'terugkoppeling', ring1.versleutel('{"wilHulp":true}', `${ids[0]}:terugkoppeling`));
   // The same service after `sleutel toevoegen`: k2 is active.
@@ -73,8 +73,8 @@ t.test('re-encrypts every field with the active key; a concurrent write is never
   t.match(verslag, { herversleuteld: 9, gelijktijdigGewijzigd: 1, perSleutel: { k2: 9 } });
   t.notOk('k1' in verslag.perSleutel, 'no ciphertext with the old key id remains');
   // The melding and the repeat link are written again as the intake writes them: compact bytes.
-  for (const k of [...ids.map((id) => na.namen.meldingBlob(id, 'gegevens')), na.namen.meldingBlob(ids[6]!, 'herhaling')]) {
-    const w = (await redis.getBuffer(k))!;
+  for (const [id, veld] of [...ids.map((id) => [id, 'gegevens'] as const), [ids[6]!, 'herhaling'] as const]) {
+    const w = (await redis.hgetBuffer(na.namen.melding(id), veld))!;
     t.same([w[0], Sleutelring.formaatVan(w), Sleutelring.sleutelVan(w)], [0x02, 'v2', 'k2'], 'compact, with the new key');
   }
   t.equal(Sleutelring.formaatVan((await redis.hget(melding0, 'terugkoppeling'))!), 'v1', 'a field of the hash stays short text');

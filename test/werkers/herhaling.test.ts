@@ -51,7 +51,7 @@ t.test('a repeat signal is linked to the earlier melding and says whether the ar
   await sb.diensten.opruimer.wis(laat, 'verzoek-betrokkene', { kanaal: 'cli' });
   const na = await melding(app, 'elan-wonen', { huurder: huurder('H-1') });
   t.notOk((await ontvangen(app, 'elan-wonen', na)).herhalingVan, 'an erased melding is no predecessor');
-  const link = (await sb.redis.getBuffer(sb.namen.meldingBlob(derde, 'herhaling')))!;
+  const link = (await sb.redis.hgetBuffer(sb.namen.melding(derde), 'herhaling'))!;
   t.equal(Sleutelring.formaatVan(link), 'v2', 'the link is stored in the compact format');
   t.same(JSON.parse(sb.sleutels.ontsleutel(link, `${derde}:herhaling`)), { vorigeMelding: tweede, vorigeOntvangenOp: (await ontvangen(app, 'elan-wonen', tweede)).op,
     vorigeBedragInCenten: 90_000, bedragInCenten: 90_000 }, 'encrypted, bound to the case and field');

@@ -1,5 +1,5 @@
--- A new case with everything that belongs to it, all or nothing: idempotency key, case hash and its
--- ciphertexts (the melding, the repeat link), first event, corporation index, outbox entry, the data
+-- A new case with everything that belongs to it, all or nothing: idempotency key, case hash with its
+-- ciphertexts (the melding, the repeat link) and first event, corporation index, outbox entry, the data
 -- subject's index, timers and the retention moment (fields of the case, the case in the timers'
 -- sorted set at the earliest), logboek record.
 -- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency key exists.
@@ -9,15 +9,14 @@ local bestaand = redis.call('GET', KEYS[1])
 if bestaand then return {0, bestaand} end
 local x = cjson.decode(ARGV[4])
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
-redis.call('HSET', KEYS[2], unpack(x.velden))
-redis.call('SET', KEYS[9], ARGV[5])
-if ARGV[6] ~= '' then redis.call('SET', KEYS[10], ARGV[6]) end
-redis.call('RPUSH', KEYS[3], ARGV[3])
-redis.call('ZADD', KEYS[4], x.ms, ARGV[1])
-redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
+-- the ciphertexts are bytes, so arguments of their own rather than part of the JSON
+redis.call('HSET', KEYS[2], 'gegevens', ARGV[5], 'gebeurtenissen', ARGV[3], unpack(x.velden))
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], 'herhaling', ARGV[6]) end
+redis.call('ZADD', KEYS[3], x.ms, ARGV[1])
+redis.call('XADD', KEYS[4], '*', unpack(x.outbox))
 -- the data subject's meldingen that hold personal data, by moment of receipt (rights requests, and
 -- the latest within the window for repeat signals)
-redis.call('ZADD', KEYS[6], x.ms, ARGV[1])
+redis.call('ZADD', KEYS[5], x.ms, ARGV[1])
 -- a new case has no other timers: its place in the sorted set is the earliest of its plan
 local eerste
 if x.bewaar then table.insert(x.plan, {ARGV[1] .. '|bewaar', x.bewaar}) end
@@ -25,6 +24,6 @@ for _, p in ipairs(x.plan) do
   termijnZet(KEYS[2], p[1], p[2])
   if not eerste or p[2] < eerste then eerste = p[2] end
 end
-if eerste then redis.call('ZADD', KEYS[8], string.format('%d', eerste), ARGV[1]) end
-logboek(KEYS[7], x.ms, x.logboek)
+if eerste then redis.call('ZADD', KEYS[7], string.format('%d', eerste), ARGV[1]) end
+logboek(KEYS[6], x.ms, x.logboek)
 return {1, ARGV[1]}

@@ -5,6 +5,7 @@
 -- Returns 1 done, 0 the status moved meanwhile (the service reads again), -1 the gate timer is gone.
 --- @include logboek
 --- @include termijnen
+--- @include gebeurtenis
 if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
 local x = cjson.decode(ARGV[5])
 -- a once-only milestone already set: the case moved (the service computes again and is refused)
@@ -12,7 +13,7 @@ if x.eenmalig ~= '' and redis.call('HEXISTS', KEYS[1], x.eenmalig) == 1 then ret
 if ARGV[4] ~= '' and not termijnStop(KEYS[1], KEYS[3], ARGV[4]) then return -1 end
 if x.eenmalig ~= '' then redis.call('HSET', KEYS[1], x.eenmalig, x.op) end
 if ARGV[2] ~= ARGV[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
-redis.call('RPUSH', KEYS[2], ARGV[3])
+gebeurtenisBij(KEYS[1], KEYS[2], ARGV[3])
 if x.bezorgd then redis.call('HSET', KEYS[1], x.bezorgd, string.format('%d', x.bezorgdOp)) end
 if #x.velden > 0 then redis.call('HSET', KEYS[1], unpack(x.velden)) end
 for _, lid in ipairs(x.stop) do termijnStop(KEYS[1], KEYS[3], lid) end

@@ -20,12 +20,16 @@ end
 
 -- The case's place in the sorted set: its earliest timer, or none.
 local function termijnenHerbereken(hash, zset, id)
-  local velden = redis.call('HGETALL', hash)
+  -- the names first: the case's large values (events, ciphertexts) are not copied into the script
+  local namen = {}
+  for _, veld in ipairs(redis.call('HKEYS', hash)) do
+    if string.sub(veld, 1, 2) == 't:' then table.insert(namen, veld) end
+  end
   local eerste, score
-  for i = 1, #velden, 2 do
-    if string.sub(velden[i], 1, 2) == 't:' then
-      local ms = tonumber(velden[i + 1])
-      if not eerste or ms < eerste then eerste, score = ms, velden[i + 1] end
+  if #namen > 0 then
+    for _, s in ipairs(redis.call('HMGET', hash, unpack(namen))) do
+      local ms = tonumber(s)
+      if ms and (not eerste or ms < eerste) then eerste, score = ms, s end
     end
   end
   if eerste then redis.call('ZADD', zset, score, id) else redis.call('ZREM', zset, id) end

@@ -1,9 +1,11 @@
 -- Remove the personal data of a case and everything personal that leads to it (encrypted melding,
--- feedback, outcomes and updates, idempotency key, data subject index entry, feed entry, delivered-markers, pending timers),
--- and log the deletion in the same step. Metadata (soort, wijkteam, OINs, dates, status, events) stays.
+-- feedback, outcomes and updates: fields of the case, or strings of their own written before;
+-- idempotency key, data subject index entry, feed entry, delivered-markers, pending timers), and log
+-- the deletion in the same step. Metadata (soort, wijkteam, OINs, dates, status, events) stays.
 -- Returns 1 removed, 0 already removed, -1 no such case.
 --- @include logboek
 --- @include termijnen
+--- @include gebeurtenis
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'verwijderdOp') == 1 then return 0 end
 local x = cjson.decode(ARGV[5])
@@ -19,7 +21,7 @@ end
 redis.call('HDEL', KEYS[1], unpack(weg))
 redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
-redis.call('RPUSH', KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
+gebeurtenisBij(KEYS[1], KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
 if h[1] then
   redis.call('ZREM', x.betrokkeneBasis .. h[1], ARGV[1])
 end
