@@ -186,16 +186,30 @@ export class MeldingenStore {
   async verstrekenTermijnen(nu: number, max = 500, vanaf = 0): Promise<[string, number][][]> {
     const r = await opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'WITHSCORES', 'LIMIT', vanaf, max));
     const leden = Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i]!, Number(r[2 * i + 1])] as const);
+    // Only the timer fields: the case's events and ciphertexts stay in Redis. A case hash in the
+    // compact encoding answers one HSCAN call whole; a larger one may take more pages.
     const p = this.redis.pipeline();
-    for (const [lid] of leden) if (!lid.includes('|')) p.hgetall(this.namen.melding(lid));
-    const velden = (await opslag(() => p.exec())) ?? [];
+    for (const [lid] of leden) if (!lid.includes('|')) p.hscan(this.namen.melding(lid), '0', 'MATCH', 't:*', 'COUNT', 1000);
+    const eerste = (await opslag(() => p.exec())) ?? [];
     let i = 0;
-    return leden.map(([lid, score]) => {
-      if (lid.includes('|')) return [[lid, score]];
-      const [fout, h] = velden[i++] ?? [];
+    const rest = async (id: string, cursor: string): Promise<string[]> => {
+      if (cursor === '0') return [];
+      const [volgende, w] = await opslag(() => this.redis.hscan(this.namen.melding(id), cursor, 'MATCH', 't:*', 'COUNT', 1000));
+      return [...w, ...(await rest(id, volgende))];
+    };
+    const perLid = await Promise.all(leden.map(async ([lid]) => {
+      if (lid.includes('|')) return [];
+      const [fout, r] = eerste[i++] ?? [];
       if (fout) throw fout;
-      return Object.entries((h ?? {}) as Record<string, string>)
-        .flatMap(([veld, ms]): [string, number][] => (veld.startsWith('t:') && Number(ms) <= nu ? [[`${lid}|${veld.slice(2)}`, Number(ms)]] : []))
+      const [cursor, w] = r as [string, string[]];
+      return [...w, ...(await rest(lid, cursor))];
+    }));
+    return leden.map(([lid, score], j) => {
+      if (lid.includes('|')) return [[lid, score]];
+      const w = perLid[j]!;
+      // (pages of a large hash may repeat a field: once per timer)
+      const velden = new Map(Array.from({ length: w.length / 2 }, (_, k) => [w[2 * k]!, Number(w[2 * k + 1])] as const));
+      return [...velden].flatMap(([veld, ms]): [string, number][] => (ms <= nu ? [[`${lid}|${veld.slice(2)}`, ms]] : []))
         .sort((a, b) => a[1] - b[1]);
     });
   }

@@ -337,3 +337,24 @@ t.test('a case is once in the timers\' sorted set, at its earliest timer; timers
   t.equal(await termijnen.sweep(), 0, 'nothing twice');
   t.same((await r.zrange(namen.termijnen(), '0', '-1')).filter((l) => l.includes('|')), [], 'no timer of the earlier form left');
 });
+
+t.test('the scheduler reads only a case\'s timer fields, also from a case hash too large for the compact encoding', async (t) => {
+  const c = klok();
+  const app = await build(t, { rollen: ['api'], klok: c.klok });
+  const { namen } = app.draaiend.sb;
+  const r = new Redis(app.redis.url);
+  t.teardown(() => r.disconnect());
+  const [klein, groot] = [await melding(app), await melding(app)];
+  // Thousands of other fields: a hash table, which HSCAN reads in pages.
+  await r.hset(namen.melding(groot), Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`x:${i}`, 'opvulling'])));
+  t.equal(await r.object('ENCODING', namen.melding(groot)), 'hashtable');
+  await r.config('RESETSTAT');
+  const store = new MeldingenStore(r, namen);
+  const verstreken = await store.verstrekenTermijnen(NA_TERMIJN.getTime());
+  const stats = await r.info('commandstats');
+  t.ok(Number(/cmdstat_hscan:calls=(\d+)/.exec(stats)?.[1]) > 2, 'the large hash took more than one page');
+  t.notMatch(stats, /cmdstat_hgetall/, 'no case read whole');
+  for (const id of [klein, groot]) {
+    t.same(verstreken.find((g) => g[0]?.[0].startsWith(id))?.map(([lid]) => lid), [`${id}|herinnering`, `${id}|escalatie`], 'its due timers, oldest first, each once');
+  }
+});
