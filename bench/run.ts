@@ -25,6 +25,7 @@ import { Sleutelring } from '../src/store/sleutelring.js';
 import { GELIJKTIJDIG, BATCH } from '../src/diensten/termijnen.js';
 import { createCasussen } from '../src/diensten/casussen.js';
 import { MeldingenStore, type NieuwRecord } from '../src/store/meldingen.js';
+import { EMMER } from '../src/store/redis-namen.js';
 import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
 import { build, testConfigDoc, testPki, voorbeeldMelding } from '../test/helpers/build.js';
@@ -316,8 +317,8 @@ async function geheugen(pki: string, n: number) {
 }
 
 /**
- * Where the bytes go: Redis's own MEMORY USAGE per kind of key (ids and keyed hashes in the name
- * and entry ids replaced by a placeholder), divided by the number of cases. Keys of a kind with many members are
+ * Where the bytes go: Redis's own MEMORY USAGE per kind of key (ids, keyed hashes and buckets in the
+ * name and entry ids replaced by a placeholder), divided by the number of cases. Keys of a kind with many members are
  * sampled (at most 1000 each) and their total extrapolated from the count.
  */
 async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
@@ -328,7 +329,8 @@ async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
     cursor = volgende;
     for (const k of keys) {
       const soort = k.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>').replace(/[A-Za-z0-9_-]{40,}/g, '<hash>')
-        .replace(/\d{13}-\d+/g, '<ms-seq>');
+        .replace(/\d{13}-\d+/g, '<ms-seq>')
+        .replace(new RegExp(`:(idem|idx:betrokkene):[A-Za-z0-9_-]{${EMMER}}$`), ':$1:<emmer>');
       const s = soorten.get(soort) ?? { aantal: 0, voorbeelden: [] };
       s.aantal++;
       if (s.voorbeelden.length < 1000) s.voorbeelden.push(k);

@@ -23,8 +23,8 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'melding', 'corporatieIndex', 'outbox', 'betrokkeneIndex', 'logboek', 'termijnen'],
-    ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling']),
+    ['idem', 'idemEmmer', 'melding', 'corporatieIndex', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen'],
+    ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling', 'idemVeld', 'betrokkeneVeld']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),

@@ -84,11 +84,14 @@ export class MeldingenStore {
       ...(c.gemeente ? ['gemeente', c.gemeente] : [])];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const sinds = generatie(verbinding);
+    const idem = k.idemPlek(n.idem);
+    const betrokkene = k.betrokkenePlek(c.betrokkene);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
-      idem: k.idem(n.idem), melding: k.melding(c.id), corporatieIndex: k.corporatieIndex(c.oin),
-      outbox: k.outbox(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene), logboek: k.logboek(), termijnen: k.termijnen(),
+      idem: k.idem(n.idem), idemEmmer: idem.key, melding: k.melding(c.id), corporatieIndex: k.corporatieIndex(c.oin),
+      outbox: k.outbox(), betrokkeneEmmer: betrokkene.key, logboek: k.logboek(), termijnen: k.termijnen(),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
+      idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld,
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
     // WAIT on the connection that wrote; a replay (the client's retry) waits too before it answers.
@@ -159,15 +162,32 @@ export class MeldingenStore {
     return gebeurtenisRegels(lijst, regels).map(uitGebeurtenisTekst);
   }
 
+  /**
+   * The data subject's meldingen that still hold personal data, with their moment of receipt (ms):
+   * the pseudonym's field in its bucket, and the sorted set per pseudonym of before.
+   */
+  private async betrokkeneItems(pseudoniem: string): Promise<{ id: string; ms: number }[]> {
+    const plek = this.namen.betrokkenePlek(pseudoniem);
+    const [items, eerder] = await opslag(() => Promise.all([
+      this.redis.hget(plek.key, plek.veld), this.redis.zrange(this.namen.betrokkeneIndex(pseudoniem), '0', '-1', 'WITHSCORES')]));
+    const uit = (items ?? '').split(' ').filter(Boolean).map((item) => {
+      const dubbelepunt = item.indexOf(':');
+      return { id: item.slice(dubbelepunt + 1), ms: Number(item.slice(0, dubbelepunt)) };
+    });
+    for (let i = 0; i + 1 < eerder.length; i += 2) uit.push({ id: eerder[i]!, ms: Number(eerder[i + 1]) });
+    return uit;
+  }
+
   /** The cases that still hold personal data of this data subject (the index written at intake). */
   async meldingenVan(pseudoniem: string): Promise<string[]> {
-    return (await opslag(() => this.redis.zrange(this.namen.betrokkeneIndex(pseudoniem), '0', '-1'))).sort();
+    return [...new Set((await this.betrokkeneItems(pseudoniem)).map((i) => i.id))].sort();
   }
 
   /** The data subject's latest melding received at or after `vanaf` (ms): one indexed read, whatever the history. */
   async laatsteVan(pseudoniem: string, vanaf: number): Promise<string | undefined> {
-    const [id] = await opslag(() => this.redis.zrevrangebyscore(this.namen.betrokkeneIndex(pseudoniem), '+inf', vanaf, 'LIMIT', 0, 1));
-    return id;
+    let laatste: { id: string; ms: number } | undefined;
+    for (const i of await this.betrokkeneItems(pseudoniem)) if (i.ms >= vanaf && (!laatste || i.ms > laatste.ms)) laatste = i;
+    return laatste?.id;
   }
 
   /** Whether the message was delivered: its marker on the case, or the key of a marker written before that. */

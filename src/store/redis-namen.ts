@@ -6,6 +6,16 @@ export const BLOBVELDEN = ['gegevens', 'herhaling'] as const;
 export type Blobveld = (typeof BLOBVELDEN)[number];
 export const isBlobveld = (veld: string): veld is Blobveld => (BLOBVELDEN as readonly string[]).includes(veld);
 
+/**
+ * Characters of a keyed hash that name its bucket: lookups by keyed hash (idempotency, data subject)
+ * are fields of one of 64² = 4096 hashes instead of a key each, so at scale every entry sits in
+ * Redis's compact encoding (see HASH_MAX_LISTPACK_ENTRIES) without the cost of a key of its own.
+ */
+export const EMMER = 2;
+
+/** A bucketed entry: the bucket's key and the entry's field in it. */
+export interface Plek { key: string; veld: string }
+
 export class RedisNamen {
   constructor(readonly prefix: string) {}
 
@@ -26,15 +36,20 @@ export class RedisNamen {
    * still read when the field is absent, and removed on erasure.
    */
   meldingBlob = (id: string, veld: Blobveld) => this.k('melding', id, veld);
-  /** Idempotency key of (corporation, referentie), by its keyed hash. */
+  /** Idempotency entry of (corporation, referentie), by its keyed hash: `<id> <fingerprint>`. */
+  idemPlek = (hash: string): Plek => ({ key: this.k('idem', hash.slice(0, EMMER)), veld: hash.slice(EMMER) });
+  /** The key an idempotency entry had before entries moved into buckets (still read and removed). */
   idem = (hash: string) => this.k('idem', hash);
   idemBasis = () => this.k('idem', '');
   corporatieIndex = (oin: string) => this.k('idx', 'corporatie', oin);
   corporatieIndexPatroon = () => this.k('idx', 'corporatie', '*');
   /**
    * The data subject's meldingen that still hold personal data, by moment of receipt: for rights
-   * requests, and the latest within the window for repeat signals (one small sorted set per subject).
+   * requests, and the latest within the window for repeat signals. A field of a bucket per
+   * pseudonym, its value `<ms>:<id>` items separated by spaces.
    */
+  betrokkenePlek = (pseudoniem: string): Plek => ({ key: this.k('idx', 'betrokkene', pseudoniem.slice(0, EMMER)), veld: pseudoniem.slice(EMMER) });
+  /** The sorted set per data subject the index was before it moved into buckets (still read and removed). */
   betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
   betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');
   /**

@@ -183,8 +183,9 @@ export interface Duurzaamheid {
   appendfsync: string;
   maxmemoryPolicy: string;
   problemen: string[];
-  /** Redis's largest value a hash keeps in its compact encoding (hash-max-listpack-value). */
+  /** Redis's largest value and most fields a hash keeps in its compact encoding (hash-max-listpack-value, -entries). */
   hashMaxListpackValue: string;
+  hashMaxListpackEntries: string;
   /** Settings that cost memory, not data (logged as GEHEUGEN). */
   geheugen: string[];
 }
@@ -197,18 +198,25 @@ export interface Duurzaamheid {
 export const HASH_MAX_LISTPACK_VALUE = 2048;
 
 /**
+ * The smallest `hash-max-listpack-entries` that keeps the buckets of keyed lookups (idempotency, data
+ * subject; 4096 each, see EMMER) compact up to about a million entries each (some 250 per bucket);
+ * Redis's default of 128 turns them into hash tables from about half a million.
+ */
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
+
+/**
  * Durability: the service checks AOF and noeviction at start and warns loudly if not; and the one
- * setting that decides memory per case (hash-max-listpack-value).
+ * settings that decide memory per case (hash-max-listpack-value and -entries).
  * Redis 7.0 (Debian bookworm) has no WAITAOF, so only `appendfsync always` makes every 201 survive a
  * host crash; `everysec` may lose the last second and is reported as a risk.
  */
 export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise<Duurzaamheid> {
   let cfg: Record<string, string> = {};
   try {
-    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy', 'hash-max-listpack-value')) as string[];
+    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy', 'hash-max-listpack-*')) as string[];
     for (let i = 0; i + 1 < flat.length; i += 2) cfg[flat[i]!] = flat[i + 1]!;
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF, noeviction en hash-max-listpack-value');
+    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF, noeviction en hash-max-listpack-*');
     cfg = {};
   }
   const d: Duurzaamheid = {
@@ -217,6 +225,7 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
     maxmemoryPolicy: cfg['maxmemory-policy'] ?? 'onbekend',
     problemen: [],
     hashMaxListpackValue: cfg['hash-max-listpack-value'] ?? 'onbekend',
+    hashMaxListpackEntries: cfg['hash-max-listpack-entries'] ?? 'onbekend',
     geheugen: [],
   };
   if (d.appendonly !== 'yes') d.problemen.push('appendonly staat niet aan: een herstart van Redis verliest meldingen');
@@ -226,6 +235,8 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
   for (const p of d.problemen) log.warn({ redis: d }, `DUURZAAMHEID: ${p}`);
   if (Number(d.hashMaxListpackValue) < HASH_MAX_LISTPACK_VALUE)
     d.geheugen.push(`hash-max-listpack-value ${d.hashMaxListpackValue}: een casus kost zo honderden bytes meer; zet ${HASH_MAX_LISTPACK_VALUE}`);
+  if (Number(d.hashMaxListpackEntries) < HASH_MAX_LISTPACK_ENTRIES)
+    d.geheugen.push(`hash-max-listpack-entries ${d.hashMaxListpackEntries}: bij veel meldingen kosten de opzoekingen meer geheugen; zet ${HASH_MAX_LISTPACK_ENTRIES}`);
   for (const p of d.geheugen) log.warn({ redis: d }, `GEHEUGEN: ${p}`);
   return d;
 }

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { createSignaalbrug } from '../../src/signaalbrug.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { jobId } from '../../src/store/wachtrijen.js';
+import { MeldingenStore } from '../../src/store/meldingen.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import type { Melding } from '../../src/domain/melding.js';
 import { testConfigDoc, testPki, voorbeeldMelding } from '../helpers/build.js';
@@ -136,4 +137,38 @@ t.test('a case written before its events moved into its hash: read, appended to 
   t.equal(await redis.hexists(hash, 'gebeurtenissen'), 0, 'not split over two places');
   t.equal((await redis.hget(sb.namen.melding(hier), 'gebeurtenissen'))!.split('\n').length, 2, 'a case of now: two lines of its field');
   t.equal(await redis.exists(sb.namen.gebeurtenissen(hier)), 0, 'and no list key');
+});
+
+t.test('lookups by keyed hash in buckets: entries of before still count, and erasure removes exactly its own', async (t) => {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  const sb = await signaalbrug(t, r.url);
+  const store = new MeldingenStore(redis, sb.namen);
+  const nieuw = async () => (await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding({ referentie: randomUUID() }))).record;
+  const [oud, hier] = [(await nieuw()).id, (await nieuw()).id];
+  const pseudoniem = (await redis.hget(sb.namen.melding(oud), 'betrokkene'))!;
+  const idemHier = sb.namen.idemPlek((await redis.hget(sb.namen.melding(hier), 'idem'))!);
+  t.match(await redis.hget(idemHier.key, idemHier.veld), new RegExp(`^${hier} `), 'an idempotency entry in its bucket');
+  const plek = sb.namen.betrokkenePlek(pseudoniem);
+  t.equal((await redis.hget(plek.key, plek.veld))!.split(' ').length, 2, 'one tenant, two meldingen: two items of one field');
+  // `oud` as the version before kept it: in a sorted set per pseudonym, its idempotency entry a key of its own.
+  const items = (await redis.hget(plek.key, plek.veld))!.split(' ');
+  const [ms] = items.find((i) => i.endsWith(`:${oud}`))!.split(':');
+  await redis.hset(plek.key, plek.veld, items.filter((i) => !i.endsWith(`:${oud}`)).join(' '));
+  await redis.zadd(sb.namen.betrokkeneIndex(pseudoniem), Number(ms), oud);
+  const idemHash = (await redis.hget(sb.namen.melding(oud), 'idem'))!;
+  const idem = sb.namen.idemPlek(idemHash);
+  await redis.set(sb.namen.idem(idemHash), (await redis.hget(idem.key, idem.veld))!);
+  await redis.hdel(idem.key, idem.veld);
+  t.same(await store.meldingenVan(pseudoniem), [oud, hier].sort(), 'both forms read');
+  t.equal(await store.laatsteVan(pseudoniem, Number(ms)), hier, 'the latest of both forms');
+  t.equal(await store.laatsteVan(pseudoniem, Date.now() + 60_000), undefined, 'none after the window start');
+
+  await sb.diensten.opruimer.wis(oud, 'verzoek-betrokkene', { kanaal: 'cli' });
+  t.equal(await redis.exists(sb.namen.betrokkeneIndex(pseudoniem), sb.namen.idem(idemHash)), 0, 'the keys of before are gone');
+  t.same(await store.meldingenVan(pseudoniem), [hier], 'the other melding of the tenant stays');
+  await sb.diensten.opruimer.wis(hier, 'verzoek-betrokkene', { kanaal: 'cli' });
+  t.equal(await redis.hexists(plek.key, plek.veld), 0, 'the last one takes the field along');
+  t.equal(await redis.hexists(idemHier.key, idemHier.veld), 0, 'and its idempotency entry');
 });

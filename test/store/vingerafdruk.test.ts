@@ -40,9 +40,17 @@ t.test('same content in any key order is a replay; other content is not; old fin
   await t.rejects(ontvang(andereInhoud), { code: 'SB_CONFLICT' }, 'other content under the same referentie: a conflict');
 
   // A case stored by a version that fingerprinted sorted JSON (no prefix).
-  const idemKey = sb.namen.idem(sb.sleutels.pseudoniem('idem', OIN, m.referentie));
-  t.match(await redis.get(idemKey), new RegExp(`^${id} j:`), 'new fingerprints carry their prefix');
-  await redis.set(idemKey, `${id} ${sb.sleutels.pseudoniem('vingerafdruk', canoniek(meldingSchema.parse(m)))}`);
+  const idemHash = sb.sleutels.pseudoniem('idem', OIN, m.referentie);
+  const plek = sb.namen.idemPlek(idemHash);
+  t.match(await redis.hget(plek.key, plek.veld), new RegExp(`^${id} j:`), 'new fingerprints carry their prefix');
+  await redis.hset(plek.key, plek.veld, `${id} ${sb.sleutels.pseudoniem('vingerafdruk', canoniek(meldingSchema.parse(m)))}`);
   t.match(await ontvang(omgekeerd(m)), { nieuw: false, record: { id } }, 'old fingerprint: replay recognised');
   await t.rejects(ontvang(andereInhoud), { code: 'SB_CONFLICT' }, 'old fingerprint: other content is a conflict');
+
+  // An idempotency key of its own, as entries were kept before they moved into buckets: still counts.
+  await redis.set(sb.namen.idem(idemHash), (await redis.hget(plek.key, plek.veld))!);
+  await redis.hdel(plek.key, plek.veld);
+  t.match(await ontvang(omgekeerd(m)), { nieuw: false, record: { id } }, 'a key of before: replay recognised');
+  await t.rejects(ontvang(andereInhoud), { code: 'SB_CONFLICT' }, 'a key of before: other content is a conflict');
+  t.equal(await redis.hexists(plek.key, plek.veld), 0, 'and no second entry written');
 });

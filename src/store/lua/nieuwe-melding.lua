@@ -1,29 +1,33 @@
--- A new case with everything that belongs to it, all or nothing: idempotency key, case hash with its
+-- A new case with everything that belongs to it, all or nothing: idempotency entry, case hash with its
 -- ciphertexts (the melding, the repeat link) and first event, corporation index, outbox entry, the data
 -- subject's index, timers and the retention moment (fields of the case, the case in the timers'
--- sorted set at the earliest), logboek record.
--- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency key exists.
+-- sorted set at the earliest), logboek record. The idempotency entry and the data subject's index
+-- are fields of buckets (KEYS idemEmmer, betrokkeneEmmer; ARGV idemVeld, betrokkeneVeld); an
+-- idempotency key of its own written before (KEYS idem) still counts.
+-- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency entry exists.
 --- @include logboek
 --- @include termijnen
-local bestaand = redis.call('GET', KEYS[1])
+local bestaand = redis.call('HGET', KEYS[2], ARGV[7]) or redis.call('GET', KEYS[1])
 if bestaand then return {0, bestaand} end
 local x = cjson.decode(ARGV[4])
-redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[7], ARGV[1] .. ' ' .. ARGV[2])
 -- the ciphertexts are bytes, so arguments of their own rather than part of the JSON
-redis.call('HSET', KEYS[2], 'gegevens', ARGV[5], 'gebeurtenissen', ARGV[3], unpack(x.velden))
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], 'herhaling', ARGV[6]) end
-redis.call('ZADD', KEYS[3], x.ms, ARGV[1])
-redis.call('XADD', KEYS[4], '*', unpack(x.outbox))
+redis.call('HSET', KEYS[3], 'gegevens', ARGV[5], 'gebeurtenissen', ARGV[3], unpack(x.velden))
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], 'herhaling', ARGV[6]) end
+redis.call('ZADD', KEYS[4], x.ms, ARGV[1])
+redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
 -- the data subject's meldingen that hold personal data, by moment of receipt (rights requests, and
 -- the latest within the window for repeat signals)
-redis.call('ZADD', KEYS[5], x.ms, ARGV[1])
+local item = string.format('%d', x.ms) .. ':' .. ARGV[1]
+local eerder = redis.call('HGET', KEYS[6], ARGV[8])
+redis.call('HSET', KEYS[6], ARGV[8], eerder and (eerder .. ' ' .. item) or item)
 -- a new case has no other timers: its place in the sorted set is the earliest of its plan
 local eerste
 if x.bewaar then table.insert(x.plan, {ARGV[1] .. '|bewaar', x.bewaar}) end
 for _, p in ipairs(x.plan) do
-  termijnZet(KEYS[2], p[1], p[2])
+  termijnZet(KEYS[3], p[1], p[2])
   if not eerste or p[2] < eerste then eerste = p[2] end
 end
-if eerste then redis.call('ZADD', KEYS[7], string.format('%d', eerste), ARGV[1]) end
-logboek(KEYS[6], x.ms, x.logboek)
+if eerste then redis.call('ZADD', KEYS[8], string.format('%d', eerste), ARGV[1]) end
+logboek(KEYS[7], x.ms, x.logboek)
 return {1, ARGV[1]}

@@ -22,13 +22,27 @@ redis.call('HDEL', KEYS[1], unpack(weg))
 redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[1], 'verwijderdOp', ARGV[2], 'verwijderReden', ARGV[3])
 gebeurtenisBij(KEYS[1], KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op = ARGV[2], reden = ARGV[3]}))
+-- the data subject's index: this case's item of the pseudonym's field in its bucket, and the sorted
+-- set per pseudonym of before
 if h[1] then
+  local emmer, veld = x.betrokkeneBasis .. string.sub(h[1], 1, x.emmer), string.sub(h[1], x.emmer + 1)
+  local items = redis.call('HGET', emmer, veld)
+  if items then
+    local rest = {}
+    for item in string.gmatch(items, '%S+') do
+      if string.sub(item, -(#ARGV[1] + 1)) ~= ':' .. ARGV[1] then table.insert(rest, item) end
+    end
+    if #rest > 0 then redis.call('HSET', emmer, veld, table.concat(rest, ' ')) else redis.call('HDEL', emmer, veld) end
+  end
   redis.call('ZREM', x.betrokkeneBasis .. h[1], ARGV[1])
 end
+-- the idempotency entry, when it is still this case's (in its bucket, or a key of its own of before)
 if h[2] then
+  local eigen = function(v) return v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' end
+  local emmer, veld = x.idemBasis .. string.sub(h[2], 1, x.emmer), string.sub(h[2], x.emmer + 1)
+  if eigen(redis.call('HGET', emmer, veld)) then redis.call('HDEL', emmer, veld) end
   local idem = x.idemBasis .. h[2]
-  local v = redis.call('GET', idem)
-  if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then redis.call('DEL', idem) end
+  if eigen(redis.call('GET', idem)) then redis.call('DEL', idem) end
 end
 if h[3] and h[4] then
   for id in string.gmatch(h[4], '%S+') do redis.call('XDEL', x.feedBasis .. h[3], id) end
