@@ -160,7 +160,7 @@ export async function createSignaalbrug(config: Config, o: SignaalbrugOpties) {
   });
   const opruimer = createOpruimer({ config, regelboek, store, wisser, links, logboek, klok, log, wachtrijen });
   const rechten = createRechten({ config, store, lezen, logboek, opruimer, klok, pseudoniem: intake.betrokkene });
-  const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels), klok });
+  const datalekken = createDatalekken({ config, store: new DatalekStore(redis, namen, sleutels, new RapportageStore(redis, namen)), klok });
   const sleutelbeheer = createSleutelbeheer({ rotatie: new Sleutelrotatie(redis, namen, sleutels), sleutels });
   const termijnen = createTermijnen({ casussen, store, log, klok, bewaartermijn: (id) => opruimer.wis(id, 'bewaartermijn', { kanaal: 'werker' }) });
   const logboekarchief = createLogboekarchief({ config, logboek, klok });

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
+import type { RapportageStore } from './rapportage.js';
 import type { RedisNamen } from './redis-namen.js';
 import type { Sleutelring } from './sleutelring.js';
 
@@ -36,7 +37,9 @@ export interface Getroffen {
 }
 
 export class DatalekStore {
-  constructor(private readonly redis: Redis, private readonly namen: RedisNamen, private readonly sleutels: Sleutelring) {
+  /** @param indexen the corporation indexes' reader (the meldingen a breach may concern are found there). */
+  constructor(private readonly redis: Redis, private readonly namen: RedisNamen, private readonly sleutels: Sleutelring,
+    private readonly indexen: Pick<RapportageStore, 'corporatieOins' | 'meldingIds'>) {
     definieerScripts(redis);
   }
 
@@ -81,20 +84,14 @@ export class DatalekStore {
    */
   async getroffen(van: Date, tot: Date): Promise<Getroffen[]> {
     const uit: Getroffen[] = [];
-    let cursor = '0';
-    do {
-      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.corporatieIndexPatroon(), 'COUNT', 500));
-      cursor = volgende;
-      for (const k of keys) {
-        const ids = await opslag(() => this.redis.zrangebyscore(k, '-inf', tot.getTime()));
-        for (const id of ids) {
-          const [oin, wijkteam, wijkteamOin, soort, ontvangenOp, verwijderdOp] = await opslag(() =>
-            this.redis.hmget(this.namen.melding(id), 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
-          if (!oin || (verwijderdOp && Date.parse(verwijderdOp) < van.getTime())) continue;
-          uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: ontvangenOp!, verwijderdOp: verwijderdOp ?? null });
-        }
+    for await (const ids of this.indexen.meldingIds(await this.indexen.corporatieOins(), '-inf', tot.getTime() + 1)) {
+      for (const id of ids) {
+        const [oin, wijkteam, wijkteamOin, soort, ontvangenOp, verwijderdOp] = await opslag(() =>
+          this.redis.hmget(this.namen.melding(id), 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
+        if (!oin || (verwijderdOp && Date.parse(verwijderdOp) < van.getTime())) continue;
+        uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: ontvangenOp!, verwijderdOp: verwijderdOp ?? null });
       }
-    } while (cursor !== '0');
+    }
     return uit.sort((a, b) => a.ontvangenOp.localeCompare(b.ontvangenOp));
   }
 }

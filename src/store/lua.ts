@@ -23,7 +23,7 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'idemEmmer', 'melding', 'corporatieIndex', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen'],
+    ['idem', 'idemEmmer', 'melding', 'corporatieStroom', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling', 'idemVeld', 'betrokkeneVeld']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek'],

@@ -87,7 +87,7 @@ export class MeldingenStore {
     const idem = k.idemPlek(n.idem);
     const betrokkene = k.betrokkenePlek(c.betrokkene);
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
-      idem: k.idem(n.idem), idemEmmer: idem.key, melding: k.melding(c.id), corporatieIndex: k.corporatieIndex(c.oin),
+      idem: k.idem(n.idem), idemEmmer: idem.key, melding: k.melding(c.id), corporatieStroom: k.corporatieStroom(c.oin),
       outbox: k.outbox(), betrokkeneEmmer: betrokkene.key, logboek: k.logboek(), termijnen: k.termijnen(),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',

@@ -1,7 +1,7 @@
 // Reading cases in bulk for reports and operational gauges, and the corporations' own figures of
 // 004 art. 9.5.3. Bounded work only, so intake stays fast: cases are found through the corporation
-// indexes (sorted by the moment of receipt, kept after retention), read in pipelined batches, and
-// the indexes themselves are found with SCAN in batches. Ciphertexts come back as they are; the
+// indexes (streams by moment of receipt, kept after retention; sorted sets written before still
+// read), read in pipelined batches, and the indexes themselves are found with SCAN in batches. Ciphertexts come back as they are; the
 // service decrypts what it needs.
 import type { Redis } from 'ioredis';
 import type { Gebeurtenis } from '../domain/overgangen.js';
@@ -34,22 +34,24 @@ const VELDEN = ['oin', 'wijkteam', 'wijkteamOin', 'soort', 'status', 'ontvangenO
 export class RapportageStore {
   constructor(private readonly redis: Redis, private readonly namen: RedisNamen) {}
 
-  /** The corporation indexes that exist (SCAN in batches: never one long command). */
+  /** The corporations with an index, of either form (SCAN in batches: never one long command). */
   async corporatieOins(batch = 500): Promise<string[]> {
     const oins = new Set<string>();
-    const basis = this.namen.corporatieIndex('');
-    let cursor = '0';
-    do {
-      const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', this.namen.corporatieIndexPatroon(), 'COUNT', batch));
-      cursor = volgende;
-      for (const k of keys) oins.add(k.slice(basis.length));
-    } while (cursor !== '0');
+    for (const [patroon, basis] of [[this.namen.corporatieStroomPatroon(), this.namen.corporatieStroom('')],
+      [this.namen.corporatieIndexPatroon(), this.namen.corporatieIndex('')]] as const) {
+      let cursor = '0';
+      do {
+        const [volgende, keys] = await opslag(() => this.redis.scan(cursor, 'MATCH', patroon, 'COUNT', batch));
+        cursor = volgende;
+        for (const k of keys) oins.add(k.slice(basis.length));
+      } while (cursor !== '0');
+    }
     return [...oins].sort();
   }
 
   /**
    * The ids of the cases these corporations sent in [vanMs, totMs) (moment of receipt), in batches
-   * of at most `batch`, each corporation oldest first.
+   * of at most `batch`, each corporation oldest first: the sorted set of before, then the stream.
    */
   async *meldingIds(oins: readonly string[], vanMs: number | '-inf', totMs: number | '+inf', batch = 500): AsyncGenerator<string[]> {
     const tot = totMs === '+inf' ? '+inf' : `(${totMs}`;
@@ -58,6 +60,16 @@ export class RapportageStore {
         const ids = await opslag(() => this.redis.zrangebyscore(this.namen.corporatieIndex(oin), vanMs, tot, 'LIMIT', offset, batch));
         if (ids.length) yield ids;
         if (ids.length < batch) break;
+      }
+      // entry ids are `<ms>-<seq>`: the range [vanMs, totMs) is from `<vanMs>-0` up to, not including, `<totMs>-0`
+      let van = vanMs === '-inf' ? '-' : `${vanMs}-0`;
+      const eind = totMs === '+inf' ? '+' : `(${totMs}-0`;
+      for (;;) {
+        const r = (await opslag(() => this.redis.xrange(this.namen.corporatieStroom(oin), van, eind, 'COUNT', batch))) as [string, string[]][];
+        const ids = r.flatMap(([, velden]) => (velden[0] === 'id' && velden[1] ? [velden[1]] : []));
+        if (ids.length) yield ids;
+        if (r.length < batch) break;
+        van = `(${r.at(-1)![0]}`;
       }
     }
   }

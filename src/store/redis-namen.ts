@@ -41,6 +41,13 @@ export class RedisNamen {
   /** The key an idempotency entry had before entries moved into buckets (still read and removed). */
   idem = (hash: string) => this.k('idem', hash);
   idemBasis = () => this.k('idem', '');
+  /**
+   * A corporation's cases by moment of receipt: a stream of entries `id <meldingId>` with entry ids
+   * `<ms>-<seq>` (compact, and read by time range), kept after retention for the counts.
+   */
+  corporatieStroom = (oin: string) => this.k('idx', 'corporatiestroom', oin);
+  corporatieStroomPatroon = () => this.k('idx', 'corporatiestroom', '*');
+  /** The sorted set per corporation the index was before it became a stream (still read). */
   corporatieIndex = (oin: string) => this.k('idx', 'corporatie', oin);
   corporatieIndexPatroon = () => this.k('idx', 'corporatie', '*');
   /**

@@ -14,6 +14,7 @@ import { createSignaalbrug } from '../../src/signaalbrug.js';
 import { Sleutelring } from '../../src/store/sleutelring.js';
 import { jobId } from '../../src/store/wachtrijen.js';
 import { MeldingenStore } from '../../src/store/meldingen.js';
+import { RapportageStore } from '../../src/store/rapportage.js';
 import { amsterdamDatum } from '../../src/domain/werkdagen.js';
 import type { Melding } from '../../src/domain/melding.js';
 import { testConfigDoc, testPki, voorbeeldMelding } from '../helpers/build.js';
@@ -171,4 +172,35 @@ t.test('lookups by keyed hash in buckets: entries of before still count, and era
   await sb.diensten.opruimer.wis(hier, 'verzoek-betrokkene', { kanaal: 'cli' });
   t.equal(await redis.hexists(plek.key, plek.veld), 0, 'the last one takes the field along');
   t.equal(await redis.hexists(idemHier.key, idemHier.veld), 0, 'and its idempotency entry');
+});
+
+t.test('the corporation index is a stream by moment of receipt, read by time range in pages; a sorted set of before still reads', async (t) => {
+  const r = await startRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.disconnect());
+  const sb = await signaalbrug(t, r.url);
+  const OIN = '00000099000000000001';
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await sb.diensten.intake.ontvang(OIN, voorbeeldMelding({ referentie: randomUUID() }))).record.id);
+  const stroom = sb.namen.corporatieStroom(OIN);
+  const entries = await redis.xrange(stroom, '-', '+');
+  t.same(entries.map(([, v]) => v), ids.map((id) => ['id', id]), 'one entry per case, in order of receipt');
+  const ms = entries.map(([id]) => Number(id.split('-')[0]));
+  for (const [i, id] of ids.entries()) t.equal(ms[i], Date.parse((await redis.hget(sb.namen.melding(id), 'ontvangenOp'))!), 'entry id: the moment of receipt');
+  const store = new RapportageStore(redis, sb.namen);
+  const alle = async (van: number | '-inf', tot: number | '+inf', batch = 2) => {
+    const uit: string[][] = [];
+    for await (const b of store.meldingIds([OIN], van, tot, batch)) uit.push(b);
+    return uit;
+  };
+  t.same(await alle('-inf', '+inf'), [ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)], 'pages of two, oldest first');
+  t.same((await alle(ms[1]!, ms[3]!, 10)).flat(), ids.filter((_, i) => ms[i]! >= ms[1]! && ms[i]! < ms[3]!), '[van, tot): from, not including, the end');
+  // The first case in the sorted set the index was before: read first, then the stream.
+  await redis.xdel(stroom, entries[0]![0]);
+  await redis.zadd(sb.namen.corporatieIndex(OIN), ms[0]!, ids[0]!);
+  t.same((await alle('-inf', '+inf', 10)).flat(), ids, 'both forms, each oldest first');
+  t.same(await store.corporatieOins(), [OIN]);
+  await redis.del(stroom);
+  t.same(await store.corporatieOins(), [OIN], 'a corporation with only the form of before is found too');
+  t.same((await alle('-inf', '+inf', 10)).flat(), [ids[0]]);
 });

@@ -103,7 +103,7 @@ t.test('every error of the API at once, each next to its field and linked from t
   t.match(a.tekst, 'id="achterstand-bedragInCenten-fout">Fout: Vul een bedrag in euro in');
   t.match(a.tekst, 'href="#huurder-voorletters"', 'the summary links to the field');
   t.match(a.tekst, 'value="Grote Markt"', 'the answers stay on the form');
-  t.equal((await sb.redis.keys(sb.namen.corporatieIndex(ELAN))).length, 0, 'nothing stored');
+  t.equal((await sb.redis.keys(sb.namen.corporatieStroom(ELAN))).length, 0, 'nothing stored');
 
   // The form is fine, but no wijkteam works in the postcode: the API's 400 on the postcode.
   const buiten = await s.vraag('POST', '/meldingen', formulierVan('HAND-BUITEN', { 'adres.postcode': '9999ZZ' }));
@@ -112,7 +112,7 @@ t.test('every error of the API at once, each next to its field and linked from t
   // Without CSRF token: refused, nothing stored.
   const zonder = await s.vraag('POST', '/meldingen', formulierVan('HAND-CSRF'), { zonderCsrf: true });
   t.equal(zonder.status, 403);
-  t.equal((await sb.redis.keys(sb.namen.corporatieIndex(ELAN))).length, 0);
+  t.equal((await sb.redis.keys(sb.namen.corporatieStroom(ELAN))).length, 0);
 });
 
 t.test('feedback as the corporation may see it; withdrawal with a reason; updates', async (t) => {

@@ -1,5 +1,5 @@
 -- A new case with everything that belongs to it, all or nothing: idempotency entry, case hash with its
--- ciphertexts (the melding, the repeat link) and first event, corporation index, outbox entry, the data
+-- ciphertexts (the melding, the repeat link) and first event, corporation index (a stream), outbox entry, the data
 -- subject's index, timers and the retention moment (fields of the case, the case in the timers'
 -- sorted set at the earliest), logboek record. The idempotency entry and the data subject's index
 -- are fields of buckets (KEYS idemEmmer, betrokkeneEmmer; ARGV idemVeld, betrokkeneVeld); an
@@ -14,7 +14,8 @@ redis.call('HSET', KEYS[2], ARGV[7], ARGV[1] .. ' ' .. ARGV[2])
 -- the ciphertexts are bytes, so arguments of their own rather than part of the JSON
 redis.call('HSET', KEYS[3], 'gegevens', ARGV[5], 'gebeurtenissen', ARGV[3], unpack(x.velden))
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], 'herhaling', ARGV[6]) end
-redis.call('ZADD', KEYS[4], x.ms, ARGV[1])
+-- the corporation's index: a stream by moment of receipt (compact entries, read by time range)
+stroomBij(KEYS[4], string.format('%d', x.ms), {'id', ARGV[1]})
 redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
 -- the data subject's meldingen that hold personal data, by moment of receipt (rights requests, and
 -- the latest within the window for repeat signals)
