@@ -25,7 +25,7 @@ import { Sleutelring } from '../src/store/sleutelring.js';
 import { GELIJKTIJDIG, BATCH } from '../src/diensten/termijnen.js';
 import { createCasussen } from '../src/diensten/casussen.js';
 import { MeldingenStore, type NieuwRecord } from '../src/store/meldingen.js';
-import { EMMER } from '../src/store/redis-namen.js';
+import { EMMER, TERMIJNEMMER } from '../src/store/redis-namen.js';
 import { jobId } from '../src/store/wachtrijen.js';
 import { startRedis, vrijePoort } from '../test/helpers/redis.js';
 import { build, testConfigDoc, testPki, voorbeeldMelding } from '../test/helpers/build.js';
@@ -330,7 +330,8 @@ async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
     for (const k of keys) {
       const soort = k.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>').replace(/[A-Za-z0-9_-]{40,}/g, '<hash>')
         .replace(/\d{13}-\d+/g, '<ms-seq>')
-        .replace(new RegExp(`:(idem|idx:betrokkene):[A-Za-z0-9_-]{${EMMER}}$`), ':$1:<emmer>');
+        .replace(new RegExp(`:(idem|idx:betrokkene):[A-Za-z0-9_-]{${EMMER}}$`), ':$1:<emmer>')
+        .replace(new RegExp(`:termijnen:emmer:[^:]{${TERMIJNEMMER}}$`), ':termijnen:emmer:<emmer>');
       const s = soorten.get(soort) ?? { aantal: 0, voorbeelden: [] };
       s.aantal++;
       if (s.voorbeelden.length < 1000) s.voorbeelden.push(k);
@@ -351,7 +352,7 @@ async function verdeling(r: Redis, n: number): Promise<Record<string, number>> {
  * The scheduler alone: 5000 delivered cases whose reminder and escalation (10 000 timers) are all
  * due, fired by one sweep (batches, bounded concurrency, each a full transition with its event,
  * outbox entry and logboek record). Baseline: the bare Redis work of a scheduler without the domain,
- * reading the same due range (one member per case) in the same batches and removing each member.
+ * reading the same members (one per case, all in one sorted set) in the same batches and removing each.
  */
 async function termijnvuren(pki: string) {
   const N = 5000;
@@ -359,8 +360,10 @@ async function termijnvuren(pki: string) {
   const kaal = await kaleSignaalbrug(pki, () => new Date(Date.now() + verschuiving));
   const { r, sb, stop } = kaal;
   await maakOpenCasussen(kaal, N);
-  const leden = await r.zcard(sb.namen.termijnen()); // one per case, at its earliest timer
-  const metScores = await r.zrange(sb.namen.termijnen(), '0', '-1', 'WITHSCORES');
+  // one member per case, at its earliest timer, in the case's bucket
+  const emmers = await r.zrange(sb.namen.termijnEmmers(), '0', '-1');
+  const metScores = (await Promise.all(emmers.map((e) => r.zrange(e, '0', '-1', 'WITHSCORES')))).flat();
+  const leden = metScores.length / 2;
   const kopie = metScores.flatMap((x, i) => (i % 2 ? [x, metScores[i - 1]!] : [])); // score, member
   verschuiving = 40 * 86_400_000; // past every deadline
   const begin = performance.now();

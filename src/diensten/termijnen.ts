@@ -1,10 +1,10 @@
 // Deadlines of the convenant: each case's timers are fields of its hash, and the case is once in one
-// sorted set, scored by its earliest timer (planned at intake, in the same step as the case; moments
-// on the service clock). There is no alarm per timer: one scheduler loop in the worker role reads the
-// due range of the set every `termijnen.sweepSeconden` (a few seconds) and fires what it finds in
-// batches, a bounded number at a time, so a reminder or escalation is at most one interval late and
-// memory per open case is one sorted-set member and a short field per timer. Several workers take
-// turns: a short lease per round keeps two of them from reading the same batch, and whoever fires a
+// of the timers' buckets (small sorted sets), scored by its earliest timer (planned at intake, in the
+// same step as the case; moments on the service clock). There is no alarm per timer: one scheduler
+// loop in the worker role reads the due buckets every `termijnen.sweepSeconden` (a few seconds) and
+// fires what it finds in batches, a bounded number at a time, so a reminder or escalation is at most
+// one interval late and memory per open case is one compact sorted-set member and a short field per
+// timer. Several workers take turns: a short lease per round keeps two of them from reading the same batch, and whoever fires a
 // timer claims it atomically (the transition's gate, HDEL in the same script), so a reminder or
 // escalation happens exactly once, also when a lease runs out mid-round, after restarts, and when
 // feedback races the deadline.
@@ -72,12 +72,12 @@ export function createTermijnen({ casussen, store, log, klok, bewaartermijn }: T
     const gelijktijdig = o.gelijktijdig ?? GELIJKTIJDIG;
     const nu = klok().getTime();
     let gevuurd = 0;
-    let overgeslagen = 0; // cases still in the due range after this round's attempt: read past them
+    const overgeslagen = new Set<string>(); // members still due after this round's attempt: read past them
     for (;;) {
       const groepen = await store.verstrekenTermijnen(nu, batch, overgeslagen);
       // Each due timer with the case it belongs to; a case with nothing due to us is read past.
-      const due = groepen.flatMap((g, i) => g.map(([lid, op]) => ({ lid, op, i })));
-      const blijft = new Set(groepen.flatMap((g, i) => (g.length ? [] : [i])));
+      const due = groepen.flatMap((g, i) => g.timers.map(([lid, op]) => ({ lid, op, i })));
+      const blijft = new Set(groepen.flatMap((g, i) => (g.timers.length ? [] : [i])));
       let volgende = 0;
       await Promise.all(Array.from({ length: Math.min(gelijktijdig, due.length) }, async () => {
         while (volgende < due.length) {
@@ -108,7 +108,7 @@ export function createTermijnen({ casussen, store, log, klok, bewaartermijn }: T
           }
         }
       }));
-      overgeslagen += blijft.size;
+      for (const i of blijft) overgeslagen.add(groepen[i]!.lid);
       if (groepen.length < batch || (o.verder && !(await o.verder()))) return gevuurd;
     }
   }

@@ -23,14 +23,14 @@ function script<const K extends string, const A extends string>(naam: string, ke
 
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
-    ['idem', 'idemEmmer', 'melding', 'corporatieStroom', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen'],
+    ['idem', 'idemEmmer', 'melding', 'corporatieStroom', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen', 'termijnEmmer', 'termijnEmmers'],
     ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling', 'idemVeld', 'betrokkeneVeld']),
   overgang: script('overgang',
-    ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek'],
+    ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek', 'termijnEmmer', 'termijnEmmers'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),
-  wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling'], ['id', 'op', 'reden', 'ms', 'extra']),
+  wis: script('wis', ['melding', 'gebeurtenissen', 'logboek', 'termijnen', 'gegevens', 'herhaling', 'termijnEmmer', 'termijnEmmers'], ['id', 'op', 'reden', 'ms', 'extra']),
   logboek: script('logboek-schrijf', ['logboek'], ['ms', 'velden']),
-  termijnStop: script('termijn-stop', ['melding', 'termijnen'], ['id', 'leden']),
+  termijnStop: script('termijn-stop', ['melding', 'termijnen', 'termijnEmmer', 'termijnEmmers'], ['id', 'leden']),
   logboekArchiveer: script('logboek-archiveer', ['logboek', 'archief', 'blok'], ['eerste', 'laatste', 'volgende', 'lid', 'score', 'blok']),
   logboekBlokVervang: script('logboek-blok-vervang', ['archief', 'blok', 'nieuw'], ['lid', 'nieuwLid', 'nieuwScore', 'nieuwBlok']),
   linkMaak: script('link-maak', ['link', 'vanMelding', 'alle'], ['hash', 'meldingId', 'geldigTot', 'ttl', 'linkBasis', 'codeBasis', 'rol', 'herinnering']),

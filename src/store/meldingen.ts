@@ -89,6 +89,7 @@ export class MeldingenStore {
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), idemEmmer: idem.key, melding: k.melding(c.id), corporatieStroom: k.corporatieStroom(c.oin),
       outbox: k.outbox(), betrokkeneEmmer: betrokkene.key, logboek: k.logboek(), termijnen: k.termijnen(),
+      termijnEmmer: k.termijnEmmer(c.id), termijnEmmers: k.termijnEmmers(),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
       idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld,
@@ -151,6 +152,7 @@ export class MeldingenStore {
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.overgang, {
       melding: k.melding(o.meldingId), gebeurtenissen: k.gebeurtenissen(o.meldingId),
       termijnen: k.termijnen(), outbox: k.outbox(), feed: o.feed ? k.feed(o.feed.oin) : '', logboek: k.logboek(),
+      termijnEmmer: k.termijnEmmer(o.meldingId), termijnEmmers: k.termijnEmmers(),
     }, { verwacht: o.van, nieuw: o.naar, gebeurtenis: gebeurtenisTekst(o.gebeurtenis), poort: o.poort ?? '', extra, id: o.meldingId }));
     return r === 1 ? 'gedaan' : r === -1 ? 'poort-weg' : 'verschoven';
   }
@@ -198,14 +200,38 @@ export class MeldingenStore {
   }
 
   /**
-   * Timers due at or before `nu` (ms), oldest case first, after skipping `vanaf` members of the
-   * sorted set: per member its due timers (`<meldingId>|<actie>` and their moments, oldest first).
-   * A member is a case (its timers are fields of its hash) or a timer planned before they moved
-   * there; a member that has nothing due (moved meanwhile, or not ours) comes back empty.
+   * Due members at or before `nu` (ms), at most `max`, leaving out `overslaan`: those of the shared
+   * sorted set of before first, then the buckets' in the order of their earliest member (each bucket
+   * oldest first). Every due member is found, whatever was skipped before it.
    */
-  async verstrekenTermijnen(nu: number, max = 500, vanaf = 0): Promise<[string, number][][]> {
-    const r = await opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'WITHSCORES', 'LIMIT', vanaf, max));
-    const leden = Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i]!, Number(r[2 * i + 1])] as const);
+  private async verstrekenLeden(nu: number, max: number, overslaan: ReadonlySet<string>): Promise<(readonly [string, number])[]> {
+    const uit: (readonly [string, number])[] = [];
+    const neem = (r: string[]) => {
+      for (let i = 0; i + 1 < r.length && uit.length < max; i += 2) if (!overslaan.has(r[i]!)) uit.push([r[i]!, Number(r[i + 1])]);
+    };
+    const genoeg = overslaan.size + max; // read this many per set: the skipped ones and a whole batch
+    neem(await opslag(() => this.redis.zrangebyscore(this.namen.termijnen(), '-inf', nu, 'WITHSCORES', 'LIMIT', 0, genoeg)));
+    if (uit.length >= max) return uit;
+    const emmers = await opslag(() => this.redis.zrangebyscore(this.namen.termijnEmmers(), '-inf', nu));
+    for (let i = 0; i < emmers.length && uit.length < max; i += 16) {
+      const p = this.redis.pipeline();
+      for (const e of emmers.slice(i, i + 16)) p.zrangebyscore(e, '-inf', nu, 'WITHSCORES', 'LIMIT', 0, genoeg);
+      for (const [fout, r] of (await opslag(() => p.exec())) ?? []) {
+        if (fout) throw fout;
+        neem(r as string[]);
+      }
+    }
+    return uit;
+  }
+
+  /**
+   * Timers due at or before `nu` (ms), at most `max` members and none of `overslaan` (members this
+   * round already tried): per member its due timers (`<meldingId>|<actie>` and their moments, oldest
+   * first). A member is a case (its timers are fields of its hash) or a timer planned before they
+   * moved there; a member that has nothing due (moved meanwhile, or not ours) comes back empty.
+   */
+  async verstrekenTermijnen(nu: number, max = 500, overslaan: ReadonlySet<string> = new Set()): Promise<{ lid: string; timers: [string, number][] }[]> {
+    const leden = await this.verstrekenLeden(nu, max, overslaan);
     // Only the timer fields: the case's events and ciphertexts stay in Redis. A case hash in the
     // compact encoding answers one HSCAN call whole; a larger one may take more pages.
     const p = this.redis.pipeline();
@@ -225,12 +251,12 @@ export class MeldingenStore {
       return [...w, ...(await rest(lid, cursor))];
     }));
     return leden.map(([lid, score], j) => {
-      if (lid.includes('|')) return [[lid, score]];
+      if (lid.includes('|')) return { lid, timers: [[lid, score]] };
       const w = perLid[j]!;
       // (pages of a large hash may repeat a field: once per timer)
       const velden = new Map(Array.from({ length: w.length / 2 }, (_, k) => [w[2 * k]!, Number(w[2 * k + 1])] as const));
-      return [...velden].flatMap(([veld, ms]): [string, number][] => (ms <= nu ? [[`${lid}|${veld.slice(2)}`, ms]] : []))
-        .sort((a, b) => a[1] - b[1]);
+      return { lid, timers: [...velden].flatMap(([veld, ms]): [string, number][] => (ms <= nu ? [[`${lid}|${veld.slice(2)}`, ms]] : []))
+        .sort((a, b) => a[1] - b[1]) };
     });
   }
 
@@ -261,7 +287,8 @@ export class MeldingenStore {
       if (id && actie) perCasus.set(id, [...(perCasus.get(id) ?? []), lid]);
     }
     await Promise.all([...perCasus].map(([id, timers]) => opslag(() => voerScriptUit(this.redis, SCRIPTS.termijnStop,
-      { melding: this.namen.melding(id), termijnen: this.namen.termijnen() }, { id, leden: JSON.stringify(timers) }))));
+      { melding: this.namen.melding(id), termijnen: this.namen.termijnen(), termijnEmmer: this.namen.termijnEmmer(id), termijnEmmers: this.namen.termijnEmmers() },
+      { id, leden: JSON.stringify(timers) }))));
   }
 
   /** One page of a corporation's feed after `sinds` (exclusive), oldest first. */

@@ -13,6 +13,9 @@ export const isBlobveld = (veld: string): veld is Blobveld => (BLOBVELDEN as rea
  */
 export const EMMER = 2;
 
+/** Characters of a case id that name its bucket of the timers (case ids are hexadecimal UUIDs: 4096). */
+export const TERMIJNEMMER = 3;
+
 /** A bucketed entry: the bucket's key and the entry's field in it. */
 export interface Plek { key: string; veld: string }
 
@@ -83,7 +86,18 @@ export class RedisNamen {
   logboekBlok = (eersteId: string) => this.k('logboek', 'archief', eersteId);
   /** The archiver's lease on a round (one worker moves records into blocks at a time). */
   logboekslot = () => this.k('logboek', 'slot');
+  /**
+   * The timers' shared sorted set of before (cases, and timers `<id>|<actie>` planned before they
+   * moved into the case): still read by the scheduler and emptied as its members fire or stop.
+   */
   termijnen = () => this.k('termijnen');
+  /**
+   * A case's bucket of the timers: a small sorted set of cases by their earliest timer, one of 16³ =
+   * 4096 by the first characters of the case id (compact up to zset-max-listpack-entries cases each),
+   * and the index of the buckets by their earliest member, where the scheduler finds what is due.
+   */
+  termijnEmmer = (id: string) => this.k('termijnen', 'emmer', id.slice(0, TERMIJNEMMER));
+  termijnEmmers = () => this.k('termijnen', 'emmers');
   /** The timer scheduler's lease on a round (one worker reads the due range at a time). */
   termijnslot = () => this.k('termijnen', 'slot');
   bewaartermijnen = () => this.k('bewaartermijnen');

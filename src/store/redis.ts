@@ -186,6 +186,8 @@ export interface Duurzaamheid {
   /** Redis's largest value and most fields a hash keeps in its compact encoding (hash-max-listpack-value, -entries). */
   hashMaxListpackValue: string;
   hashMaxListpackEntries: string;
+  /** The most members a sorted set keeps in its compact encoding (zset-max-listpack-entries). */
+  zsetMaxListpackEntries: string;
   /** Settings that cost memory, not data (logged as GEHEUGEN). */
   geheugen: string[];
 }
@@ -205,18 +207,25 @@ export const HASH_MAX_LISTPACK_VALUE = 2048;
 export const HASH_MAX_LISTPACK_ENTRIES = 512;
 
 /**
+ * The smallest `zset-max-listpack-entries` that keeps the timers' buckets (4096, see TERMIJNEMMER)
+ * compact up to about a million open cases; Redis's default of 128 turns them into skip lists (about
+ * 145 instead of 50 bytes a case) from about half a million.
+ */
+export const ZSET_MAX_LISTPACK_ENTRIES = 512;
+
+/**
  * Durability: the service checks AOF and noeviction at start and warns loudly if not; and the one
- * settings that decide memory per case (hash-max-listpack-value and -entries).
+ * settings that decide memory per case (hash-max-listpack-value and -entries, zset-max-listpack-entries).
  * Redis 7.0 (Debian bookworm) has no WAITAOF, so only `appendfsync always` makes every 201 survive a
  * host crash; `everysec` may lose the last second and is reported as a risk.
  */
 export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise<Duurzaamheid> {
   let cfg: Record<string, string> = {};
   try {
-    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy', 'hash-max-listpack-*')) as string[];
+    const flat = (await redis.call('CONFIG', 'GET', 'append*', 'maxmemory-policy', 'hash-max-listpack-*', 'zset-max-listpack-entries')) as string[];
     for (let i = 0; i + 1 < flat.length; i += 2) cfg[flat[i]!] = flat[i + 1]!;
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF, noeviction en hash-max-listpack-*');
+    log.warn({ err: (err as Error).message }, 'kan de Redis-configuratie niet lezen: controleer zelf AOF, noeviction en de listpack-grenzen');
     cfg = {};
   }
   const d: Duurzaamheid = {
@@ -226,6 +235,7 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
     problemen: [],
     hashMaxListpackValue: cfg['hash-max-listpack-value'] ?? 'onbekend',
     hashMaxListpackEntries: cfg['hash-max-listpack-entries'] ?? 'onbekend',
+    zsetMaxListpackEntries: cfg['zset-max-listpack-entries'] ?? 'onbekend',
     geheugen: [],
   };
   if (d.appendonly !== 'yes') d.problemen.push('appendonly staat niet aan: een herstart van Redis verliest meldingen');
@@ -237,6 +247,8 @@ export async function controleerDuurzaamheid(redis: Redis, log: Logger): Promise
     d.geheugen.push(`hash-max-listpack-value ${d.hashMaxListpackValue}: een casus kost zo honderden bytes meer; zet ${HASH_MAX_LISTPACK_VALUE}`);
   if (Number(d.hashMaxListpackEntries) < HASH_MAX_LISTPACK_ENTRIES)
     d.geheugen.push(`hash-max-listpack-entries ${d.hashMaxListpackEntries}: bij veel meldingen kosten de opzoekingen meer geheugen; zet ${HASH_MAX_LISTPACK_ENTRIES}`);
+  if (Number(d.zsetMaxListpackEntries) < ZSET_MAX_LISTPACK_ENTRIES)
+    d.geheugen.push(`zset-max-listpack-entries ${d.zsetMaxListpackEntries}: bij veel open meldingen kosten de termijnen meer geheugen; zet ${ZSET_MAX_LISTPACK_ENTRIES}`);
   for (const p of d.geheugen) log.warn({ redis: d }, `GEHEUGEN: ${p}`);
   return d;
 }

@@ -32,7 +32,7 @@ export class WisStore {
     const k = this.namen;
     const r = await opslag(() => voerScriptUit(this.redis, SCRIPTS.wis,
       { melding: k.melding(id), gebeurtenissen: k.gebeurtenissen(id), logboek: k.logboek(), termijnen: k.termijnen(),
-        gegevens: k.meldingBlob(id, 'gegevens'), herhaling: k.meldingBlob(id, 'herhaling') },
+        gegevens: k.meldingBlob(id, 'gegevens'), herhaling: k.meldingBlob(id, 'herhaling'), termijnEmmer: k.termijnEmmer(id), termijnEmmers: k.termijnEmmers() },
       { id, op: o.op.toISOString(), reden: o.reden, ms: o.op.getTime(), extra: JSON.stringify({
         logboek: logboekVelden(o.logboek), timers: o.timers, markers: o.markers,
         betrokkeneBasis: k.betrokkeneIndexBasis(), idemBasis: k.idemBasis(), emmer: EMMER, feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
@@ -59,7 +59,8 @@ export class WisStore {
   /** Everything of the case is gone (also its links and jobs): its retention timer stops. */
   async klaar(id: string): Promise<void> {
     await opslag(() => Promise.all([
-      voerScriptUit(this.redis, SCRIPTS.termijnStop, { melding: this.namen.melding(id), termijnen: this.namen.termijnen() }, { id, leden: JSON.stringify([`${id}|bewaar`]) }),
+      voerScriptUit(this.redis, SCRIPTS.termijnStop, { melding: this.namen.melding(id), termijnen: this.namen.termijnen(),
+        termijnEmmer: this.namen.termijnEmmer(id), termijnEmmers: this.namen.termijnEmmers() }, { id, leden: JSON.stringify([`${id}|bewaar`]) }),
       this.redis.zrem(this.namen.bewaartermijnen(), id),
     ]));
   }

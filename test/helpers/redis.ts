@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE } from '../../src/store/redis.js';
+import { HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, ZSET_MAX_LISTPACK_ENTRIES } from '../../src/store/redis.js';
 
 export async function vrijePoort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,6 +47,7 @@ export async function startRedis(t: Teardown, extraArgs: string[] = []): Promise
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction',
     '--hash-max-listpack-value', String(HASH_MAX_LISTPACK_VALUE), '--hash-max-listpack-entries', String(HASH_MAX_LISTPACK_ENTRIES),
+    '--zset-max-listpack-entries', String(ZSET_MAX_LISTPACK_ENTRIES),
     '--daemonize', 'no', ...extraArgs,
   ];
   const url = `redis://127.0.0.1:${port}`;

@@ -97,9 +97,10 @@ t.test('the service warns loudly when Redis is not durable', async (t) => {
   t.notMatch(logs, /GEHEUGEN/, 'the harness runs Redis with the compact hashes a case needs');
   const goed = await build(t);
   t.notMatch(goed.logs(), /DUURZAAMHEID/, 'no warning with AOF always and noeviction');
-  const standaard = await build(t, { redisArgs: ['--hash-max-listpack-value', '64', '--hash-max-listpack-entries', '128'] });
+  const standaard = await build(t, { redisArgs: ['--hash-max-listpack-value', '64', '--hash-max-listpack-entries', '128', '--zset-max-listpack-entries', '128'] });
   t.match(standaard.logs(), /GEHEUGEN: hash-max-listpack-value 64: .*zet 2048/, 'Redis\'s default costs memory per case: said at start');
   t.match(standaard.logs(), /GEHEUGEN: hash-max-listpack-entries 128: .*zet 512/);
+  t.match(standaard.logs(), /GEHEUGEN: zset-max-listpack-entries 128: .*zet 512/);
   t.notMatch(standaard.logs(), /DUURZAAMHEID/, 'memory, not durability');
 });
 

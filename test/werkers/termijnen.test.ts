@@ -10,7 +10,7 @@ import { MeldingenStore } from '../../src/store/meldingen.js';
 import { build, voorbeeldMelding, wachtOp, type Gebouwd } from '../helpers/build.js';
 import { amsterdam, BASIS, nlDatum, plusDagen, termijnVan, testKlok } from '../helpers/klok.js';
 import { kop, openSmime, platteTekst, verwachteMessageId } from '../helpers/mail.js';
-import { timersVan } from '../helpers/termijnen.js';
+import { termijnPlek, timersVan } from '../helpers/termijnen.js';
 
 const ELAN = 'elan-wonen';
 const GEMEENTE = 'wijkteam-haarlem';
@@ -303,34 +303,41 @@ t.test('a further term of the convenant (art. 6.2, two weeks) is recorded when i
   t.equal(tel((await haal(app, beantwoord)).gebeurtenissen, 'termijn-verstreken'), 0, 'feedback stopped the further term too');
 });
 
-t.test('a case is once in the timers\' sorted set, at its earliest timer; timers planned there before they moved into the case still fire once and stop', async (t) => {
+t.test('a case is once in its bucket of the timers, at its earliest timer; the forms of before (timers as members, the case in the shared set) still fire once and stop', async (t) => {
   const c = klok();
   const app = await build(t, { rollen: ['api'], klok: c.klok });
   const { termijnen } = app.draaiend.sb.diensten;
   const { namen } = app.draaiend.sb;
   const r = new Redis(app.redis.url);
   t.teardown(() => r.disconnect());
-  const [nieuw, oud, ingetrokken] = await Promise.all([melding(app), melding(app), melding(app)]);
+  const [nieuw, oud, ingetrokken, gedeeld] = await Promise.all([melding(app), melding(app), melding(app), melding(app)]);
   const timers = await timersVan(r, namen, nieuw);
   t.same(Object.keys(timers).sort(), [`${nieuw}|bewaar`, `${nieuw}|escalatie`, `${nieuw}|herinnering`], 'a reminder, an escalation and the retention moment, as fields of the case');
-  t.equal(Number(await r.zscore(namen.termijnen(), nieuw)), Math.min(...Object.values(timers)), 'scored by the earliest');
+  t.equal(await termijnPlek(r, namen, nieuw), Math.min(...Object.values(timers)), 'scored by the earliest');
+  t.equal(await r.object('ENCODING', namen.termijnEmmer(nieuw)), 'listpack', 'in a compact bucket');
+  t.equal(Number(await r.zscore(namen.termijnEmmers(), namen.termijnEmmer(nieuw))), Math.min(...Object.values(timers)), 'the bucket at its earliest in the index');
   // The earlier form: each timer a member `<id>|<actie>` of the sorted set, nothing on the case.
   for (const id of [oud, ingetrokken]) {
     const eigen = Object.fromEntries(Object.entries(await timersVan(r, namen, id)).filter(([lid]) => !lid.endsWith('|bewaar')));
     await r.hdel(namen.melding(id), ...Object.keys(eigen).map((lid) => `t:${lid.split('|')[1]}`));
-    await r.zrem(namen.termijnen(), id);
+    await r.zrem(namen.termijnEmmer(id), id);
     await r.zadd(namen.termijnen(), ...Object.entries(eigen).flatMap(([lid, ms]) => [ms, lid]));
   }
+  // The form after that: the timers fields of the case, the case itself in the shared sorted set.
+  await r.zrem(namen.termijnEmmer(gedeeld), gedeeld);
+  await r.zadd(namen.termijnen(), Math.min(...Object.values(await timersVan(r, namen, gedeeld))), gedeeld);
   t.equal((await app.vraag(ELAN, 'POST', `/v1/meldingen/${ingetrokken}/intrekking`, { reden: 'achterstand-betaald' })).status, 201);
   t.same((await r.zrange(namen.termijnen(), '0', '-1')).filter((l) => l.startsWith(`${ingetrokken}|`)), [], 'withdrawal stops timers of the earlier form too');
   c.zet(NA_HERINNERING);
-  t.equal(await termijnen.sweep(), 2, 'both reminders fire');
-  t.equal(Number(await r.zscore(namen.termijnen(), nieuw)), timers[`${nieuw}|escalatie`], 'the case moves to its escalation');
+  t.equal(await termijnen.sweep(), 3, 'the three reminders fire');
+  t.equal(await termijnPlek(r, namen, nieuw), timers[`${nieuw}|escalatie`], 'the case moves to its escalation');
+  t.equal(await r.zscore(namen.termijnen(), gedeeld), null, 'the case of the shared set moves into its bucket');
+  t.equal(await termijnPlek(r, namen, gedeeld), (await timersVan(r, namen, gedeeld))[`${gedeeld}|escalatie`]);
   t.same(Object.keys(await timersVan(r, namen, nieuw)).sort(), [`${nieuw}|bewaar`, `${nieuw}|escalatie`]);
   t.equal(await termijnen.sweep(), 0, 'nothing twice');
   c.zet(NA_TERMIJN);
-  t.equal(await termijnen.sweep(), 2, 'both escalations fire');
-  for (const id of [nieuw, oud]) {
+  t.equal(await termijnen.sweep(), 3, 'the three escalations fire');
+  for (const id of [nieuw, oud, gedeeld]) {
     t.equal((await haal(app, id)).status, 'geescaleerd');
     t.equal(tel((await haal(app, id)).gebeurtenissen, 'geescaleerd'), 1, 'escalated once');
   }
@@ -355,6 +362,6 @@ t.test('the scheduler reads only a case\'s timer fields, also from a case hash t
   t.ok(Number(/cmdstat_hscan:calls=(\d+)/.exec(stats)?.[1]) > 2, 'the large hash took more than one page');
   t.notMatch(stats, /cmdstat_hgetall/, 'no case read whole');
   for (const id of [klein, groot]) {
-    t.same(verstreken.find((g) => g[0]?.[0].startsWith(id))?.map(([lid]) => lid), [`${id}|herinnering`, `${id}|escalatie`], 'its due timers, oldest first, each once');
+    t.same(verstreken.find((g) => g.lid === id)?.timers.map(([lid]) => lid), [`${id}|herinnering`, `${id}|escalatie`], 'its due timers, oldest first, each once');
   }
 });

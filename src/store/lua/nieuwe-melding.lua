@@ -1,7 +1,7 @@
 -- A new case with everything that belongs to it, all or nothing: idempotency entry, case hash with its
 -- ciphertexts (the melding, the repeat link) and first event, corporation index (a stream), outbox entry, the data
--- subject's index, timers and the retention moment (fields of the case, the case in the timers'
--- sorted set at the earliest), logboek record. The idempotency entry and the data subject's index
+-- subject's index, timers and the retention moment (fields of the case, the case in its bucket of the
+-- timers at the earliest), logboek record. The idempotency entry and the data subject's index
 -- are fields of buckets (KEYS idemEmmer, betrokkeneEmmer; ARGV idemVeld, betrokkeneVeld); an
 -- idempotency key of its own written before (KEYS idem) still counts.
 -- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency entry exists.
@@ -22,13 +22,13 @@ redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
 local item = string.format('%d', x.ms) .. ':' .. ARGV[1]
 local eerder = redis.call('HGET', KEYS[6], ARGV[8])
 redis.call('HSET', KEYS[6], ARGV[8], eerder and (eerder .. ' ' .. item) or item)
--- a new case has no other timers: its place in the sorted set is the earliest of its plan
+-- a new case has no other timers: its place in its bucket is the earliest of its plan
 local eerste
 if x.bewaar then table.insert(x.plan, {ARGV[1] .. '|bewaar', x.bewaar}) end
 for _, p in ipairs(x.plan) do
   termijnZet(KEYS[3], p[1], p[2])
   if not eerste or p[2] < eerste then eerste = p[2] end
 end
-if eerste then redis.call('ZADD', KEYS[8], string.format('%d', eerste), ARGV[1]) end
+if eerste then termijnPlaats({emmer = KEYS[9], emmers = KEYS[10]}, ARGV[1], string.format('%d', eerste)) end
 logboek(KEYS[7], x.ms, x.logboek)
 return {1, ARGV[1]}

@@ -28,7 +28,7 @@ if x.bewaar then
     bewaar = true
   end
 end
-if ARGV[4] ~= '' or #x.stop > 0 or #x.plan > 0 or bewaar then termijnenHerbereken(KEYS[1], KEYS[3], ARGV[6]) end
+if ARGV[4] ~= '' or #x.stop > 0 or #x.plan > 0 or bewaar then termijnenHerbereken(KEYS[1], {zset = KEYS[3], emmer = KEYS[7], emmers = KEYS[8]}, ARGV[6]) end
 if #x.outbox > 0 then redis.call('XADD', KEYS[4], '*', unpack(x.outbox)) end
 if KEYS[5] ~= '' then
   -- remembered on the case (space-separated), so retention can remove exactly these feed entries

@@ -47,9 +47,9 @@ end
 if h[3] and h[4] then
   for id in string.gmatch(h[4], '%S+') do redis.call('XDEL', x.feedBasis .. h[3], id) end
 end
--- the case moves to its retention timer (or leaves the timers' sorted set), and timers planned there
+-- the case moves to its retention timer (or leaves its bucket of the timers), and timers planned in the shared set
 -- before they moved into the case go
-termijnenHerbereken(KEYS[1], KEYS[4], ARGV[1])
+termijnenHerbereken(KEYS[1], {zset = KEYS[4], emmer = KEYS[7], emmers = KEYS[8]}, ARGV[1])
 for _, lid in ipairs(x.timers) do redis.call('ZREM', KEYS[4], lid) end
 -- delivered-markers written as keys of their own before they became fields of the case
 for _, m in ipairs(x.markers) do redis.call('DEL', x.bezorgdBasis .. m) end
