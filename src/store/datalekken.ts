@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
-import { opslag } from './opslag.js';
+import { opslag, uitMomentVeld } from './opslag.js';
 import type { RapportageStore } from './rapportage.js';
 import type { RedisNamen } from './redis-namen.js';
 import type { Sleutelring } from './sleutelring.js';
@@ -89,7 +89,7 @@ export class DatalekStore {
         const [oin, wijkteam, wijkteamOin, soort, ontvangenOp, verwijderdOp] = await opslag(() =>
           this.redis.hmget(this.namen.melding(id), 'oin', 'wijkteam', 'wijkteamOin', 'soort', 'ontvangenOp', 'verwijderdOp'));
         if (!oin || (verwijderdOp && Date.parse(verwijderdOp) < van.getTime())) continue;
-        uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: ontvangenOp!, verwijderdOp: verwijderdOp ?? null });
+        uit.push({ id, oin, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, soort: soort!, ontvangenOp: uitMomentVeld(ontvangenOp!), verwijderdOp: verwijderdOp ?? null });
       }
     }
     return uit.sort((a, b) => a.ontvangenOp.localeCompare(b.ontvangenOp));

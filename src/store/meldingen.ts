@@ -11,7 +11,7 @@ import type { Status } from '../domain/status.js';
 import { gebeurtenisRegels, gebeurtenisTekst, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
-import { opslag } from './opslag.js';
+import { momentVeld, opslag, uitMomentVeld } from './opslag.js';
 import { isBlobveld, type RedisNamen } from './redis-namen.js';
 import { generatie, wachtOpReplicas, type Replicabevestiging } from './redis.js';
 import type { Versleuteld } from './sleutelring.js';
@@ -79,8 +79,10 @@ export class MeldingenStore {
     // pseudonymous fields, the ciphertexts of the melding and the repeat link as bytes, and the
     // events. Its id is in its key.
     const velden = ['oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
-      'status', c.status, 'ontvangenOp', c.ontvangenOp, 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
-      'betrokkene', c.betrokkene, 'idem', n.idem, 'traceId', c.traceId ?? '', 'spanId', c.spanId ?? '',
+      'status', c.status, 'ontvangenOp', momentVeld(c.ontvangenOp), 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
+      'betrokkene', c.betrokkene, 'idem', n.idem,
+      // the trace the case continues: one field (`<traceId>-<spanId>`), as W3C traceparent spells them
+      ...(c.traceId && c.spanId ? ['spoor', `${c.traceId}-${c.spanId}`] : []),
       ...(c.gemeente ? ['gemeente', c.gemeente] : [])];
     const verbinding = this.intake[this.volgende++ % this.intake.length]!;
     const sinds = generatie(verbinding);
@@ -104,12 +106,14 @@ export class MeldingenStore {
 
   /** The case's metadata and pseudonyms (no personal data), also after its personal data was removed. */
   async casus(id: string): Promise<Opgeslagen | undefined> {
-    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, traceId, spanId, gemeente, verwijderdOp, ...mijlpalen] =
-      await opslag(() => this.redis.hmget(this.namen.melding(id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp',
-        'terugkoppelingUiterlijk', 'betrokkene', 'traceId', 'spanId', 'gemeente', 'verwijderdOp', ...MIJLPAALVELDEN));
+    const [soort, oin, wijkteam, wijkteamOin, status, ontvangenOp, terugkoppelingUiterlijk, betrokkene, spoor, traceIdVoor, spanIdVoor, gemeente, verwijderdOp,
+      ...mijlpalen] = await opslag(() => this.redis.hmget(this.namen.melding(id), 'soort', 'oin', 'wijkteam', 'wijkteamOin', 'status', 'ontvangenOp',
+      'terugkoppelingUiterlijk', 'betrokkene', 'spoor', 'traceId', 'spanId', 'gemeente', 'verwijderdOp', ...MIJLPAALVELDEN));
     if (!soort || !status) return undefined;
+    // (a case written before keeps the trace in two fields)
+    const [traceId, spanId] = spoor ? spoor.split('-') : [traceIdVoor, spanIdVoor];
     return {
-      id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: ontvangenOp!,
+      id, soort: soort as Soort, oin: oin!, wijkteam: wijkteam!, wijkteamOin: wijkteamOin!, status: status as Status, ontvangenOp: uitMomentVeld(ontvangenOp!),
       terugkoppelingUiterlijk: terugkoppelingUiterlijk!, betrokkene: betrokkene ?? 'onbekend',
       ...(traceId ? { traceId } : {}), ...(spanId ? { spanId } : {}), ...(gemeente ? { gemeente } : {}), ...(verwijderdOp ? { verwijderdOp } : {}),
       ...Object.fromEntries(MIJLPAALVELDEN.flatMap((m, i) => (mijlpalen[i] ? [[m, mijlpalen[i]]] : []))),

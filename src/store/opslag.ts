@@ -45,3 +45,21 @@ export async function opslag<T>(werk: () => Promise<T>): Promise<T> {
     throw new SignaalbrugError('SB_INTERN', 'er ging iets mis aan onze kant; het is gelogd', undefined, err);
   }
 }
+
+/**
+ * A moment as the case hash keeps it: epoch milliseconds (13 digits, which Redis stores as an
+ * integer of 8 bytes instead of 24 characters) when that reads back as the very same ISO string,
+ * else the string itself.
+ */
+export function momentVeld(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? String(ms) : iso;
+}
+
+/** The ISO string of a moment kept by momentVeld (or written as ISO before). */
+export function uitMomentVeld(s: string): string;
+export function uitMomentVeld(s: string | null | undefined): string | undefined;
+export function uitMomentVeld(s: string | null | undefined): string | undefined {
+  if (s === null || s === undefined || s === '') return undefined;
+  return /^\d+$/.test(s) ? new Date(Number(s)).toISOString() : s;
+}

@@ -9,7 +9,7 @@ import type { CasusMeta } from '../domain/rapportage.js';
 import type { Soort } from '../domain/melding.js';
 import type { Status } from '../domain/status.js';
 import { gebeurtenisRegels, uitGebeurtenisTekst } from './gebeurtenis-velden.js';
-import { opslag } from './opslag.js';
+import { opslag, uitMomentVeld } from './opslag.js';
 import type { RedisNamen } from './redis-namen.js';
 
 /** A case as stored: metadata, events, and the ciphertexts asked for (absent once removed). */
@@ -104,7 +104,7 @@ export class RapportageStore {
         ? gebeurtenisRegels(r[i * stap + 1]?.[1] as string[] | null, v[VELDEN.length + inHash.length]).map(uitGebeurtenisTekst) : [];
       uit.push({
         id, oin: oin ?? '', wijkteam: wijkteam ?? '', wijkteamOin: wijkteamOin ?? '', soort: soort as Soort, status: status as Status,
-        ontvangenOp, terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,
+        ontvangenOp: uitMomentVeld(ontvangenOp), terugkoppelingUiterlijk: terugkoppelingUiterlijk ?? '', ...(verwijderdOp ? { verwijderdOp } : {}), gebeurtenissen, ...extra,
         ...(gegevens ? { gegevens } : {}),
       });
     });

@@ -16,6 +16,12 @@ export const EMMER = 2;
 /** Characters of a case id that name its bucket of the timers (case ids are hexadecimal UUIDs: 4096). */
 export const TERMIJNEMMER = 3;
 
+/**
+ * Characters of a keyed hash (base64url of an HMAC-SHA256) after the bucket's that name its field:
+ * with the bucket's, 24 characters or 144 bits, far beyond any collision among millions of entries.
+ */
+export const EMMERVELD = 22;
+
 /** A bucketed entry: the bucket's key and the entry's field in it. */
 export interface Plek { key: string; veld: string }
 
@@ -40,7 +46,7 @@ export class RedisNamen {
    */
   meldingBlob = (id: string, veld: Blobveld) => this.k('melding', id, veld);
   /** Idempotency entry of (corporation, referentie), by its keyed hash: `<id> <fingerprint>`. */
-  idemPlek = (hash: string): Plek => ({ key: this.k('idem', hash.slice(0, EMMER)), veld: hash.slice(EMMER) });
+  idemPlek = (hash: string): Plek => ({ key: this.k('idem', hash.slice(0, EMMER)), veld: hash.slice(EMMER, EMMER + EMMERVELD) });
   /** The key an idempotency entry had before entries moved into buckets (still read and removed). */
   idem = (hash: string) => this.k('idem', hash);
   idemBasis = () => this.k('idem', '');
@@ -58,7 +64,7 @@ export class RedisNamen {
    * requests, and the latest within the window for repeat signals. A field of a bucket per
    * pseudonym, its value `<ms>:<id>` items separated by spaces.
    */
-  betrokkenePlek = (pseudoniem: string): Plek => ({ key: this.k('idx', 'betrokkene', pseudoniem.slice(0, EMMER)), veld: pseudoniem.slice(EMMER) });
+  betrokkenePlek = (pseudoniem: string): Plek => ({ key: this.k('idx', 'betrokkene', pseudoniem.slice(0, EMMER)), veld: pseudoniem.slice(EMMER, EMMER + EMMERVELD) });
   /** The sorted set per data subject the index was before it moved into buckets (still read and removed). */
   betrokkeneIndex = (pseudoniem: string) => this.k('idx', 'betrokkene', pseudoniem);
   betrokkeneIndexBasis = () => this.k('idx', 'betrokkene', '');

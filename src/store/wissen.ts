@@ -8,7 +8,7 @@ import type { Verwerking } from '../domain/verwerking.js';
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { opslag } from './opslag.js';
-import { EMMER, type RedisNamen } from './redis-namen.js';
+import { EMMER, EMMERVELD, type RedisNamen } from './redis-namen.js';
 
 export type Wisreden = 'bewaartermijn' | 'verzoek-betrokkene';
 export type Wisuitkomst = 'gewist' | 'al-gewist' | 'onbekend';
@@ -35,7 +35,7 @@ export class WisStore {
         gegevens: k.meldingBlob(id, 'gegevens'), herhaling: k.meldingBlob(id, 'herhaling'), termijnEmmer: k.termijnEmmer(id), termijnEmmers: k.termijnEmmers() },
       { id, op: o.op.toISOString(), reden: o.reden, ms: o.op.getTime(), extra: JSON.stringify({
         logboek: logboekVelden(o.logboek), timers: o.timers, markers: o.markers,
-        betrokkeneBasis: k.betrokkeneIndexBasis(), idemBasis: k.idemBasis(), emmer: EMMER, feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
+        betrokkeneBasis: k.betrokkeneIndexBasis(), idemBasis: k.idemBasis(), emmer: EMMER, emmerveld: EMMERVELD, feedBasis: k.feedBasis(), bezorgdBasis: k.bezorgdBasis(),
       }) }));
     return r === 1 ? 'gewist' : r === 0 ? 'al-gewist' : 'onbekend';
   }

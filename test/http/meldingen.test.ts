@@ -138,7 +138,7 @@ t.test('intake writes take turns on redis.intakeVerbindingen connections', async
     t.match(regel, /cmd=eval(sha)? /, regel.match(/name=\S+/)?.[0] ?? regel);
   const stats = await r.info('commandstats');
   const aanroepen = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-  t.equal(aanroepen('xadd'), 12, 'six cases written (an outbox entry and a logboek record each)');
+  t.equal(aanroepen('xadd'), 18, 'six cases written (an outbox entry, a logboek record and a corporation index entry each)');
   t.equal(await countKeys(app.redis.url, app.draaiend.sb.namen.melding('*')), 6, 'six cases stored');
   t.equal(aanroepen('evalsha') + aanroepen('eval'), 6, 'six intake scripts, no more');
 });

@@ -120,9 +120,19 @@ t.test('a case written before its events moved into its hash: read, appended to 
   const sb = await signaalbrug(t, r.url);
   const nieuw = async () => (await sb.diensten.intake.ontvang('00000099000000000001', voorbeeldMelding())).record.id;
   const [oud, hier] = [await nieuw(), await nieuw()];
-  // The case `oud` as the version before kept it: its events in a list key of their own.
+  // The case `oud` as the version before kept it: its events in a list key of their own, the moment
+  // of receipt as ISO text, the trace in two fields.
   const hash = sb.namen.melding(oud);
   const lijst = sb.namen.gebeurtenissen(oud);
+  const store = new MeldingenStore(redis, sb.namen);
+  const zoals = (await store.casus(oud))!;
+  t.match(await redis.hget(hash, 'ontvangenOp'), /^\d{13}$/, 'a case of now: the moment in milliseconds');
+  t.match(await redis.hget(hash, 'spoor'), /^[0-9a-f]{32}-[0-9a-f]{16}$/, 'and the trace in one field');
+  t.match(zoals, { ontvangenOp: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, traceId: /^[0-9a-f]{32}$/, spanId: /^[0-9a-f]{16}$/ }, 'read as ISO text and two ids');
+  const [traceId, spanId] = (await redis.hget(hash, 'spoor'))!.split('-');
+  await redis.hset(hash, 'ontvangenOp', zoals.ontvangenOp, 'traceId', traceId!, 'spanId', spanId!);
+  await redis.hdel(hash, 'spoor');
+  t.same(await store.casus(oud), zoals, 'the fields of before read the same');
   await redis.rpush(lijst, ...(await redis.hget(hash, 'gebeurtenissen'))!.split('\n'));
   await redis.hdel(hash, 'gebeurtenissen');
   for (const id of [oud, hier]) {
@@ -186,7 +196,7 @@ t.test('the corporation index is a stream by moment of receipt, read by time ran
   const entries = await redis.xrange(stroom, '-', '+');
   t.same(entries.map(([, v]) => v), ids.map((id) => ['id', id]), 'one entry per case, in order of receipt');
   const ms = entries.map(([id]) => Number(id.split('-')[0]));
-  for (const [i, id] of ids.entries()) t.equal(ms[i], Date.parse((await redis.hget(sb.namen.melding(id), 'ontvangenOp'))!), 'entry id: the moment of receipt');
+  for (const [i, id] of ids.entries()) t.equal(ms[i], Date.parse((await new MeldingenStore(redis, sb.namen).casus(id))!.ontvangenOp), 'entry id: the moment of receipt');
   const store = new RapportageStore(redis, sb.namen);
   const alle = async (van: number | '-inf', tot: number | '+inf', batch = 2) => {
     const uit: string[][] = [];

@@ -25,7 +25,7 @@ gebeurtenisBij(KEYS[1], KEYS[2], cjson.encode({soort = 'gegevens-verwijderd', op
 -- the data subject's index: this case's item of the pseudonym's field in its bucket, and the sorted
 -- set per pseudonym of before
 if h[1] then
-  local emmer, veld = x.betrokkeneBasis .. string.sub(h[1], 1, x.emmer), string.sub(h[1], x.emmer + 1)
+  local emmer, veld = x.betrokkeneBasis .. string.sub(h[1], 1, x.emmer), string.sub(h[1], x.emmer + 1, x.emmer + x.emmerveld)
   local items = redis.call('HGET', emmer, veld)
   if items then
     local rest = {}
@@ -39,7 +39,7 @@ end
 -- the idempotency entry, when it is still this case's (in its bucket, or a key of its own of before)
 if h[2] then
   local eigen = function(v) return v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' end
-  local emmer, veld = x.idemBasis .. string.sub(h[2], 1, x.emmer), string.sub(h[2], x.emmer + 1)
+  local emmer, veld = x.idemBasis .. string.sub(h[2], 1, x.emmer), string.sub(h[2], x.emmer + 1, x.emmer + x.emmerveld)
   if eigen(redis.call('HGET', emmer, veld)) then redis.call('HDEL', emmer, veld) end
   local idem = x.idemBasis .. h[2]
   if eigen(redis.call('GET', idem)) then redis.call('DEL', idem) end
