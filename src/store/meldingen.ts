@@ -12,7 +12,7 @@ import { gebeurtenisRegels, gebeurtenisTekst, uitGebeurtenisTekst } from './gebe
 import { logboekVelden } from './logboek-velden.js';
 import { definieerScripts, SCRIPTS, voerScriptUit } from './lua.js';
 import { momentVeld, opslag, uitMomentVeld } from './opslag.js';
-import { isBlobveld, type RedisNamen } from './redis-namen.js';
+import { EMMER, EMMERVELD, isBlobveld, type RedisNamen } from './redis-namen.js';
 import { generatie, wachtOpReplicas, type Replicabevestiging } from './redis.js';
 import type { Versleuteld } from './sleutelring.js';
 
@@ -80,7 +80,8 @@ export class MeldingenStore {
     // events. Its id is in its key.
     const velden = ['oin', c.oin, 'wijkteam', c.wijkteam, 'wijkteamOin', c.wijkteamOin, 'soort', c.soort,
       'status', c.status, 'ontvangenOp', momentVeld(c.ontvangenOp), 'terugkoppelingUiterlijk', c.terugkoppelingUiterlijk,
-      'betrokkene', c.betrokkene, 'idem', n.idem,
+      // of the idempotency entry's keyed hash only what names it (bucket and field), for erasure
+      'betrokkene', c.betrokkene, 'idem', n.idem.slice(0, EMMER + EMMERVELD),
       // the trace the case continues: one field (`<traceId>-<spanId>`), as W3C traceparent spells them
       ...(c.traceId && c.spanId ? ['spoor', `${c.traceId}-${c.spanId}`] : []),
       ...(c.gemeente ? ['gemeente', c.gemeente] : [])];

@@ -3,6 +3,9 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import type { Gebeurtenis } from '../../src/domain/overgangen.js';
+import { BERICHTSOORTEN } from '../../src/domain/berichten.js';
+import { GEBEURTENISSEN as SOORTEN } from '../../src/domain/status.js';
+import { KANAALNAMEN } from '../../src/kanalen/soorten.js';
 import { gebeurtenisTekst, uitGebeurtenisTekst } from '../../src/store/gebeurtenis-velden.js';
 import { MeldingenStore } from '../../src/store/meldingen.js';
 import { RedisNamen } from '../../src/store/redis-namen.js';
@@ -28,6 +31,25 @@ const GEBEURTENISSEN: Gebeurtenis[] = [
   { soort: 'tweede-escalatie', op: op(6000), geescaleerdOp: null },
   { soort: 'afgesloten', op: op(7000), door: { oin: '00000099000000000001' }, kanaal: 'cli', reden: 'hulp-gestart', eindresultaat: 'v1:k:x:y:z' },
 ] as Gebeurtenis[];
+
+t.test('every kind of event, message and channel the domain has is kept as a number, and reads back', async (t) => {
+  for (const soort of SOORTEN) {
+    for (const [extra, waarde] of [['bericht', BERICHTSOORTEN], ['kanaal', [...KANAALNAMEN, 'portaal', 'werkplek', 'api', 'cli']]] as const) {
+      for (const w of waarde) {
+        const g = { soort, op: op(0), [extra]: w } as unknown as Gebeurtenis;
+        const tekst = gebeurtenisTekst(g);
+        t.same(uitGebeurtenisTekst(tekst), g);
+        t.notOk(tekst.includes(`"${soort}"`) || tekst.includes(`"${w}"`), `${soort} ${w}: numbers, not names (${tekst})`);
+      }
+    }
+  }
+  // An event written in the compact form before the numbers: names as text.
+  const eerder = `~{"s":"verzonden","o":${BASIS.getTime()},"b":"melding-aan-wijkteam","k":"smime","r":"x@y.example","p":1}`;
+  t.same(uitGebeurtenisTekst(eerder), { soort: 'verzonden', op: BASIS.toISOString(), bericht: 'melding-aan-wijkteam', kanaal: 'smime', ontvanger: 'x@y.example', poging: 1 });
+  // A name the lists do not know stays text.
+  const onbekend = { soort: 'verzonden', op: op(0), bericht: 'nog-niet-bestaand', kanaal: 'fax' } as unknown as Gebeurtenis;
+  t.same(uitGebeurtenisTekst(gebeurtenisTekst(onbekend)), onbekend);
+});
 
 t.test('every kind of event reads back exactly, in its own key order, and takes less room', async (t) => {
   let voor = 0;
