@@ -158,13 +158,32 @@ const basis = z.strictObject({
 type Basis = z.output<typeof basis>;
 
 /**
- * A per-soort rule: `fout` is an error at `pad`. It runs also when other fields failed, as soon as the
- * fields it reads (`leest`) parsed cleanly, so one 400 lists the base and the per-soort errors together.
+ * A cross-field rule: `toets` adds its errors to `ctx`. It runs also when other fields failed, as soon as
+ * the fields it reads parsed cleanly (`geldig`, a refinement's `when`), so one 400 lists the base and the
+ * per-soort errors together.
  */
-const regel = (leest: Veldpad[], pad: Veldpad, message: string, fout: (m: Basis) => boolean) =>
-  z.superRefine<Basis>((m, ctx) => {
+interface Regel {
+  geldig: (payload: z.core.ParsePayload) => boolean;
+  toets: (m: Basis, ctx: z.RefinementCtx<Basis>) => void;
+}
+
+/** A per-soort rule: `fout` is an error at `pad`, once the fields it reads (`leest`) parsed cleanly. */
+const regel = (leest: Veldpad[], pad: Veldpad, message: string, fout: (m: Basis) => boolean): Regel => ({
+  geldig: zodraGeldig(...leest),
+  toets: (m, ctx) => {
     if (fout(m)) ctx.addIssue({ code: 'custom', path: [...pad], message });
-  }, { when: zodraGeldig(...leest) });
+  },
+});
+
+/**
+ * Rules as one refinement: each in turn, its `geldig` asked against the errors so far, as zod asks a
+ * refinement's `when` between refinements (the same errors, in the same order). Zod runs every
+ * refinement of a schema on every parse and allocates for each, and a melding has some fifteen.
+ */
+const regels = (lijst: readonly Regel[]) =>
+  z.superRefine<Basis>((m, ctx) => {
+    for (const r of lijst) if (r.geldig(ctx)) r.toets(m, ctx);
+  }, { when: () => true });
 
 const GEBOREN_VANAF = '1900-01-01';
 const ZAAK_VANAF = '2000-01-01';
@@ -181,15 +200,18 @@ const DATUMVELDEN = {
 interface Bereik { vanaf?: string; tot?: string; vanafReden?: string; totReden?: string }
 
 /** One rule per date field: at most one error each (a date is never both too early and too late). */
-function datumregels(bereiken: Partial<Record<keyof typeof DATUMVELDEN, Bereik>>) {
+function datumregels(bereiken: Partial<Record<keyof typeof DATUMVELDEN, Bereik>>): Regel[] {
   return Object.entries(bereiken).map(([veld, b]) => {
     const { pad, lees } = DATUMVELDEN[veld as keyof typeof DATUMVELDEN];
-    return z.superRefine<Basis>((m, ctx) => {
-      const d = lees(m);
-      if (d === undefined) return;
-      if (b.vanaf !== undefined && d < b.vanaf) ctx.addIssue({ code: 'custom', path: [...pad], message: b.vanafReden ?? `mag niet vóór ${b.vanaf} liggen` });
-      else if (b.tot !== undefined && d > b.tot) ctx.addIssue({ code: 'custom', path: [...pad], message: b.totReden ?? `mag niet na vandaag (${b.tot}) liggen` });
-    }, { when: zodraGeldig(pad) });
+    return {
+      geldig: zodraGeldig(pad),
+      toets: (m, ctx) => {
+        const d = lees(m);
+        if (d === undefined) return;
+        if (b.vanaf !== undefined && d < b.vanaf) ctx.addIssue({ code: 'custom', path: [...pad], message: b.vanafReden ?? `mag niet vóór ${b.vanaf} liggen` });
+        else if (b.tot !== undefined && d > b.tot) ctx.addIssue({ code: 'custom', path: [...pad], message: b.totReden ?? `mag niet na vandaag (${b.tot}) liggen` });
+      },
+    };
   });
 }
 
@@ -203,7 +225,7 @@ function plusDagen(datum: string, n: number): string {
 // Besluit gemeentelijke schuldhulpverlening art. 2: the steps that must have been taken (herinneringVerstuurdOp is a date).
 const GEZETTE_STAPPEN = ['persoonlijkContactGezocht', 'gewezenOpSchuldhulp', 'geenBezwaarHuurder'] as const;
 
-export const meldingSchema = basis.check(
+export const meldingSchema = basis.check(regels([
   // convenant art. 3.4 and the Besluit: arrears and all four steps are required.
   regel([['soort'], ['achterstand']], ['achterstand'], 'verplicht bij soort huurachterstand (convenant art. 3.4)',
     (m) => m.soort === 'huurachterstand' && m.achterstand === undefined),
@@ -225,7 +247,7 @@ export const meldingSchema = basis.check(
     herinneringVerstuurdOp: { vanaf: ZAAK_VANAF },
     gegevenOp: { vanaf: ZAAK_VANAF },
   }),
-);
+]));
 
 export type Melding = z.output<typeof meldingSchema>;
 export type MeldingInvoer = z.input<typeof meldingSchema>;
@@ -246,7 +268,7 @@ export function meldingSchemaOp(vandaag: string): typeof meldingSchema {
   const bekend = perDag.get(vandaag);
   if (bekend) return bekend;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(vandaag)) throw new RangeError(`geen datum als JJJJ-MM-DD: ${vandaag}`);
-  const schema = meldingSchema.check(...datumregels({
+  const schema = meldingSchema.check(regels(datumregels({
     geboortedatum: { tot: vandaag },
     ontstaanOp: { tot: vandaag },
     herinneringVerstuurdOp: { tot: vandaag },
@@ -255,7 +277,7 @@ export function meldingSchemaOp(vandaag: string): typeof meldingSchema {
       vanaf: plusDagen(vandaag, -ONTRUIMING_VERLEDEN_DAGEN), vanafReden: `ligt meer dan ${ONTRUIMING_VERLEDEN_DAGEN} dagen in het verleden`,
       tot: plusDagen(vandaag, ONTRUIMING_VOORUIT_DAGEN), totReden: 'ligt meer dan 2 jaar in de toekomst',
     },
-  }));
+  })));
   perDag.set(vandaag, schema);
   for (const dag of perDag.keys()) if (perDag.size > 2) perDag.delete(dag);
   return schema;

@@ -14,10 +14,11 @@ export const BEVEILIGINGSHEADERS: Record<string, string> = {
 
 export default fp(
   async function beveiligingsheaders(app: FastifyInstance, opts: { apiVersion?: string; headers?: Record<string, string> }) {
-    const headers = { ...BEVEILIGINGSHEADERS, ...opts.headers, ...(opts.apiVersion ? { 'API-Version': opts.apiVersion } : {}) };
-    app.addHook('onSend', async (_request, reply, payload) => {
-      for (const [k, v] of Object.entries(headers)) if (!reply.hasHeader(k)) void reply.header(k, v);
-      return payload;
+    const headers = Object.entries({ ...BEVEILIGINGSHEADERS, ...opts.headers, ...(opts.apiVersion ? { 'API-Version': opts.apiVersion } : {}) });
+    // A callback hook: an async one costs a promise and a microtask on every response.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      for (const [k, v] of headers) if (!reply.hasHeader(k)) void reply.header(k, v);
+      done(null, payload);
     });
   },
   { name: 'beveiligingsheaders' },

@@ -103,9 +103,11 @@ export default fp(
     // Node answers an HTTP/1.1 request without Host (RFC 9112 3.2) with a bare 400 of its own; it is
     // let through and refused here instead, as a problem with every header.
     (app.server as { requireHostHeader?: boolean }).requireHostHeader = false;
-    app.addHook('onRequest', async (request) => {
+    // A callback hook (Fastify turns a throw into the error the same way): no promise per request.
+    app.addHook('onRequest', (request, _reply, done) => {
       if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
         throw new SignaalbrugError('SB_ONGELDIGE_INVOER', 'de Host-header ontbreekt');
+      done();
     });
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const problem = naarProbleem(err);

@@ -56,8 +56,9 @@ export default fp(
   async function mtlsIdentiteit(app: FastifyInstance, opts: { organisaties: readonly Organisatie[] }) {
     const perOin = new Map(opts.organisaties.map((o) => [o.oin, o]));
     app.decorateRequest('organisatie', null as unknown as Organisatie);
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (request.routeOptions.config?.publiek) return;
+    // A callback hook (Fastify turns a throw into the error the same way): no promise per request.
+    app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+      if (request.routeOptions.config?.publiek) return done();
       const socket = request.raw.socket as TLSSocket;
       if (typeof socket.getPeerCertificate !== 'function')
         throw new SignaalbrugError('SB_GEEN_CERTIFICAAT', 'deze API is alleen bereikbaar met tweezijdig TLS');
@@ -66,6 +67,7 @@ export default fp(
       const org = perOin.get(oin);
       if (!org) throw new SignaalbrugError('SB_ONBEKENDE_ORGANISATIE', `OIN ${oin} is niet aangesloten bij dit convenant`);
       request.organisatie = org;
+      done();
     });
   },
   { name: 'mtls-identiteit' },
