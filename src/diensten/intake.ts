@@ -30,6 +30,9 @@ export interface IntakeDeps {
 
 export type Intakeuitkomst = { nieuw: boolean; record: MeldingRecord };
 
+/** Rounds of linking a repeat signal before the intake gives up (503, the client retries). */
+const MAX_POGINGEN = 8;
+
 export function createIntake({ config, store, sleutels, lezen, regelboek, klok }: IntakeDeps) {
   const gemeenteVan = new Map(config.gemeenten.flatMap((g) => g.wijkteams.map((w) => [w.id, g] as const)));
   const partners = new Map(config.partners.map((p) => [p.oin, p]));
@@ -83,29 +86,44 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
     const id = randomUUID();
     // A signal's customer number plays the part of the tenant's relatienummer (per partner, as per corporation).
     const pseudoniem = betrokkene(oin, isSignaal(melding) ? melding.klant.klantnummer : melding.huurder.relatienummer);
-    // DDAS herhaalde melding: the tenant's latest melding within the window, found through its index.
-    const vensterMs = gemeente.convenant.herhalingVensterDagen * 86_400_000;
-    const vorigeId = await store.laatsteVan(pseudoniem, nu.getTime() - vensterMs);
-    const vorige = vorigeId ? await lezen.melding(vorigeId) : undefined;
-    const herhaling = vorige ? herhalingVan(vorige, melding) : undefined;
-    const n = nieuweCasus({
-      id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, ...(gemeente.code ? { gemeente: gemeente.code } : {}),
-      soort: melding.soort, ontvangenOp: nu.toISOString(),
-      // The feedback term: N werkdagen after receipt (the day of receipt does not count), per the gemeente's convenant.
-      terugkoppelingUiterlijk: werkdagenNa(nu, gemeente.convenant.werkdagenTerugkoppeling, kalender),
-      betrokkene: pseudoniem,
-    }, spoor, regels, herhaling?.vorigeMelding);
     // The validated melding's JSON is canonical: the schema builds it in its own key order, whatever
     // order the request had. The prefix tells it from fingerprints of sorted JSON (canoniek) written
     // by earlier versions, which a replay still matches below.
     const json = JSON.stringify(melding);
     const vingerafdruk = `j:${sleutels.pseudoniem('vingerafdruk', json)}`;
-    // The melding and the repeat link in the compact format: deflated with its dictionary, then encrypted.
-    const uitkomst = await store.bewaar({
-      ...n, gegevens: sleutels.versleutelCompact(json, CONTEXT.gegevens(id)), idem: sleutels.pseudoniem('idem', oin, melding.referentie), vingerafdruk,
-      ...(herhaling ? { herhaling: sleutels.versleutelCompact(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}), herhalingVensterMs: vensterMs,
-    });
-    if (uitkomst.nieuw) return { nieuw: true, record: { ...n.casus, gegevens: melding } };
+    // The melding in the compact format: deflated with its dictionary, then encrypted.
+    const gegevens = sleutels.versleutelCompact(json, CONTEXT.gegevens(id));
+    const idem = sleutels.pseudoniem('idem', oin, melding.referentie);
+    // DDAS herhaalde melding: linked to the tenant's latest melding within the window. The store
+    // looks that up as it keeps the case; only when there is one (or another came in meanwhile) does
+    // it send the case back to be linked, so a first melding costs one round trip.
+    const vensterMs = gemeente.convenant.herhalingVensterDagen * 86_400_000;
+    let vorigeId: string | undefined;
+    for (let poging = 1; ; poging++) {
+      const vorige = vorigeId ? await lezen.melding(vorigeId) : undefined;
+      const herhaling = vorige ? herhalingVan(vorige, melding) : undefined;
+      const n = nieuweCasus({
+        id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, ...(gemeente.code ? { gemeente: gemeente.code } : {}),
+        soort: melding.soort, ontvangenOp: nu.toISOString(),
+        // The feedback term: N werkdagen after receipt (the day of receipt does not count), per the gemeente's convenant.
+        terugkoppelingUiterlijk: werkdagenNa(nu, gemeente.convenant.werkdagenTerugkoppeling, kalender),
+        betrokkene: pseudoniem,
+      }, spoor, regels, herhaling?.vorigeMelding);
+      const uitkomst = await store.bewaar({
+        ...n, gegevens, idem, vingerafdruk, herhalingVanaf: nu.getTime() - vensterMs, ...(vorigeId ? { vorige: vorigeId } : {}),
+        ...(herhaling ? { herhaling: sleutels.versleutelCompact(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}),
+      });
+      if (uitkomst.uitkomst === 'nieuw') return { nieuw: true, record: { ...n.casus, gegevens: melding } };
+      if (uitkomst.uitkomst === 'bestaand') return herhaald(uitkomst, melding, vingerafdruk);
+      // Each round another melding of this tenant came in: only a flood of them keeps this going.
+      if (poging === MAX_POGINGEN)
+        throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'te veel gelijktijdige meldingen voor deze huurder; probeer het later opnieuw');
+      vorigeId = uitkomst.laatste;
+    }
+  }
+
+  /** The same idempotency entry: a replay answers with the case it made, a different melding is a conflict. */
+  async function herhaald(uitkomst: { id: string; vingerafdruk: string | undefined }, melding: Gegevens, vingerafdruk: string): Promise<Intakeuitkomst> {
     const zelfdeInhoud = uitkomst.vingerafdruk?.startsWith('j:')
       ? uitkomst.vingerafdruk === vingerafdruk
       : uitkomst.vingerafdruk === sleutels.pseudoniem('vingerafdruk', canoniek(melding));

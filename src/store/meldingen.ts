@@ -28,11 +28,21 @@ export interface NieuwRecord extends NieuweCasus {
   vingerafdruk: string;
   /** The link to an earlier melding of the same data subject (repeat signal), encrypted as `gegevens`. */
   herhaling?: Buffer;
-  /** How long a melding counts as earlier signal for the next one (ms; the intake's lookup uses it). */
-  herhalingVensterMs: number;
+  /** Start of the repeat window (ms): a melding of the data subject received since then is an earlier signal. */
+  herhalingVanaf: number;
+  /** The data subject's latest melding within the window that `herhaling` links to (absent: none). */
+  vorige?: string;
 }
 
-export type Bewaaruitkomst = { nieuw: true } | { nieuw: false; id: string; vingerafdruk: string | undefined };
+/**
+ * What keeping a new case did: stored; not stored because the idempotency entry exists (a replay, or
+ * a conflict); or not stored because the data subject's latest melding within the repeat window is
+ * another than `vorige` said (`laatste`, or none): link to that one and keep it again.
+ */
+export type Bewaaruitkomst =
+  | { uitkomst: 'nieuw' }
+  | { uitkomst: 'bestaand'; id: string; vingerafdruk: string | undefined }
+  | { uitkomst: 'andere-vorige'; laatste: string | undefined };
 
 /** What a transition did: done, the status moved meanwhile (compute again), or its gate timer was gone. */
 export type Uitvoering = 'gedaan' | 'verschoven' | 'poort-weg';
@@ -92,17 +102,19 @@ export class MeldingenStore {
     const [ok, waarde] = (await opslag(() => voerScriptUit(verbinding, SCRIPTS.nieuweMelding, {
       idem: k.idem(n.idem), idemEmmer: idem.key, melding: k.melding(c.id), corporatieStroom: k.corporatieStroom(c.oin),
       outbox: k.outbox(), betrokkeneEmmer: betrokkene.key, logboek: k.logboek(), termijnen: k.termijnen(),
-      termijnEmmer: k.termijnEmmer(c.id), termijnEmmers: k.termijnEmmers(),
+      termijnEmmer: k.termijnEmmer(c.id), termijnEmmers: k.termijnEmmers(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
-      idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld,
+      idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld, vanaf: String(Math.floor(n.herhalingVanaf)), vorige: n.vorige ?? '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
+    // Nothing written: the caller links to the latest melding and keeps the case again.
+    if (ok === 2) return { uitkomst: 'andere-vorige', laatste: waarde || undefined };
     // WAIT on the connection that wrote; a replay (the client's retry) waits too before it answers.
     if (this.bevestiging) await wachtOpReplicas(verbinding, this.bevestiging, sinds, ok === 1 ? {} : { schrijfEerst: this.namen.bevestiging() });
-    if (ok === 1) return { nieuw: true };
+    if (ok === 1) return { uitkomst: 'nieuw' };
     const [id = '', vingerafdruk] = waarde.split(' ');
-    return { nieuw: false, id, vingerafdruk };
+    return { uitkomst: 'bestaand', id, vingerafdruk };
   }
 
   /** The case's metadata and pseudonyms (no personal data), also after its personal data was removed. */
@@ -188,13 +200,6 @@ export class MeldingenStore {
   /** The cases that still hold personal data of this data subject (the index written at intake). */
   async meldingenVan(pseudoniem: string): Promise<string[]> {
     return [...new Set((await this.betrokkeneItems(pseudoniem)).map((i) => i.id))].sort();
-  }
-
-  /** The data subject's latest melding received at or after `vanaf` (ms): one indexed read, whatever the history. */
-  async laatsteVan(pseudoniem: string, vanaf: number): Promise<string | undefined> {
-    let laatste: { id: string; ms: number } | undefined;
-    for (const i of await this.betrokkeneItems(pseudoniem)) if (i.ms >= vanaf && (!laatste || i.ms > laatste.ms)) laatste = i;
-    return laatste?.id;
   }
 
   /** Whether the message was delivered: its marker on the case, or the key of a marker written before that. */

@@ -57,3 +57,19 @@ t.test('a repeat signal is linked to the earlier melding and says whether the ar
     vorigeBedragInCenten: 90_000, bedragInCenten: 90_000 }, 'encrypted, bound to the case and field');
   t.notOk([link.toString('latin1'), ...ontpakt(link)].some((w) => w.includes(tweede) || w.includes('vorigeMelding')), 'nothing of it readable without the key');
 });
+
+t.test('meldingen for one tenant at the same time form one chain: each links to the one before it', async (t) => {
+  const app = await build(t, { configAanpassen: (d) => { d.convenant.herhalingVensterDagen = 30; } });
+  const N = 6;
+  const ids = await Promise.all(Array.from({ length: N }, () => melding(app, 'elan-wonen', { huurder: huurder('GELIJK-1') })));
+  const links = await Promise.all(ids.map(async (id) => (await ontvangen(app, 'elan-wonen', id)).herhalingVan as string | undefined));
+  t.equal(links.filter((l) => l === undefined).length, 1, 'exactly one is the first');
+  const naar = links.filter((l): l is string => l !== undefined);
+  t.equal(new Set(naar).size, N - 1, 'no two link to the same melding');
+  t.ok(naar.every((l) => ids.includes(l)), 'each links to one of them');
+  // Follow the chain from the first: it reaches every melding once.
+  const volgende = new Map(ids.map((id, i) => [links[i], id]));
+  const keten: string[] = [];
+  for (let id = volgende.get(undefined); id; id = volgende.get(id)) keten.push(id);
+  t.same([...keten].sort(), [...ids].sort(), 'one chain through all of them');
+});

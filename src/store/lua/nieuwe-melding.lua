@@ -4,11 +4,31 @@
 -- timers at the earliest), logboek record. The idempotency entry and the data subject's index
 -- are fields of buckets (KEYS idemEmmer, betrokkeneEmmer; ARGV idemVeld, betrokkeneVeld); an
 -- idempotency key of its own written before (KEYS idem) still counts.
--- Returns {1, id}, or {0, '<existing id> <fingerprint>'} when the idempotency entry exists.
+-- The repeat link (ARGV herhaling) was computed against ARGV vorige: the data subject's latest melding
+-- received at or after ARGV vanaf (ms), or '' for none. When that is no longer so (or the caller did
+-- not know yet), nothing is written and the latest is returned, so the caller can link to it and try
+-- again: the lookup and the write are one step, and one round trip when there is nothing to link.
+-- Returns {1, id}, {0, '<existing id> <fingerprint>'} when the idempotency entry exists, or
+-- {2, '<latest id or empty>'}.
 --- @include logboek
 --- @include termijnen
 local bestaand = redis.call('HGET', KEYS[2], ARGV[7]) or redis.call('GET', KEYS[1])
 if bestaand then return {0, bestaand} end
+-- the data subject's latest melding in the window: the last item `<ms>:<id>` written to the bucket's
+-- field (appended as kept, so two meldingen at the same moment, or a clock a little behind, still
+-- make a chain), unless the sorted set per pseudonym of before (KEYS betrokkeneIndex) has a later one
+local vanaf = tonumber(ARGV[9])
+local laatste, laatsteMs = '', nil
+local eerder = redis.call('HGET', KEYS[6], ARGV[8])
+if eerder then
+  for ms, id in string.gmatch(eerder, '(%d+):(%S+)') do
+    ms = tonumber(ms)
+    if ms >= vanaf then laatste, laatsteMs = id, ms end
+  end
+end
+local oud = redis.call('ZRANGE', KEYS[11], '+inf', ARGV[9], 'BYSCORE', 'REV', 'LIMIT', 0, 1, 'WITHSCORES')
+if oud[1] and (not laatsteMs or tonumber(oud[2]) > laatsteMs) then laatste = oud[1] end
+if laatste ~= ARGV[10] then return {2, laatste} end
 local x = cjson.decode(ARGV[4])
 redis.call('HSET', KEYS[2], ARGV[7], ARGV[1] .. ' ' .. ARGV[2])
 -- the ciphertexts are bytes, so arguments of their own rather than part of the JSON
@@ -17,10 +37,8 @@ if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], 'herhaling', ARGV[6]) end
 -- the corporation's index: a stream by moment of receipt (compact entries, read by time range)
 stroomBij(KEYS[4], string.format('%d', x.ms), {'id', ARGV[1]})
 redis.call('XADD', KEYS[5], '*', unpack(x.outbox))
--- the data subject's meldingen that hold personal data, by moment of receipt (rights requests, and
--- the latest within the window for repeat signals)
+-- the data subject's index (rights requests, and the latest within the window for repeat signals)
 local item = string.format('%d', x.ms) .. ':' .. ARGV[1]
-local eerder = redis.call('HGET', KEYS[6], ARGV[8])
 redis.call('HSET', KEYS[6], ARGV[8], eerder and (eerder .. ' ' .. item) or item)
 -- a new case has no other timers: its place in its bucket is the earliest of its plan
 local eerste
