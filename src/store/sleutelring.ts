@@ -29,9 +29,12 @@ const V2_BYTE = 0x02;
  * How `v2` deflates: raw deflate, a 4 KiB window (the dictionary and a melding fit in it; a small
  * window is a small allocation per call). The window and dictionary belong to the format: the reader
  * inflates with the same ones. The output bound refuses a (never written) decompression bomb.
+ * Output comes in chunks of 1 KiB rather than zlib's 16 KiB: a melding deflates to some 130 bytes
+ * and inflates to under 2 KiB, and a 16 KiB chunk is a fresh allocation per call (and stays the
+ * backing store of the result), where 1 KiB comes from Node's buffer pool (about 20% less CPU per call).
  */
-const PAK_V2 = { dictionary: WOORDENBOEK_V2, windowBits: 12 };
-const UITPAK_V2 = { dictionary: WOORDENBOEK_V2, windowBits: 12, maxOutputLength: 1 << 20 };
+const PAK_V2 = { dictionary: WOORDENBOEK_V2, windowBits: 12, chunkSize: 1024 };
+const UITPAK_V2 = { dictionary: WOORDENBOEK_V2, windowBits: 12, chunkSize: 1024, maxOutputLength: 1 << 20 };
 const VERSIE_V2 = Buffer.of(V2_BYTE);
 
 /** A ciphertext taken apart, not yet authenticated. */

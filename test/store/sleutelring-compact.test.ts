@@ -2,7 +2,7 @@
 // case data, old `v1` text still readable, and anything malformed or tampered with refused with a
 // reason, never answered with garbage. Fixed vectors pin the format and its dictionary: a value
 // written today must open after any later change.
-import { createCipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import t from 'tap';
 import { herhalingVan } from '../../src/domain/berichten.js';
@@ -75,6 +75,9 @@ t.test('round trip of every kind of case data; binary, small, bound to its conte
     }
   }
   t.not(ring.versleutelCompact('x', 'c').toString('hex'), ring.versleutelCompact('x', 'c').toString('hex'), 'fresh IV each time');
+  // Larger than the 1 KiB output chunks both ways: random text deflates to more than a chunk.
+  const groot = JSON.stringify({ toelichting: randomBytes(6000).toString('base64'), herhaald: 'Teststraat '.repeat(2000) });
+  t.equal(ring.ontsleutel(ring.versleutelCompact(groot, 'melding-1'), 'melding-1'), groot, `round trip of ${groot.length} bytes, many chunks`);
 });
 
 t.test('fixed vectors: the format and its dictionary are frozen', async (t) => {
