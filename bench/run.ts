@@ -162,8 +162,10 @@ async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
   const redis = new Redis(app.redis.url);
   // Fill the outbox through the API while no worker runs, then time the worker draining it.
   for (let i = 0; i < N_DELIVERY; i += CONCURRENCY)
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N_DELIVERY - i) }, (_, j) =>
-      app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: `${kanaal}-${i + j}`, adres: { ...voorbeeldMelding().adres, postcode } }))));
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N_DELIVERY - i) }, async (_, j) => {
+      const res = await app.vraag('elan-wonen', 'POST', '/v1/meldingen', voorbeeldMelding({ referentie: `${kanaal}-${i + j}`, adres: { ...voorbeeldMelding().adres, postcode } }));
+      if (res.status !== 201) throw new Error(`filling the outbox: ${res.status} ${res.tekst}`);
+    }));
   const { start } = await import('../src/server.js');
   // The mail server runs in its own process (`signaalbrug dev-smtp`), as the wijkteam's would on its
   // own machine: in this process it would take event-loop time from the worker under test.
@@ -175,7 +177,11 @@ async function aflevering(postcode: string, kanaal: 'smime' | 'pgp' | 'link') {
   const profiel = process.argv.includes('--profiel') ? await startProfiel(`bezorging-${kanaal}`) : undefined;
   const begin = performance.now();
   const worker = await start({ config, rollen: ['worker'], log: createLogger(undefined, 'warn'), env: {} });
-  while (sink.aantal() < N_DELIVERY) await new Promise((r) => setTimeout(r, 20));
+  // Bounded: a delivery that stands still for a minute fails the bench instead of hanging it.
+  for (let laatste = -1, sinds = Date.now(); sink.aantal() < N_DELIVERY; await new Promise((r) => setTimeout(r, 20))) {
+    if (sink.aantal() !== laatste) [laatste, sinds] = [sink.aantal(), Date.now()];
+    else if (Date.now() - sinds > 60_000) throw new Error(`delivery ${kanaal}: ${laatste} of ${N_DELIVERY} delivered, a minute without progress`);
+  }
   const s = (performance.now() - begin) / 1000;
   if (profiel) console.log(`CPU profile of the worker delivering ${kanaal}: ${await profiel()}`);
   await worker.stop();

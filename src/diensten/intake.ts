@@ -30,8 +30,13 @@ export interface IntakeDeps {
 
 export type Intakeuitkomst = { nieuw: boolean; record: MeldingRecord };
 
-/** Rounds of linking a repeat signal before the intake gives up (503, the client retries). */
-const MAX_POGINGEN = 8;
+/**
+ * Rounds in which the intake links a repeat signal to the very latest melding of the tenant; each
+ * round one of the tenant's concurrent meldingen is kept. In the last round the link stands as it
+ * is: to an earlier melding in the window, which under a flood of meldingen for one tenant may not
+ * be the latest (as before the lookup moved into the store's script). A melding is never refused for it.
+ */
+const RONDES = 8;
 
 export function createIntake({ config, store, sleutels, lezen, regelboek, klok }: IntakeDeps) {
   const gemeenteVan = new Map(config.gemeenten.flatMap((g) => g.wijkteams.map((w) => [w.id, g] as const)));
@@ -112,12 +117,11 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
       const uitkomst = await store.bewaar({
         ...n, gegevens, idem, vingerafdruk, herhalingVanaf: nu.getTime() - vensterMs, ...(vorigeId ? { vorige: vorigeId } : {}),
         ...(herhaling ? { herhaling: sleutels.versleutelCompact(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}),
+        ...(poging === RONDES ? { vorigeVast: true } : {}),
       });
       if (uitkomst.uitkomst === 'nieuw') return { nieuw: true, record: { ...n.casus, gegevens: melding } };
       if (uitkomst.uitkomst === 'bestaand') return herhaald(uitkomst, melding, vingerafdruk);
-      // Each round another melding of this tenant came in: only a flood of them keeps this going.
-      if (poging === MAX_POGINGEN)
-        throw new SignaalbrugError('SB_OPSLAG_ONBEREIKBAAR', 'te veel gelijktijdige meldingen voor deze huurder; probeer het later opnieuw');
+      // Another melding of this tenant is the latest now: link to that one.
       vorigeId = uitkomst.laatste;
     }
   }

@@ -24,7 +24,7 @@ function script<const K extends string, const A extends string>(naam: string, ke
 export const SCRIPTS = {
   nieuweMelding: script('nieuwe-melding',
     ['idem', 'idemEmmer', 'melding', 'corporatieStroom', 'outbox', 'betrokkeneEmmer', 'logboek', 'termijnen', 'termijnEmmer', 'termijnEmmers', 'betrokkeneIndex'],
-    ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling', 'idemVeld', 'betrokkeneVeld', 'vanaf', 'vorige']),
+    ['id', 'vingerafdruk', 'gebeurtenis', 'extra', 'gegevens', 'herhaling', 'idemVeld', 'betrokkeneVeld', 'vanaf', 'vorige', 'vast']),
   overgang: script('overgang',
     ['melding', 'gebeurtenissen', 'termijnen', 'outbox', 'feed', 'logboek', 'termijnEmmer', 'termijnEmmers'],
     ['verwacht', 'nieuw', 'gebeurtenis', 'poort', 'extra', 'id']),

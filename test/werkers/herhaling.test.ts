@@ -73,3 +73,13 @@ t.test('meldingen for one tenant at the same time form one chain: each links to 
   for (let id = volgende.get(undefined); id; id = volgende.get(id)) keten.push(id);
   t.same([...keten].sort(), [...ids].sort(), 'one chain through all of them');
 });
+
+t.test('a flood of meldingen for one tenant is never refused: past eight rounds a melding links to an earlier one, maybe not the latest', async (t) => {
+  const app = await build(t, { configAanpassen: (d) => { d.convenant.herhalingVensterDagen = 30; } });
+  const N = 16;
+  // melding() fails on anything but 201
+  const ids = await Promise.all(Array.from({ length: N }, () => melding(app, 'elan-wonen', { huurder: huurder('VLOED-1') })));
+  const links = await Promise.all(ids.map(async (id) => (await ontvangen(app, 'elan-wonen', id)).herhalingVan as string | undefined));
+  t.equal(links.filter((l) => l === undefined).length, 1, 'exactly one is the first');
+  t.ok(links.every((l, i) => l === undefined || (ids.includes(l) && l !== ids[i])), 'every other one links to another of them');
+});

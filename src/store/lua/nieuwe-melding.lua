@@ -8,6 +8,8 @@
 -- received at or after ARGV vanaf (ms), or '' for none. When that is no longer so (or the caller did
 -- not know yet), nothing is written and the latest is returned, so the caller can link to it and try
 -- again: the lookup and the write are one step, and one round trip when there is nothing to link.
+-- With ARGV vast = '1' the link stands as given (the caller's last round under a flood of meldingen
+-- for one tenant: linked to an earlier one in the window, maybe not the very latest).
 -- Returns {1, id}, {0, '<existing id> <fingerprint>'} when the idempotency entry exists, or
 -- {2, '<latest id or empty>'}.
 --- @include logboek
@@ -17,18 +19,18 @@ if bestaand then return {0, bestaand} end
 -- the data subject's latest melding in the window: the last item `<ms>:<id>` written to the bucket's
 -- field (appended as kept, so two meldingen at the same moment, or a clock a little behind, still
 -- make a chain), unless the sorted set per pseudonym of before (KEYS betrokkeneIndex) has a later one
-local vanaf = tonumber(ARGV[9])
-local laatste, laatsteMs = '', nil
 local eerder = redis.call('HGET', KEYS[6], ARGV[8])
-if eerder then
-  for ms, id in string.gmatch(eerder, '(%d+):(%S+)') do
+if ARGV[11] ~= '1' then
+  local vanaf = tonumber(ARGV[9])
+  local laatste, laatsteMs = '', nil
+  for ms, id in string.gmatch(eerder or '', '(%d+):(%S+)') do
     ms = tonumber(ms)
     if ms >= vanaf then laatste, laatsteMs = id, ms end
   end
+  local oud = redis.call('ZRANGE', KEYS[11], '+inf', ARGV[9], 'BYSCORE', 'REV', 'LIMIT', 0, 1, 'WITHSCORES')
+  if oud[1] and (not laatsteMs or tonumber(oud[2]) > laatsteMs) then laatste = oud[1] end
+  if laatste ~= ARGV[10] then return {2, laatste} end
 end
-local oud = redis.call('ZRANGE', KEYS[11], '+inf', ARGV[9], 'BYSCORE', 'REV', 'LIMIT', 0, 1, 'WITHSCORES')
-if oud[1] and (not laatsteMs or tonumber(oud[2]) > laatsteMs) then laatste = oud[1] end
-if laatste ~= ARGV[10] then return {2, laatste} end
 local x = cjson.decode(ARGV[4])
 redis.call('HSET', KEYS[2], ARGV[7], ARGV[1] .. ' ' .. ARGV[2])
 -- the ciphertexts are bytes, so arguments of their own rather than part of the JSON
