@@ -107,7 +107,7 @@ export interface TestSentinel {
   huidigePrimary(): Promise<TestRedis>;
   /** Wait until the sentinels name another primary than `oud` (a failover); bounded. */
   wachtOpNieuwePrimary(oud: TestRedis, ms?: number): Promise<TestRedis>;
-  /** Wait until `server` is a replica whose link to the primary is up (also after it rejoins). */
+  /** Wait until `server` is a replica whose link to the primary is up and whom the primary lists online (also after it rejoins). */
   wachtOpReplica(server: TestRedis, ms?: number): Promise<void>;
   /** ROLE of a server: 'master' or 'slave'. */
   rol(server: TestRedis): Promise<string>;
@@ -152,8 +152,16 @@ export async function startRedisSentinel(t: Teardown, o: { naam?: string; downAf
   const rol = async (s: TestRedis) => (await vraagRedis(s.port, async (r) => ((await r.call('ROLE')) as string[])[0])) ?? 'weg';
   // A returned primary is seen by the sentinels within their 10 s INFO period, reconfigured, then fully
   // resynced: about 20 s on a quiet machine, more on a loaded one (bounded, SB_TEST_WACHTFACTOR stretches it).
-  const wachtOpReplica = (s: TestRedis, ms = 90_000 * WACHTFACTOR) => wachtTot(`${s.port} to replicate`, ms, () =>
-    vraagRedis(s.port, async (r) => /master_link_status:up/.test(await r.info('replication')))).then(() => undefined);
+  // Up on both ends: the replica's link is up, and its primary lists it online. After a full resync
+  // the primary puts the replica online only at the replica's first ACK (up to a second later), and
+  // until then a WAIT does not count it.
+  const wachtOpReplica = (s: TestRedis, ms = 90_000 * WACHTFACTOR) => wachtTot(`${s.port} to replicate`, ms, async () => {
+    const info = await vraagRedis(s.port, (r) => r.info('replication'));
+    const master = info && /master_link_status:up/.test(info) ? /master_port:(\d+)/.exec(info)?.[1] : undefined;
+    if (!master) return false;
+    const bijPrimary = await vraagRedis(Number(master), (r) => r.info('replication'));
+    return !!bijPrimary && new RegExp(`slave\\d+:ip=[^,]+,port=${s.port},state=online`).test(bijPrimary);
+  }).then(() => undefined);
   await wachtOpReplica(replica);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-sentinel-'));
