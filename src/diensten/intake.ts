@@ -103,17 +103,18 @@ export function createIntake({ config, store, sleutels, lezen, regelboek, klok }
     // looks that up as it keeps the case; only when there is one (or another came in meanwhile) does
     // it send the case back to be linked, so a first melding costs one round trip.
     const vensterMs = gemeente.convenant.herhalingVensterDagen * 86_400_000;
+    const casus = {
+      id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, ...(gemeente.code ? { gemeente: gemeente.code } : {}),
+      soort: melding.soort, ontvangenOp: nu.toISOString(),
+      // The feedback term: N werkdagen after receipt (the day of receipt does not count), per the gemeente's convenant.
+      terugkoppelingUiterlijk: werkdagenNa(nu, gemeente.convenant.werkdagenTerugkoppeling, kalender),
+      betrokkene: pseudoniem,
+    };
     let vorigeId: string | undefined;
     for (let poging = 1; ; poging++) {
       const vorige = vorigeId ? await lezen.melding(vorigeId) : undefined;
       const herhaling = vorige ? herhalingVan(vorige, melding) : undefined;
-      const n = nieuweCasus({
-        id, oin, wijkteam: wijkteam.id, wijkteamOin: wijkteam.organisatie, ...(gemeente.code ? { gemeente: gemeente.code } : {}),
-        soort: melding.soort, ontvangenOp: nu.toISOString(),
-        // The feedback term: N werkdagen after receipt (the day of receipt does not count), per the gemeente's convenant.
-        terugkoppelingUiterlijk: werkdagenNa(nu, gemeente.convenant.werkdagenTerugkoppeling, kalender),
-        betrokkene: pseudoniem,
-      }, spoor, regels, herhaling?.vorigeMelding);
+      const n = nieuweCasus(casus, spoor, regels, herhaling?.vorigeMelding);
       const uitkomst = await store.bewaar({
         ...n, gegevens, idem, vingerafdruk, herhalingVanaf: nu.getTime() - vensterMs, ...(vorigeId ? { vorige: vorigeId } : {}),
         ...(herhaling ? { herhaling: sleutels.versleutelCompact(JSON.stringify(herhaling), CONTEXT.herhaling(id)) } : {}),

@@ -107,7 +107,7 @@ export class MeldingenStore {
       termijnEmmer: k.termijnEmmer(c.id), termijnEmmers: k.termijnEmmers(), betrokkeneIndex: k.betrokkeneIndex(c.betrokkene),
     }, {
       id: c.id, vingerafdruk: n.vingerafdruk, gebeurtenis: gebeurtenisTekst(n.gebeurtenis), gegevens: n.gegevens, herhaling: n.herhaling ?? '',
-      idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld, vanaf: String(Math.floor(n.herhalingVanaf)), vorige: n.vorige ?? '', vast: n.vorigeVast ? '1' : '',
+      idemVeld: idem.veld, betrokkeneVeld: betrokkene.veld, vanaf: String(n.herhalingVanaf), vorige: n.vorige ?? '', vast: n.vorigeVast ? '1' : '',
       extra: JSON.stringify({ velden, ms, outbox: plat(n.outbox), plan: n.plan, logboek: logboekVelden(n.logboek), bewaar: n.verwijderUiterlijk }),
     }))) as [number, string];
     // Nothing written: the caller links to the latest melding and keeps the case again.
