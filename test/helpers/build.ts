@@ -204,7 +204,7 @@ export async function wachtOp<R>(klaar: () => Promise<R | undefined | false>, ms
  * Wait until `teller()` reaches `doel`, as long as it keeps rising: it fails only when the count has
  * not moved for `stilMs` (progress, not a fixed rate, so a busy machine is slow but never red).
  */
-export async function wachtOpVoortgang(teller: () => Promise<number> | number, doel: number, opts: { stilMs?: number; wat?: string } = {}): Promise<number> {
+export async function wachtOpVoortgang(teller: () => Promise<number> | number, doel: number, opts: { stilMs?: number; wat?: string; stapMs?: number } = {}): Promise<number> {
   const stil = (opts.stilMs ?? 60_000) * WACHTFACTOR;
   let laatste = -1;
   let sinds = Date.now();
@@ -213,7 +213,7 @@ export async function wachtOpVoortgang(teller: () => Promise<number> | number, d
     if (n >= doel) return n;
     if (n !== laatste) [laatste, sinds] = [n, Date.now()];
     else if (Date.now() - sinds > stil) throw new Error(`${opts.wat ?? 'teller'}: ${n} van ${doel}, ${stil} ms zonder voortgang`);
-    await new Promise((res) => setTimeout(res, 100));
+    await new Promise((res) => setTimeout(res, opts.stapMs ?? 100));
   }
 }
 
